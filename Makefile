@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# nsm-emu: an emulated AWS Nitro Security Module (/dev/nsm) for any Linux.
+#
+#   make               userspace: libnsm, nsmctl, nsm-tui
+#   make module        the kernel module for the running kernel
+#                      (KERNELRELEASE=<version> or KDIR=<dir> for another)
+#   make module-install / dkms-install
+#   make run           the main job: build, start the emulator, show it working
+#   make check         every test (installs what is missing)
+#   make bench         benchmarks, numbers printed
+#   make fuzz          fuzz the request decoder (FUZZ_SECONDS=N, default 600)
+#   make ct-check      constant-time check of the P-384 signer under valgrind
+
+TOP		:= $(CURDIR)
+KERNELRELEASE	?= $(shell uname -r)
+KDIR		?= /lib/modules/$(KERNELRELEASE)/build
+PREFIX		?= /usr/local
+export TOP
+
+USER_DIRS	:= lib tools tui
+
+.PHONY: all deps module module-install dkms-install run check bench fuzz \
+	ct-check clean install $(USER_DIRS)
+
+all: $(USER_DIRS)
+
+lib:
+	$(MAKE) -C lib
+tools tui: lib
+	$(MAKE) -C $@
+
+deps:
+	@scripts/deps.sh
+
+module:
+	$(MAKE) -C $(KDIR) M=$(TOP) W=$(or $(W),1) modules
+
+module-install: module
+	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
+	depmod -a $(KERNELRELEASE)
+
+dkms-install:
+	scripts/dkms-install.sh
+
+install: all
+	$(MAKE) -C lib install PREFIX=$(PREFIX)
+	$(MAKE) -C tools install PREFIX=$(PREFIX)
+	$(MAKE) -C tui install PREFIX=$(PREFIX)
+
+run: deps
+	@scripts/run.sh
+
+check: deps
+	@scripts/run-checks.sh
+
+bench: deps
+	@scripts/bench.sh
+
+fuzz: deps
+	$(MAKE) -C tests/core fuzz FUZZ_SECONDS=$(or $(FUZZ_SECONDS),600)
+
+ct-check: deps
+	$(MAKE) -C tests/core ct-check
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
+	rm -rf build

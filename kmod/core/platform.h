@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The portable core's only view of the world.
+ *
+ * kmod/core/ is compiled into the kernel module and into userspace tests and
+ * fuzzers. It includes nothing but this file (and its own headers); the
+ * services below are supplied by kmod/plat_kernel.c in the module and by
+ * tests/core/plat_user.c (OpenSSL, getrandom) in userspace.
+ */
+#ifndef NSM_CORE_PLATFORM_H
+#define NSM_CORE_PLATFORM_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/string.h>
+#include <linux/stddef.h>
+#else
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int64_t s64;
+#endif
+
+#define NSM_SHA384_LEN	48
+
+/**
+ * struct nsm_sg - one piece of a message hashed in several parts
+ * @data: the bytes
+ * @len:  their number
+ */
+struct nsm_sg {
+	const void *data;
+	size_t len;
+};
+
+/**
+ * nsm_plat_sha384() - SHA-384 of the concatenation of @n pieces
+ * Return: 0, or a negative value if the platform could not hash.
+ */
+int nsm_plat_sha384(const struct nsm_sg *sg, unsigned int n,
+		    u8 out[NSM_SHA384_LEN]);
+
+/**
+ * nsm_plat_random() - fill @buf with cryptographically secure random bytes
+ * Return: 0, or a negative value on failure.
+ */
+int nsm_plat_random(void *buf, size_t len);
+
+/** nsm_plat_time_ms() - wall-clock time in milliseconds since the epoch */
+u64 nsm_plat_time_ms(void);
+
+/**
+ * nsm_plat_alloc() - zeroed allocation that may sleep; NULL on failure
+ * nsm_plat_free() - wipe @len bytes of @p, then release it (NULL is a no-op)
+ */
+void *nsm_plat_alloc(size_t len);
+void nsm_plat_free(void *p, size_t len);
+
+/** nsm_plat_wipe() - clear secrets in a way the compiler cannot elide */
+void nsm_plat_wipe(void *p, size_t len);
+
+#endif /* NSM_CORE_PLATFORM_H */
