@@ -61,7 +61,7 @@ fuzz: deps
 	$(MAKE) -C tests/core fuzz FUZZ_SECONDS=$(or $(FUZZ_SECONDS),600)
 
 ct-check: deps
-	$(MAKE) -C tests/core ct-check
+	$(MAKE) -C tests/crypto ct-check
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null

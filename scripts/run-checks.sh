@@ -11,7 +11,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-suites=${NSM_SUITES:-"tests/core lib tools tui selftests"}
+suites=${NSM_SUITES:-"tests/core tests/crypto tests/attest lib tools tui selftests"}
 log_dir=${BUILD:-$top/build}/test-logs
 mkdir -p "$log_dir"
 
