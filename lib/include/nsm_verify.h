@@ -1,0 +1,726 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libnsm verification API: parse, inspect and verify Nitro attestation
+ * documents (COSE_Sign1 signed by the NSM), compare PCRs, load expected
+ * measurements.
+ *
+ * Conventions (libgit2/libfido2 style):
+ * - Output parameters come first. Functions returning int return 0 on
+ *   success or a negative errno value on an *operational* failure:
+ *   -EINVAL (bad argument, unusable input such as a malformed policy or
+ *   PEM), -ENOMEM, -EIO/-ENOENT/... (file access), -EBADMSG (bytes that are
+ *   not a document at all, nsm_doc_parse() only). "The document is invalid,
+ *   and why" is never an error code: verification returns 0 and a
+ *   struct nsm_result listing checks that passed, failed or were skipped.
+ * - Objects are opaque; x_new()/x_parse() allocate, x_free(&p) releases
+ *   and sets p to NULL (NULL and *p == NULL are no-ops).
+ * - Getters returning pointers *borrow* from the object they are called on:
+ *   the pointer is valid until that object is freed. Nothing returned by a
+ *   getter may be freed by the caller.
+ * - Buffers the library allocates for the caller (nsm_input_decode(),
+ *   nsm_read_input_file()) are released with free().
+ * - Thread safety: distinct objects may be used from distinct threads. A
+ *   struct nsm_verifier must not be used by two threads at once (it holds a
+ *   cache); a parsed struct nsm_doc is read-only and may be shared.
+ * - Times are int64_t milliseconds since the Unix epoch (the unit of the
+ *   document's timestamp field).
+ */
+#ifndef NSM_VERIFY_H
+#define NSM_VERIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NSM_VERIFY_API_VERSION	1
+
+#define NSM_MAX_PCRS		32	/* PCR indexes are 0..31 */
+#define NSM_PCR_MAX_LEN		64	/* SHA-512; real documents use 48 */
+#define NSM_SHA256_LEN		32
+
+/* ------------------------------------------------------------------ */
+/* Check codes                                                         */
+/* ------------------------------------------------------------------ */
+
+/**
+ * enum nsm_step - the verification stage a check belongs to
+ */
+enum nsm_step {
+	NSM_STEP_SYNTAX = 0,	/* CBOR and COSE_Sign1 structure */
+	NSM_STEP_SEMANTIC,	/* payload fields (AWS's rules) */
+	NSM_STEP_CHAIN,		/* X.509 chain to a trusted root */
+	NSM_STEP_SIGNATURE,	/* COSE ES384 signature */
+	NSM_STEP_POLICY,	/* caller's expectations */
+};
+
+/**
+ * enum nsm_check_code - stable identifiers of every check.
+ *
+ * Values and names (nsm_check_name()) never change once released; new
+ * codes are appended. A result lists checks in the order below; each
+ * appears at most once. Documentation/verification.rst describes each.
+ */
+enum nsm_check_code {
+	/* syntax */
+	NSM_CHECK_CBOR = 0,		/* "cbor.wellformed": complete, valid CBOR */
+	NSM_CHECK_CBOR_TRAILING,	/* "cbor.trailing": no bytes after the item */
+	NSM_CHECK_CBOR_DUPLICATE_KEY,	/* "cbor.duplicate_key" */
+	NSM_CHECK_COSE_STRUCTURE,	/* "cose.structure": [bstr, map, bstr, bstr],
+					   untagged or tag 18 */
+	NSM_CHECK_COSE_PROTECTED,	/* "cose.protected": exactly a1013822 */
+	NSM_CHECK_COSE_ALG,		/* "cose.alg": alg is -35 (ES384) */
+	NSM_CHECK_COSE_UNPROTECTED,	/* "cose.unprotected": empty map */
+	NSM_CHECK_COSE_SIGNATURE_LEN,	/* "cose.signature_len": 96 bytes */
+	NSM_CHECK_PAYLOAD_MAP,		/* "payload.map": payload is one CBOR map
+					   with text keys */
+	NSM_CHECK_PAYLOAD_TYPES,	/* "payload.types": every known field has
+					   its CBOR type */
+	/* semantic */
+	NSM_CHECK_NOT_NITROTPM,		/* "doc.not_nitrotpm": not a NitroTPM doc */
+	NSM_CHECK_MODULE_ID,		/* "doc.module_id": non-empty text */
+	NSM_CHECK_DIGEST,		/* "doc.digest": "SHA384" */
+	NSM_CHECK_TIMESTAMP,		/* "doc.timestamp": > 0, plausible ms */
+	NSM_CHECK_PCRS,			/* "doc.pcrs": 1..32, keys 0..31, 32/48/64 B */
+	NSM_CHECK_CERTIFICATE,		/* "doc.certificate": 1..1024 bytes */
+	NSM_CHECK_CABUNDLE,		/* "doc.cabundle": non-empty, 1..1024 B each */
+	NSM_CHECK_OPTIONAL_FIELDS,	/* "doc.optional": public_key, user_data,
+					   nonce are bstr or null when present */
+	/* chain */
+	NSM_CHECK_CERT_DECODE,		/* "chain.decode": every DER parses */
+	NSM_CHECK_CHAIN_TRUSTED_ROOT,	/* "chain.trusted_root": chain ends at a
+					   root in the verifier's trust store */
+	NSM_CHECK_CHAIN_SIGNATURES,	/* "chain.signatures": each cert signed
+					   by the next */
+	NSM_CHECK_CHAIN_NOT_EXPIRED,	/* "chain.not_expired": no cert expired at
+					   the verification time */
+	NSM_CHECK_CHAIN_NOT_YET_VALID,	/* "chain.not_yet_valid": no cert starts
+					   after the verification time */
+	NSM_CHECK_CHAIN_CA,		/* "chain.ca_constraints": CA certs have
+					   critical CA:TRUE, keyCertSign, and
+					   pathLen is respected */
+	NSM_CHECK_CHAIN_LEAF,		/* "chain.leaf": leaf is CA:FALSE, has
+					   digitalSignature, P-384 key */
+	NSM_CHECK_CHAIN_OTHER,		/* "chain.other": any other X.509 error */
+	/* signature */
+	NSM_CHECK_COSE_SIGNATURE,	/* "cose.signature": ES384 over
+					   Sig_structure with the leaf key */
+	/* policy (only present when requested) */
+	NSM_CHECK_POLICY_PCRS,		/* "policy.pcrs" */
+	NSM_CHECK_POLICY_NONCE,		/* "policy.nonce" */
+	NSM_CHECK_POLICY_USER_DATA,	/* "policy.user_data" */
+	NSM_CHECK_POLICY_PUBLIC_KEY,	/* "policy.public_key" */
+	NSM_CHECK_POLICY_MAX_AGE,	/* "policy.max_age": not older than the
+					   limit, not in the future */
+	NSM_CHECK_POLICY_NOT_DEBUG,	/* "policy.not_debug": PCR0-2 not zero */
+	NSM_CHECK_POLICY_KMS,		/* "policy.kms": kms:RecipientAttestation
+					   conditions of a key policy hold */
+	NSM_CHECK_COUNT
+};
+
+/** enum nsm_check_status - outcome of one check */
+enum nsm_check_status {
+	NSM_CHECK_PASS = 0,
+	NSM_CHECK_FAIL,
+	NSM_CHECK_SKIP,		/* not run: a prerequisite failed */
+};
+
+/**
+ * struct nsm_check - one entry of a result
+ * @code:    what was checked (stable)
+ * @step:    its stage
+ * @status:  pass, fail or skip
+ * @message: human-readable detail (never NULL; owned by the result)
+ */
+struct nsm_check {
+	enum nsm_check_code code;
+	enum nsm_step step;
+	enum nsm_check_status status;
+	const char *message;
+};
+
+/** nsm_check_name() - stable name of @code ("cose.signature"), or "unknown" */
+const char *nsm_check_name(enum nsm_check_code code);
+/** nsm_check_code_from_name() - inverse of nsm_check_name(); -1 if unknown */
+int nsm_check_code_from_name(const char *name);
+/** nsm_step_name() - "syntax", "semantic", "chain", "signature", "policy" */
+const char *nsm_step_name(enum nsm_step step);
+/** nsm_check_status_name() - "pass", "fail", "skip" */
+const char *nsm_check_status_name(enum nsm_check_status status);
+
+/* ------------------------------------------------------------------ */
+/* Input helpers                                                       */
+/* ------------------------------------------------------------------ */
+
+enum nsm_input_format {
+	NSM_INPUT_AUTO = 0,	/* detect (decoding only) */
+	NSM_INPUT_CBOR,		/* raw bytes */
+	NSM_INPUT_BASE64,	/* standard or URL-safe, padding optional,
+				   whitespace ignored */
+	NSM_INPUT_HEX,		/* optional 0x prefix, whitespace ignored */
+};
+
+/**
+ * nsm_input_decode() - turn file contents into document bytes
+ * @out:      receives a malloc()ed buffer (caller frees with free())
+ * @out_len:  receives its length
+ * @detected: receives the format used (may be NULL)
+ * @in:       the contents
+ * @len:      their length
+ * @fmt:      NSM_INPUT_AUTO, or a format to force
+ *
+ * Auto-detection: first byte 0x84 (COSE array) or 0xd2 (tag 18) means raw
+ * CBOR; otherwise, after removing whitespace, only hex digits (even count,
+ * optional 0x) means hex; only base64 characters means base64; anything
+ * else is raw CBOR.
+ * Return: 0, -EINVAL (forced format does not decode, or empty input),
+ * -ENOMEM.
+ */
+int nsm_input_decode(uint8_t **out, size_t *out_len,
+		     enum nsm_input_format *detected,
+		     const uint8_t *in, size_t len, enum nsm_input_format fmt);
+
+/**
+ * nsm_read_input_file() - read @path ("-" = stdin) and nsm_input_decode() it
+ * Return: as nsm_input_decode(), or -errno of open/read; -EFBIG above
+ * 16 MiB.
+ */
+int nsm_read_input_file(uint8_t **out, size_t *out_len,
+			enum nsm_input_format *detected, const char *path,
+			enum nsm_input_format fmt);
+
+/** nsm_input_format_name() - "auto", "cbor", "base64", "hex" */
+const char *nsm_input_format_name(enum nsm_input_format fmt);
+
+/* ------------------------------------------------------------------ */
+/* Documents                                                           */
+/* ------------------------------------------------------------------ */
+
+struct nsm_doc;
+
+/**
+ * struct nsm_parse_error - why nsm_doc_parse() refused the bytes
+ * @code:    NSM_CHECK_CBOR, _CBOR_TRAILING, _CBOR_DUPLICATE_KEY,
+ *           _COSE_STRUCTURE or _PAYLOAD_MAP
+ * @offset:  byte offset in the input where the problem was found
+ * @message: human-readable, NUL-terminated
+ */
+struct nsm_parse_error {
+	enum nsm_check_code code;
+	size_t offset;
+	char message[160];
+};
+
+/**
+ * nsm_doc_parse() - decode a COSE_Sign1 attestation document
+ * @docp: receives the document (free with nsm_doc_free())
+ * @err:  filled when -EBADMSG is returned (may be NULL)
+ * @buf:  document bytes; copied, the caller keeps ownership
+ * @len:  their number
+ *
+ * Accepts tagged (18) or untagged COSE_Sign1, definite or indefinite maps
+ * and strings, all integer widths. Requires exactly one CBOR item (no
+ * trailing bytes), no duplicate map keys anywhere, a 4-element array whose
+ * payload element is a byte string holding exactly one CBOR map.
+ * Everything else (wrong field types, missing fields, bad sizes, wrong
+ * header) is NOT a parse error: the document is decoded as far as possible
+ * so that tools can show it, and nsm_verify() reports the problems.
+ *
+ * Return: 0, -EBADMSG (not a document; @err says why), -EINVAL (NULL
+ * argument), -ENOMEM.
+ */
+int nsm_doc_parse(struct nsm_doc **docp, struct nsm_parse_error *err,
+		  const uint8_t *buf, size_t len);
+
+/** nsm_doc_free() - release *@docp and set it to NULL; NULL-safe */
+void nsm_doc_free(struct nsm_doc **docp);
+
+/** nsm_doc_raw() - the document bytes (the library's copy); @len receives
+ * their number. Offsets in struct nsm_span index this buffer. */
+const uint8_t *nsm_doc_raw(const struct nsm_doc *doc, size_t *len);
+
+/** nsm_doc_is_tagged() - true when the COSE_Sign1 carried tag 18 */
+bool nsm_doc_is_tagged(const struct nsm_doc *doc);
+/** nsm_doc_payload_indefinite() - true when the payload map header is
+ * indefinite-length (0xbf, current hardware) */
+bool nsm_doc_payload_indefinite(const struct nsm_doc *doc);
+
+/**
+ * enum nsm_presence - state of a payload field
+ * @NSM_ABSENT:     the key is not in the map
+ * @NSM_NULL:       the value is CBOR null
+ * @NSM_PRESENT:    the value has the expected type (getter returns it)
+ * @NSM_WRONG_TYPE: the value has another type (getter returns nothing)
+ */
+enum nsm_presence {
+	NSM_ABSENT = 0,
+	NSM_NULL,
+	NSM_PRESENT,
+	NSM_WRONG_TYPE,
+};
+
+/**
+ * nsm_doc_module_id() - module_id, NUL-terminated (borrowed)
+ * Return: NULL unless the field is a text string. A module id containing a
+ * NUL byte is returned truncated; verification rejects it.
+ */
+const char *nsm_doc_module_id(const struct nsm_doc *doc);
+/** nsm_doc_digest() - digest text ("SHA384"), borrowed; NULL if not text */
+const char *nsm_doc_digest(const struct nsm_doc *doc);
+/** nsm_doc_timestamp() - timestamp (ms); false if absent or not a uint */
+bool nsm_doc_timestamp(const struct nsm_doc *doc, uint64_t *ms);
+
+/** nsm_doc_pcr_count() - entries of the pcrs map (0 if not a map) */
+size_t nsm_doc_pcr_count(const struct nsm_doc *doc);
+/**
+ * nsm_doc_pcr_at() - the @i-th PCR entry, in document order
+ * @index: receives the PCR index (entries whose key is not an unsigned
+ *         integer below 2^32 are reported with index UINT32_MAX)
+ * @val:   receives the value (borrowed; NULL if it is not a byte string)
+ * @len:   receives its length
+ * Return: 0, or -ENOENT when @i >= nsm_doc_pcr_count().
+ */
+int nsm_doc_pcr_at(const struct nsm_doc *doc, size_t i, uint32_t *index,
+		   const uint8_t **val, size_t *len);
+/** nsm_doc_pcr() - value of PCR @index (borrowed), NULL when absent */
+const uint8_t *nsm_doc_pcr(const struct nsm_doc *doc, uint32_t index,
+			   size_t *len);
+
+/** nsm_doc_certificate() - leaf certificate DER (borrowed), NULL if absent
+ * or not a byte string */
+const uint8_t *nsm_doc_certificate(const struct nsm_doc *doc, size_t *len);
+/** nsm_doc_cabundle_count() - cabundle entries (0 if absent, null, or not
+ * an array) */
+size_t nsm_doc_cabundle_count(const struct nsm_doc *doc);
+/** nsm_doc_cabundle() - DER of cabundle[@i] (root first; borrowed); NULL
+ * when out of range or not a byte string */
+const uint8_t *nsm_doc_cabundle(const struct nsm_doc *doc, size_t i,
+				size_t *len);
+
+/**
+ * nsm_doc_public_key(), nsm_doc_user_data(), nsm_doc_nonce() - optional
+ * byte fields. @val/@len receive the bytes (borrowed) when the result is
+ * NSM_PRESENT (an empty byte string is PRESENT with @len 0), else NULL/0.
+ */
+enum nsm_presence nsm_doc_public_key(const struct nsm_doc *doc,
+				     const uint8_t **val, size_t *len);
+enum nsm_presence nsm_doc_user_data(const struct nsm_doc *doc,
+				    const uint8_t **val, size_t *len);
+enum nsm_presence nsm_doc_nonce(const struct nsm_doc *doc,
+				const uint8_t **val, size_t *len);
+
+/** nsm_doc_is_debug() - true when PCR0, PCR1 and PCR2 are present and all
+ * zero bytes (a debug-mode enclave) */
+bool nsm_doc_is_debug(const struct nsm_doc *doc);
+/** nsm_doc_is_nitrotpm() - true for a NitroTPM document (nitrotpm_pcrs) */
+bool nsm_doc_is_nitrotpm(const struct nsm_doc *doc);
+
+/** nsm_doc_signature() - the 4th COSE element's bytes (borrowed) */
+const uint8_t *nsm_doc_signature(const struct nsm_doc *doc, size_t *len);
+/** nsm_doc_payload() - the payload bytes (the encoded map; borrowed) */
+const uint8_t *nsm_doc_payload(const struct nsm_doc *doc, size_t *len);
+/** nsm_doc_protected() - protected header bytes (borrowed) */
+const uint8_t *nsm_doc_protected(const struct nsm_doc *doc, size_t *len);
+
+/* --- byte offsets, for hex views ------------------------------------ */
+
+/**
+ * enum nsm_field - addressable parts of a document
+ * The COSE_* parts are elements of the outer array; the others are payload
+ * fields.
+ */
+enum nsm_field {
+	NSM_FIELD_MODULE_ID = 0,
+	NSM_FIELD_DIGEST,
+	NSM_FIELD_TIMESTAMP,
+	NSM_FIELD_PCRS,
+	NSM_FIELD_CERTIFICATE,
+	NSM_FIELD_CABUNDLE,
+	NSM_FIELD_PUBLIC_KEY,
+	NSM_FIELD_USER_DATA,
+	NSM_FIELD_NONCE,
+	NSM_FIELD_COSE_PROTECTED,
+	NSM_FIELD_COSE_UNPROTECTED,
+	NSM_FIELD_COSE_PAYLOAD,
+	NSM_FIELD_COSE_SIGNATURE,
+	NSM_FIELD_COUNT
+};
+
+/** nsm_field_name() - "module_id", ..., "cose.protected", ... */
+const char *nsm_field_name(enum nsm_field field);
+
+/**
+ * struct nsm_span - where an item lies in nsm_doc_raw()
+ * @key_off:  offset of the map key item (payload fields and PCR entries;
+ *            equals @off for array elements)
+ * @off:      offset of the value item, CBOR header included
+ * @len:      length of the value item, header included
+ * @data_off: offset of the content (string bytes; for other types == @off)
+ * @data_len: length of the content (for indefinite strings: from the
+ *            first chunk to the break byte)
+ */
+struct nsm_span {
+	size_t key_off;
+	size_t off;
+	size_t len;
+	size_t data_off;
+	size_t data_len;
+};
+
+/**
+ * nsm_doc_field_span() - position of @field's value in nsm_doc_raw()
+ * Return: 0, -ENOENT when the field is absent, -EINVAL for a bad @field.
+ */
+int nsm_doc_field_span(const struct nsm_doc *doc, enum nsm_field field,
+		       struct nsm_span *span);
+/** nsm_doc_pcr_span() - position of the @i-th PCR entry (document order);
+ * -ENOENT when out of range */
+int nsm_doc_pcr_span(const struct nsm_doc *doc, size_t i,
+		     struct nsm_span *span);
+/** nsm_doc_cabundle_span() - position of cabundle[@i]; -ENOENT when out of
+ * range */
+int nsm_doc_cabundle_span(const struct nsm_doc *doc, size_t i,
+			  struct nsm_span *span);
+
+/** nsm_doc_key_count() - number of keys of the payload map, known or not */
+size_t nsm_doc_key_count(const struct nsm_doc *doc);
+/**
+ * nsm_doc_key_at() - the @i-th payload key in document order
+ * @name: receives the key text, NUL-terminated (borrowed); "<non-text key>"
+ *        when the key is not a text string
+ * @span: receives the value's position (may be NULL)
+ * Return: 0, or -ENOENT when out of range.
+ */
+int nsm_doc_key_at(const struct nsm_doc *doc, size_t i, const char **name,
+		   struct nsm_span *span);
+
+/* ------------------------------------------------------------------ */
+/* Certificates                                                        */
+/* ------------------------------------------------------------------ */
+
+/**
+ * struct nsm_cert_info - summary of one X.509 certificate
+ * @subject:       one-line subject (OpenSSL RFC 2253 form)
+ * @issuer:        one-line issuer
+ * @not_before_ms: validity start
+ * @not_after_ms:  validity end
+ * @is_ca:         BasicConstraints CA:TRUE
+ * @path_len:      pathLenConstraint, -1 when none
+ * @key_usage:     X.509 KeyUsage bits (digitalSignature = 0x80,
+ *                 keyCertSign = 0x04, ...); UINT32_MAX when absent
+ * @sha256:        SHA-256 of the DER (the usual fingerprint)
+ */
+struct nsm_cert_info {
+	char subject[256];
+	char issuer[256];
+	int64_t not_before_ms;
+	int64_t not_after_ms;
+	bool is_ca;
+	int path_len;
+	uint32_t key_usage;
+	uint8_t sha256[NSM_SHA256_LEN];
+};
+
+/**
+ * nsm_cert_info() - decode @der into @info
+ * Return: 0, -EINVAL when @der is not one DER certificate, -ENOMEM.
+ */
+int nsm_cert_info(struct nsm_cert_info *info, const uint8_t *der, size_t len);
+
+/** nsm_aws_root_der() - the built-in AWS Nitro Enclaves Root-G1 (static
+ * storage); SHA-256 641a0321...79bb5b */
+const uint8_t *nsm_aws_root_der(size_t *len);
+
+/* ------------------------------------------------------------------ */
+/* PCR sets: expected measurements, diffs, labels                      */
+/* ------------------------------------------------------------------ */
+
+/** struct nsm_pcrset - values for any subset of PCRs 0..31 */
+struct nsm_pcrset;
+
+/** nsm_pcrset_new() - an empty set; -ENOMEM */
+int nsm_pcrset_new(struct nsm_pcrset **setp);
+/** nsm_pcrset_free() - release *@setp, set it to NULL; NULL-safe */
+void nsm_pcrset_free(struct nsm_pcrset **setp);
+/**
+ * nsm_pcrset_set() - set PCR @index to @val (copied)
+ * Return: 0, -EINVAL (@index >= 32, or @len not 32, 48 or 64).
+ */
+int nsm_pcrset_set(struct nsm_pcrset *set, uint32_t index, const uint8_t *val,
+		   size_t len);
+/** nsm_pcrset_set_hex() - same, from hex text; -EINVAL on bad hex */
+int nsm_pcrset_set_hex(struct nsm_pcrset *set, uint32_t index,
+		       const char *hex);
+/**
+ * nsm_pcrset_parse_arg() - add one command-line expectation
+ * @arg: "N=HEX", "N:HEX" or "PCRN=HEX" (N decimal, 0..31)
+ * Return: 0 or -EINVAL.
+ */
+int nsm_pcrset_parse_arg(struct nsm_pcrset *set, const char *arg);
+/** nsm_pcrset_get() - value of PCR @index (borrowed); NULL when unset */
+const uint8_t *nsm_pcrset_get(const struct nsm_pcrset *set, uint32_t index,
+			      size_t *len);
+/** nsm_pcrset_count() - number of PCRs set */
+size_t nsm_pcrset_count(const struct nsm_pcrset *set);
+
+/**
+ * nsm_pcrset_load() - parse expected measurements from text
+ * @setp:   receives a new set (free with nsm_pcrset_free())
+ * @errmsg: receives a NUL-terminated reason on -EINVAL (may be NULL)
+ * @errlen: its size
+ * @text:   the contents (need not be NUL-terminated)
+ * @len:    their length
+ *
+ * Formats, detected from the contents:
+ * - lines "PCR<n> <hex>" or "<n> <hex>" ('=' or ':' also separate; blank
+ *   lines and '#' comments ignored);
+ * - a JSON object {"PCR0": "hex", ...} (keys "PCR<n>" or "<n>");
+ * - `nitro-cli describe-eif` / `build-enclave` JSON: an object with a
+ *   "Measurements" object holding "HashAlgorithm" (ignored) and "PCR<n>".
+ * Return: 0, -EINVAL (malformed; @errmsg says where), -ENOMEM.
+ */
+int nsm_pcrset_load(struct nsm_pcrset **setp, char *errmsg, size_t errlen,
+		    const char *text, size_t len);
+/** nsm_pcrset_load_file() - nsm_pcrset_load() on a file ("-" = stdin);
+ * also -errno from reading */
+int nsm_pcrset_load_file(struct nsm_pcrset **setp, char *errmsg,
+			 size_t errlen, const char *path);
+/** nsm_pcrset_from_doc() - the PCRs of a document (values copied); PCR
+ * entries with bad keys or values are left out */
+int nsm_pcrset_from_doc(struct nsm_pcrset **setp, const struct nsm_doc *doc);
+
+/**
+ * nsm_pcr_label() - what PCR @index measures (NSM-FACTS 5): 0 "enclave
+ * image", 1 "kernel and bootstrap", 2 "application", 3 "parent IAM role",
+ * 4 "parent instance id", 8 "EIF signing certificate", 16..31 "user
+ * defined" (extendable by the enclave). NULL for other indexes. Static.
+ */
+const char *nsm_pcr_label(uint32_t index);
+
+enum nsm_pcr_diff_state {
+	NSM_PCR_UNCHANGED = 0,	/* in both, equal */
+	NSM_PCR_CHANGED,	/* in both, different */
+	NSM_PCR_MISSING_A,	/* only in B */
+	NSM_PCR_MISSING_B,	/* only in A */
+};
+
+/**
+ * struct nsm_pcr_diff - one PCR index of a comparison
+ * @index: the PCR
+ * @state: how A and B relate
+ * @a:     A's value (borrowed from A), NULL when missing
+ * @a_len: its length
+ * @b:     B's value (borrowed from B), NULL when missing
+ * @b_len: its length
+ */
+struct nsm_pcr_diff {
+	uint32_t index;
+	enum nsm_pcr_diff_state state;
+	const uint8_t *a;
+	size_t a_len;
+	const uint8_t *b;
+	size_t b_len;
+};
+
+/**
+ * nsm_pcr_diff() - compare two PCR sets index by index
+ * @out: receives one entry per index present in A or B, ascending
+ * @a:   first set (e.g. from a document)
+ * @b:   second set (e.g. expected measurements)
+ * Return: the number of entries written (0..32). Pointers in @out borrow
+ * from @a and @b.
+ */
+size_t nsm_pcr_diff(struct nsm_pcr_diff out[NSM_MAX_PCRS],
+		    const struct nsm_pcrset *a, const struct nsm_pcrset *b);
+/** nsm_pcr_diff_docs() - nsm_pcr_diff() of two documents' pcrs; pointers
+ * borrow from the documents; -ENOMEM as a negative value */
+int nsm_pcr_diff_docs(struct nsm_pcr_diff out[NSM_MAX_PCRS],
+		      const struct nsm_doc *a, const struct nsm_doc *b);
+/** nsm_pcr_diff_doc() - a document (A) against expected values (B) */
+int nsm_pcr_diff_doc(struct nsm_pcr_diff out[NSM_MAX_PCRS],
+		     const struct nsm_doc *a, const struct nsm_pcrset *b);
+/** nsm_pcr_diff_state_name() - "unchanged", "changed", "missing-a",
+ * "missing-b" */
+const char *nsm_pcr_diff_state_name(enum nsm_pcr_diff_state state);
+
+/* ------------------------------------------------------------------ */
+/* Verification                                                        */
+/* ------------------------------------------------------------------ */
+
+/**
+ * struct nsm_verifier - trust store plus a cache of verified chains. Reuse
+ * one for many documents: chains proven once are not re-proven (the cache
+ * remembers the validity window in which the proof holds; every document
+ * still gets its time check and its own signature check).
+ */
+struct nsm_verifier;
+
+/* nsm_verifier_new() flags */
+#define NSM_VERIFIER_NO_AWS_ROOT	(1u << 0)	/* do not trust AWS root G1 */
+#define NSM_VERIFIER_NO_CACHE		(1u << 1)	/* full X509 path per doc */
+
+/**
+ * nsm_verifier_new() - a verifier trusting AWS root G1 (unless
+ * NSM_VERIFIER_NO_AWS_ROOT) and nothing else
+ * @vp:    receives it (free with nsm_verifier_free())
+ * @flags: NSM_VERIFIER_* bits
+ * Return: 0, -EINVAL (unknown flag), -ENOMEM.
+ */
+int nsm_verifier_new(struct nsm_verifier **vp, unsigned int flags);
+/** nsm_verifier_free() - release *@vp, set it to NULL; NULL-safe */
+void nsm_verifier_free(struct nsm_verifier **vp);
+
+/**
+ * nsm_verifier_add_root_pem() - trust every certificate in PEM text
+ * Return: 0, -EINVAL (no certificate in the text), -ENOMEM.
+ */
+int nsm_verifier_add_root_pem(struct nsm_verifier *v, const char *pem,
+			      size_t len);
+/** nsm_verifier_add_root_der() - trust one DER certificate; -EINVAL if it
+ * does not parse */
+int nsm_verifier_add_root_der(struct nsm_verifier *v, const uint8_t *der,
+			      size_t len);
+/** nsm_verifier_add_root_file() - PEM or DER file; -errno from reading,
+ * -EINVAL when it holds no certificate */
+int nsm_verifier_add_root_file(struct nsm_verifier *v, const char *path);
+/** nsm_verifier_root_count() - number of trusted roots */
+size_t nsm_verifier_root_count(const struct nsm_verifier *v);
+/**
+ * nsm_verifier_cache_stats() - chain cache counters since creation
+ * @hits:   chains accepted from the cache (may be NULL)
+ * @misses: chains verified with X509_verify_cert (may be NULL)
+ */
+void nsm_verifier_cache_stats(const struct nsm_verifier *v, uint64_t *hits,
+			      uint64_t *misses);
+/** nsm_verifier_errmsg() - text of the last operational error of @v
+ * (borrowed; "" when none) */
+const char *nsm_verifier_errmsg(const struct nsm_verifier *v);
+
+/** enum nsm_time_policy - the instant at which certificates must be valid */
+enum nsm_time_policy {
+	NSM_TIME_NOW = 0,	/* the current clock */
+	NSM_TIME_DOCUMENT,	/* the document's timestamp (stored documents) */
+	NSM_TIME_GIVEN,		/* opts->time_ms */
+};
+
+#define NSM_VERIFY_OPTS_VERSION	1
+
+/**
+ * struct nsm_verify_opts - what to check beyond the document itself.
+ * Initialise with nsm_verify_opts_init(); fields may be added in later
+ * versions (the version field tells the library which layout it got).
+ * Every pointer is borrowed for the duration of nsm_verify() only.
+ *
+ * @version:          NSM_VERIFY_OPTS_VERSION
+ * @time_policy:      which instant certificates are checked at
+ * @time_ms:          that instant, for NSM_TIME_GIVEN
+ * @max_age_ms:       0: no limit; else the document's timestamp must be at
+ *                    most this old relative to the reference instant (now
+ *                    for NSM_TIME_NOW/DOCUMENT, @time_ms for GIVEN) and at
+ *                    most @max_future_ms ahead of it
+ * @max_future_ms:    clock skew tolerated with @max_age_ms (default 60 s)
+ * @expected_pcrs:    every PCR in the set must be in the document with an
+ *                    equal value (NULL: no check)
+ * @check_nonce:      require the nonce to be present and equal @nonce
+ *                    (@nonce_len 0: an empty byte string)
+ * @nonce, @nonce_len
+ * @check_user_data:  same for user_data
+ * @user_data, @user_data_len
+ * @check_public_key: same for public_key
+ * @public_key, @public_key_len
+ * @reject_debug:     fail debug-mode documents (PCR0-2 zero)
+ * @kms_policy_json:  NUL-terminated AWS KMS key policy; its
+ *                    kms:RecipientAttestation:ImageSha384 and :PCR<n>
+ *                    conditions (StringEquals / StringEqualsIgnoreCase, a
+ *                    string or a list of strings) must hold for at least
+ *                    one statement that has them (NULL: no check). A
+ *                    policy that is not JSON is -EINVAL from nsm_verify().
+ */
+struct nsm_verify_opts {
+	unsigned int version;
+	enum nsm_time_policy time_policy;
+	int64_t time_ms;
+	uint64_t max_age_ms;
+	uint64_t max_future_ms;
+	const struct nsm_pcrset *expected_pcrs;
+	bool check_nonce;
+	const uint8_t *nonce;
+	size_t nonce_len;
+	bool check_user_data;
+	const uint8_t *user_data;
+	size_t user_data_len;
+	bool check_public_key;
+	const uint8_t *public_key;
+	size_t public_key_len;
+	bool reject_debug;
+	const char *kms_policy_json;
+};
+
+/** nsm_verify_opts_init() - zero @opts, set the version, NSM_TIME_NOW and
+ * a 60 s max_future_ms */
+void nsm_verify_opts_init(struct nsm_verify_opts *opts);
+
+/** struct nsm_result - the list of checks of one verification */
+struct nsm_result;
+
+/**
+ * nsm_verify() - run every verification step on @doc
+ * @resultp: receives the result (free with nsm_result_free()), also when
+ *           the document fails
+ * @v:       verifier (trust store, cache)
+ * @doc:     parsed document
+ * @opts:    options; NULL means nsm_verify_opts_init() defaults
+ *
+ * Steps: syntax, semantic, chain, signature, then the policy checks the
+ * options ask for. Later steps run when their inputs are available (the
+ * signature is checked even when the chain fails, to explain more at
+ * once); a check whose inputs are missing is NSM_CHECK_SKIP.
+ * Return: 0 when the checks ran (see nsm_result_ok()); -EINVAL (NULL
+ * argument, unknown opts version, malformed KMS policy), -ENOMEM. On error
+ * *@resultp is NULL and nsm_verifier_errmsg() explains.
+ */
+int nsm_verify(struct nsm_result **resultp, struct nsm_verifier *v,
+	       const struct nsm_doc *doc, const struct nsm_verify_opts *opts);
+
+/**
+ * nsm_verify_bytes() - nsm_doc_parse() then nsm_verify(); a parse failure
+ * is a result with the failed syntax check (not an error)
+ * Return: as nsm_verify().
+ */
+int nsm_verify_bytes(struct nsm_result **resultp, struct nsm_verifier *v,
+		     const uint8_t *buf, size_t len,
+		     const struct nsm_verify_opts *opts);
+
+/** nsm_result_free() - release *@rp, set it to NULL; NULL-safe */
+void nsm_result_free(struct nsm_result **rp);
+/** nsm_result_ok() - true when no check failed (skips only follow fails,
+ * so a passing result has no skip either) */
+bool nsm_result_ok(const struct nsm_result *r);
+/** nsm_result_count() - number of checks */
+size_t nsm_result_count(const struct nsm_result *r);
+/** nsm_result_check() - check @i (borrowed), NULL when out of range */
+const struct nsm_check *nsm_result_check(const struct nsm_result *r,
+					 size_t i);
+/** nsm_result_find() - the check with @code (borrowed), NULL if not run */
+const struct nsm_check *nsm_result_find(const struct nsm_result *r,
+					enum nsm_check_code code);
+/** nsm_result_first_failure() - first failed check (borrowed), NULL if none */
+const struct nsm_check *nsm_result_first_failure(const struct nsm_result *r);
+/** nsm_result_time_ms() - the instant the chain was checked at */
+int64_t nsm_result_time_ms(const struct nsm_result *r);
+/**
+ * nsm_result_root_sha256() - fingerprint of the trusted root the chain
+ * ended at
+ * Return: true and @out filled when the chain reached a trusted root.
+ */
+bool nsm_result_root_sha256(const struct nsm_result *r,
+			    uint8_t out[NSM_SHA256_LEN]);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* NSM_VERIFY_H */
