@@ -46,4 +46,27 @@ int p384_pubkey(const u8 priv[P384_SCALAR_LEN], u8 pub[P384_PUB_LEN]);
 int p384_sign_digest(const u8 priv[P384_SCALAR_LEN],
 		     const u8 digest[NSM_SHA384_LEN], u8 sig[P384_SIG_LEN]);
 
+/**
+ * p384_verify_digest() - verify an ECDSA signature over a SHA-384 digest
+ * @pub:    uncompressed public key, checked to be on the curve
+ * @digest: SHA-384 of the message
+ * @sig:    r || s
+ *
+ * For self-tests and checks of public data; not optimised for speed.
+ * Return: 0 if the signature is valid, a negative value otherwise.
+ */
+int p384_verify_digest(const u8 pub[P384_PUB_LEN],
+		       const u8 digest[NSM_SHA384_LEN],
+		       const u8 sig[P384_SIG_LEN]);
+
+/**
+ * p384_selftest() - known-answer test of the signer (RFC 6979 A.2.6)
+ *
+ * Derives the RFC's public key, signs "sample", compares r || s with the
+ * published values, verifies the signature and checks that a corrupted
+ * one is rejected. Meant for module load (about 1 ms).
+ * Return: 0, or a negative value if anything differs.
+ */
+int p384_selftest(void);
+
 #endif /* NSM_CORE_P384_H */

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Montgomery arithmetic modulo the P-384 prime p and the group order n.
+ *
+ * Six 64-bit limbs, little-endian. Every routine is straight-line code
+ * whose memory accesses and branches depend only on the (public) modulus:
+ * carries are propagated arithmetically and the final conditional
+ * subtraction is a masked select, never a branch.
+ *
+ * The 64x64->128 multiply uses unsigned __int128 where the compiler has it
+ * (gcc and clang on every 64-bit target: one MUL instruction on x86_64, no
+ * libgcc helper; only multiplication, additions and shifts are done on the
+ * 128-bit type, never division). Elsewhere a portable 32-bit-halves version
+ * is used.
+ */
+#include "p384_int.h"
+
+const struct p384_modulus p384_p = {
+	.m = { 0x00000000ffffffffULL, 0xffffffff00000000ULL,
+	       0xfffffffffffffffeULL, 0xffffffffffffffffULL,
+	       0xffffffffffffffffULL, 0xffffffffffffffffULL },
+	.m0inv = 0x0000000100000001ULL,
+	.rr = { 0xfffffffe00000001ULL, 0x0000000200000000ULL,
+		0xfffffffe00000000ULL, 0x0000000200000000ULL,
+		0x0000000000000001ULL, 0x0000000000000000ULL },
+	.one = { 0xffffffff00000001ULL, 0x00000000ffffffffULL,
+		 0x0000000000000001ULL, 0, 0, 0 },
+};
+
+const struct p384_modulus p384_n = {
+	.m = { 0xecec196accc52973ULL, 0x581a0db248b0a77aULL,
+	       0xc7634d81f4372ddfULL, 0xffffffffffffffffULL,
+	       0xffffffffffffffffULL, 0xffffffffffffffffULL },
+	.m0inv = 0x6ed46089e88fdc45ULL,
+	.rr = { 0x2d319b2419b409a9ULL, 0xff3d81e5df1aa419ULL,
+		0xbc3e483afcb82947ULL, 0xd40d49174aab1cc5ULL,
+		0x3fb05b7a28266895ULL, 0x0c84ee012b39bf21ULL },
+	.one = { 0x1313e695333ad68dULL, 0xa7e5f24db74f5885ULL,
+		 0x389cb27e0bc8d220ULL, 0, 0, 0 },
+};
+
+#if defined(__SIZEOF_INT128__)
+typedef unsigned __int128 p384_u128;
+
+/* (*hi, return) = a * b + c + d; cannot overflow 128 bits */
+static inline u64 mac(u64 *hi, u64 a, u64 b, u64 c, u64 d)
+{
+	p384_u128 x = (p384_u128)a * b + c + d;
+
+	*hi = (u64)(x >> 64);
+	return (u64)x;
+}
+
+/* return a + b + *carry, *carry receives the carry out (0 or 1) */
+static inline u64 addc(u64 a, u64 b, u64 *carry)
+{
+	p384_u128 x = (p384_u128)a + b + *carry;
+
+	*carry = (u64)(x >> 64);
+	return (u64)x;
+}
+
+/* return a - b - *borrow, *borrow receives the borrow out (0 or 1) */
+static inline u64 subb(u64 a, u64 b, u64 *borrow)
+{
+	p384_u128 x = (p384_u128)a - b - *borrow;
+
+	*borrow = (u64)(x >> 64) & 1;
+	return (u64)x;
+}
+#else
+static inline u64 mac(u64 *hi, u64 a, u64 b, u64 c, u64 d)
+{
+	u64 al = (u32)a, ah = a >> 32, bl = (u32)b, bh = b >> 32;
+	u64 ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+	u64 mid = (ll >> 32) + (u32)lh + (u32)hl;
+	u64 lo = (mid << 32) | (u32)ll;
+	u64 h = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+
+	lo += c;
+	h += lo < c;
+	lo += d;
+	h += lo < d;
+	*hi = h;
+	return lo;
+}
+
+static inline u64 addc(u64 a, u64 b, u64 *carry)
+{
+	u64 s = a + b;
+	u64 c = s < a;
+	u64 t = s + *carry;
+
+	c |= t < s;
+	*carry = c;
+	return t;
+}
+
+static inline u64 subb(u64 a, u64 b, u64 *borrow)
+{
+	u64 d = a - b;
+	u64 br = a < b;
+	u64 t = d - *borrow;
+
+	br |= d < *borrow;
+	*borrow = br;
+	return t;
+}
+#endif
+
+/* all-ones if x != 0, else 0 */
+static inline u64 nonzero_mask(u64 x)
+{
+	return 0 - ((x | (0 - x)) >> 63);
+}
+
+void p384_cmov(u64 r[P384_LIMBS], const u64 a[P384_LIMBS], u64 mask)
+{
+	int i;
+
+	for (i = 0; i < P384_LIMBS; i++)
+		r[i] = (r[i] & ~mask) | (a[i] & mask);
+}
+
+/**
+ * p384_lt_mask() - all-ones if a < b, else 0 (plain integers)
+ */
+u64 p384_lt_mask(const u64 a[P384_LIMBS], const u64 b[P384_LIMBS])
+{
+	u64 borrow = 0;
+	int i;
+
+	for (i = 0; i < P384_LIMBS; i++)
+		(void)subb(a[i], b[i], &borrow);
+	return 0 - borrow;
+}
+
+/**
+ * p384_zero_mask() - all-ones if a == 0, else 0
+ */
+u64 p384_zero_mask(const u64 a[P384_LIMBS])
+{
+	u64 x = 0;
+	int i;
+
+	for (i = 0; i < P384_LIMBS; i++)
+		x |= a[i];
+	return ~nonzero_mask(x);
+}
+
+/*
+ * r = (hi:t) - m if that does not underflow, else t. hi is the carry bit
+ * above t; callers guarantee (hi:t) < 2m.
+ */
+static void final_sub(u64 r[P384_LIMBS], const u64 t[P384_LIMBS], u64 hi,
+		      const u64 m[P384_LIMBS])
+{
+	u64 u[P384_LIMBS];
+	u64 borrow = 0, keep;
+	int i;
+
+	for (i = 0; i < P384_LIMBS; i++)
+		u[i] = subb(t[i], m[i], &borrow);
+	/* hi - borrow underflows exactly when (hi:t) < m: keep t then */
+	keep = 0 - ((hi - borrow) >> 63);
+	for (i = 0; i < P384_LIMBS; i++)
+		r[i] = (t[i] & keep) | (u[i] & ~keep);
+}
+
+/**
+ * p384_reduce_once() - r = a mod m for a < 2m, in constant time
+ */
+void p384_reduce_once(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
+		      const struct p384_modulus *m)
+{
+	final_sub(r, a, 0, m->m);
+}
+
+/**
+ * p384_mod_mul() - Montgomery product r = a * b / 2^384 mod m
+ * @r: result, may alias @a or @b
+ *
+ * Coarsely integrated operand scanning (CIOS). Requires a * b < m * 2^384
+ * (true when both are < m, or one is < m and the other any 384-bit value);
+ * the result is fully reduced.
+ */
+void p384_mod_mul(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
+		  const u64 b[P384_LIMBS], const struct p384_modulus *m)
+{
+	u64 t[P384_LIMBS + 2] = { 0 };
+	u64 c, mu, carry;
+	int i, j;
+
+	for (i = 0; i < P384_LIMBS; i++) {
+		c = 0;
+		for (j = 0; j < P384_LIMBS; j++)
+			t[j] = mac(&c, a[j], b[i], t[j], c);
+		carry = 0;
+		t[P384_LIMBS] = addc(t[P384_LIMBS], c, &carry);
+		t[P384_LIMBS + 1] = carry;
+
+		mu = t[0] * m->m0inv;
+		(void)mac(&c, mu, m->m[0], t[0], 0);
+		for (j = 1; j < P384_LIMBS; j++)
+			t[j - 1] = mac(&c, mu, m->m[j], t[j], c);
+		carry = 0;
+		t[P384_LIMBS - 1] = addc(t[P384_LIMBS], c, &carry);
+		t[P384_LIMBS] = t[P384_LIMBS + 1] + carry;
+	}
+	final_sub(r, t, t[P384_LIMBS], m->m);
+}
+
+/**
+ * p384_mod_add() - r = a + b mod m
+ */
+void p384_mod_add(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
+		  const u64 b[P384_LIMBS], const struct p384_modulus *m)
+{
+	u64 t[P384_LIMBS];
+	u64 carry = 0;
+	int i;
+
+	for (i = 0; i < P384_LIMBS; i++)
+		t[i] = addc(a[i], b[i], &carry);
+	final_sub(r, t, carry, m->m);
+}
+
+/**
+ * p384_mod_sub() - r = a - b mod m
+ */
+void p384_mod_sub(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
+		  const u64 b[P384_LIMBS], const struct p384_modulus *m)
+{
+	u64 t[P384_LIMBS];
+	u64 borrow = 0, carry = 0, mask;
+	int i;
+
+	for (i = 0; i < P384_LIMBS; i++)
+		t[i] = subb(a[i], b[i], &borrow);
+	/* add m back, masked to 0 when there was no borrow */
+	mask = 0 - borrow;
+	for (i = 0; i < P384_LIMBS; i++)
+		r[i] = addc(t[i], m->m[i] & mask, &carry);
+}
+
+/**
+ * p384_to_mont() - r = a * 2^384 mod m, for any 384-bit a (also reduces)
+ */
+void p384_to_mont(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
+		  const struct p384_modulus *m)
+{
+	p384_mod_mul(r, a, m->rr, m);
+}
+
+/**
+ * p384_from_mont() - r = a / 2^384 mod m, leaving Montgomery form
+ */
+void p384_from_mont(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
+		    const struct p384_modulus *m)
+{
+	static const u64 one[P384_LIMBS] = { 1 };
+
+	p384_mod_mul(r, a, one, m);
+}
+
+/**
+ * p384_mod_inv() - r = a^(m-2) mod m (Fermat), Montgomery form in and out
+ *
+ * The exponent m - 2 is public and fixed, so the sequence of squarings and
+ * multiplications (3-bit fixed window, table indexed by exponent bits only)
+ * is the same for every input. An input of 0 gives 0.
+ */
+void p384_mod_inv(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
+		  const struct p384_modulus *m)
+{
+	u64 tab[8][P384_LIMBS];
+	u64 e[P384_LIMBS], acc[P384_LIMBS];
+	int i, bit, w;
+
+	memcpy(e, m->m, sizeof(e));
+	e[0] -= 2;		/* m is odd and m[0] > 2: no borrow */
+
+	memcpy(tab[0], m->one, sizeof(tab[0]));
+	memcpy(tab[1], a, sizeof(tab[1]));
+	for (i = 2; i < 8; i++)
+		p384_mod_mul(tab[i], tab[i - 1], a, m);
+
+	memcpy(acc, m->one, sizeof(acc));
+	for (i = 127; i >= 0; i--) {
+		if (i != 127) {
+			p384_mod_mul(acc, acc, acc, m);
+			p384_mod_mul(acc, acc, acc, m);
+			p384_mod_mul(acc, acc, acc, m);
+		}
+		w = 0;
+		for (bit = 2; bit >= 0; bit--) {
+			int pos = 3 * i + bit;
+
+			w = (w << 1) | (int)((e[pos / 64] >> (pos % 64)) & 1);
+		}
+		/* w depends on the public exponent only */
+		if (w)
+			p384_mod_mul(acc, acc, tab[w], m);
+	}
+	memcpy(r, acc, sizeof(acc));
+	nsm_plat_wipe(tab, sizeof(tab));
+	nsm_plat_wipe(acc, sizeof(acc));
+}
+
+/**
+ * p384_from_bytes() - big-endian 48 bytes to limbs (no reduction)
+ */
+void p384_from_bytes(u64 r[P384_LIMBS], const u8 in[48])
+{
+	int i, j;
+
+	for (i = 0; i < P384_LIMBS; i++) {
+		u64 v = 0;
+
+		for (j = 0; j < 8; j++)
+			v = (v << 8) | in[(P384_LIMBS - 1 - i) * 8 + j];
+		r[i] = v;
+	}
+}
+
+/**
+ * p384_to_bytes() - limbs to big-endian 48 bytes
+ */
+void p384_to_bytes(u8 out[48], const u64 a[P384_LIMBS])
+{
+	int i, j;
+
+	for (i = 0; i < P384_LIMBS; i++)
+		for (j = 0; j < 8; j++)
+			out[(P384_LIMBS - 1 - i) * 8 + j] =
+				(u8)(a[i] >> (56 - 8 * j));
+}

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * P-384 point arithmetic: complete projective formulas and the
+ * constant-time scalar multiplications built on them.
+ *
+ * The addition and doubling formulas are Algorithms 4, 5 and 6 of Renes,
+ * Costello and Batina, "Complete addition formulas for prime order elliptic
+ * curves" (EUROCRYPT 2016, eprint 2015/1060), specialised to a = -3. They
+ * are complete: correct for every pair of inputs, including the point at
+ * infinity (0:1:0), P + P and P + (-P), so the scalar multiplications need
+ * no special case and therefore no branch on secret data. Algorithm 5 (the
+ * mixed addition with an affine point) requires that point not to be the
+ * point at infinity; the comb only feeds it table entries, and discards the
+ * result with a masked move when the digit is zero.
+ */
+#include "p384_int.h"
+
+/* b of y^2 = x^3 - 3x + b, Montgomery form */
+const u64 p384_b_mont[P384_LIMBS] = {
+	0x081188719d412dccULL, 0xf729add87a4c32ecULL, 0x77f2209b1920022eULL,
+	0xe3374bee94938ae2ULL, 0xb62b21f41f022094ULL, 0xcd08114b604fbff9ULL,
+};
+
+static inline void fmul(u64 *r, const u64 *a, const u64 *b)
+{
+	p384_mod_mul(r, a, b, &p384_p);
+}
+
+static inline void fadd(u64 *r, const u64 *a, const u64 *b)
+{
+	p384_mod_add(r, a, b, &p384_p);
+}
+
+static inline void fsub(u64 *r, const u64 *a, const u64 *b)
+{
+	p384_mod_sub(r, a, b, &p384_p);
+}
+
+/* all-ones if a == b, else 0 (small unsigned values) */
+static inline u64 eq_mask(u32 a, u32 b)
+{
+	u64 x = a ^ b;
+
+	return ((0 - x) >> 63) - 1;
+}
+
+void p384_point_set_infinity(struct p384_point *r)
+{
+	memset(r, 0, sizeof(*r));
+	memcpy(r->y, p384_p.one, sizeof(r->y));
+}
+
+void p384_point_cmov(struct p384_point *r, const struct p384_point *a,
+		     u64 mask)
+{
+	p384_cmov(r->x, a->x, mask);
+	p384_cmov(r->y, a->y, mask);
+	p384_cmov(r->z, a->z, mask);
+}
+
+/**
+ * p384_point_add() - r = a + b, complete (RCB Algorithm 4, a = -3)
+ * @r: result, may alias @a or @b
+ */
+void p384_point_add(struct p384_point *r, const struct p384_point *a,
+		    const struct p384_point *b)
+{
+	u64 t0[P384_LIMBS], t1[P384_LIMBS], t2[P384_LIMBS], t3[P384_LIMBS];
+	u64 t4[P384_LIMBS], x3[P384_LIMBS], y3[P384_LIMBS], z3[P384_LIMBS];
+
+	fmul(t0, a->x, b->x);
+	fmul(t1, a->y, b->y);
+	fmul(t2, a->z, b->z);
+	fadd(t3, a->x, a->y);
+	fadd(t4, b->x, b->y);
+	fmul(t3, t3, t4);
+	fadd(t4, t0, t1);
+	fsub(t3, t3, t4);
+	fadd(t4, a->y, a->z);
+	fadd(x3, b->y, b->z);
+	fmul(t4, t4, x3);
+	fadd(x3, t1, t2);
+	fsub(t4, t4, x3);
+	fadd(x3, a->x, a->z);
+	fadd(y3, b->x, b->z);
+	fmul(x3, x3, y3);
+	fadd(y3, t0, t2);
+	fsub(y3, x3, y3);
+	fmul(z3, p384_b_mont, t2);
+	fsub(x3, y3, z3);
+	fadd(z3, x3, x3);
+	fadd(x3, x3, z3);
+	fsub(z3, t1, x3);
+	fadd(x3, t1, x3);
+	fmul(y3, p384_b_mont, y3);
+	fadd(t1, t2, t2);
+	fadd(t2, t1, t2);
+	fsub(y3, y3, t2);
+	fsub(y3, y3, t0);
+	fadd(t1, y3, y3);
+	fadd(y3, t1, y3);
+	fadd(t1, t0, t0);
+	fadd(t0, t1, t0);
+	fsub(t0, t0, t2);
+	fmul(t1, t4, y3);
+	fmul(t2, t0, y3);
+	fmul(y3, x3, z3);
+	fadd(y3, y3, t2);
+	fmul(x3, t3, x3);
+	fsub(x3, x3, t1);
+	fmul(z3, t4, z3);
+	fmul(t1, t3, t0);
+	fadd(z3, z3, t1);
+
+	memcpy(r->x, x3, sizeof(x3));
+	memcpy(r->y, y3, sizeof(y3));
+	memcpy(r->z, z3, sizeof(z3));
+}
+
+/**
+ * p384_point_add_affine() - r = a + b with b affine and not infinity
+ * @r: result, may alias @a
+ *
+ * RCB Algorithm 5 (a = -3); complete for every projective @a.
+ */
+void p384_point_add_affine(struct p384_point *r, const struct p384_point *a,
+			   const struct p384_affine *b)
+{
+	u64 t0[P384_LIMBS], t1[P384_LIMBS], t2[P384_LIMBS], t3[P384_LIMBS];
+	u64 t4[P384_LIMBS], x3[P384_LIMBS], y3[P384_LIMBS], z3[P384_LIMBS];
+
+	fmul(t0, a->x, b->x);
+	fmul(t1, a->y, b->y);
+	fadd(t3, b->x, b->y);
+	fadd(t4, a->x, a->y);
+	fmul(t3, t3, t4);
+	fadd(t4, t0, t1);
+	fsub(t3, t3, t4);
+	fmul(t4, b->y, a->z);
+	fadd(t4, t4, a->y);
+	fmul(y3, b->x, a->z);
+	fadd(y3, y3, a->x);
+	fmul(z3, p384_b_mont, a->z);
+	fsub(x3, y3, z3);
+	fadd(z3, x3, x3);
+	fadd(x3, x3, z3);
+	fsub(z3, t1, x3);
+	fadd(x3, t1, x3);
+	fmul(y3, p384_b_mont, y3);
+	fadd(t1, a->z, a->z);
+	fadd(t2, t1, a->z);
+	fsub(y3, y3, t2);
+	fsub(y3, y3, t0);
+	fadd(t1, y3, y3);
+	fadd(y3, t1, y3);
+	fadd(t1, t0, t0);
+	fadd(t0, t1, t0);
+	fsub(t0, t0, t2);
+	fmul(t1, t4, y3);
+	fmul(t2, t0, y3);
+	fmul(y3, x3, z3);
+	fadd(y3, y3, t2);
+	fmul(x3, t3, x3);
+	fsub(x3, x3, t1);
+	fmul(z3, t4, z3);
+	fmul(t1, t3, t0);
+	fadd(z3, z3, t1);
+
+	memcpy(r->x, x3, sizeof(x3));
+	memcpy(r->y, y3, sizeof(y3));
+	memcpy(r->z, z3, sizeof(z3));
+}
+
+/**
+ * p384_point_double() - r = 2a, complete (RCB Algorithm 6, a = -3)
+ * @r: result, may alias @a
+ */
+void p384_point_double(struct p384_point *r, const struct p384_point *a)
+{
+	u64 t0[P384_LIMBS], t1[P384_LIMBS], t2[P384_LIMBS], t3[P384_LIMBS];
+	u64 x3[P384_LIMBS], y3[P384_LIMBS], z3[P384_LIMBS];
+
+	fmul(t0, a->x, a->x);
+	fmul(t1, a->y, a->y);
+	fmul(t2, a->z, a->z);
+	fmul(t3, a->x, a->y);
+	fadd(t3, t3, t3);
+	fmul(z3, a->x, a->z);
+	fadd(z3, z3, z3);
+	fmul(y3, p384_b_mont, t2);
+	fsub(y3, y3, z3);
+	fadd(x3, y3, y3);
+	fadd(y3, x3, y3);
+	fsub(x3, t1, y3);
+	fadd(y3, t1, y3);
+	fmul(y3, x3, y3);
+	fmul(x3, x3, t3);
+	fadd(t3, t2, t2);
+	fadd(t2, t2, t3);
+	fmul(z3, p384_b_mont, z3);
+	fsub(z3, z3, t2);
+	fsub(z3, z3, t0);
+	fadd(t3, z3, z3);
+	fadd(z3, z3, t3);
+	fadd(t3, t0, t0);
+	fadd(t0, t3, t0);
+	fsub(t0, t0, t2);
+	fmul(t0, t0, z3);
+	fadd(y3, y3, t0);
+	fmul(t0, a->y, a->z);
+	fadd(t0, t0, t0);
+	fmul(z3, t0, z3);
+	fsub(x3, x3, z3);
+	fmul(z3, t0, t1);
+	fadd(z3, z3, z3);
+	fadd(z3, z3, z3);
+
+	memcpy(r->x, x3, sizeof(x3));
+	memcpy(r->y, y3, sizeof(y3));
+	memcpy(r->z, z3, sizeof(z3));
+}
+
+/**
+ * p384_point_to_affine() - x = X/Z, y = Y/Z (Montgomery form)
+ * Return: 0, or -1 if @a is the point at infinity (x, y are then 0).
+ *
+ * Constant time; the return value is computed without branching, and only
+ * the caller decides whether it is public.
+ */
+int p384_point_to_affine(u64 x[P384_LIMBS], u64 y[P384_LIMBS],
+			 const struct p384_point *a)
+{
+	u64 zinv[P384_LIMBS];
+	int inf = (int)(p384_zero_mask(a->z) & 1);
+
+	p384_mod_inv(zinv, a->z, &p384_p);
+	fmul(x, a->x, zinv);
+	fmul(y, a->y, zinv);
+	return -inf;
+}
+
+/*
+ * r += d * 2^(8 row) * G for a signed digit -8 <= d <= 8, in constant
+ * time: all eight table entries of the row are read, the wanted one is
+ * kept with a mask, its y negated with a mask, and the sum discarded with
+ * a mask when d is 0.
+ */
+static void comb_add_digit(struct p384_point *r, int row, int d)
+{
+	const struct p384_affine *line = p384_comb_table[row];
+	struct p384_affine q;
+	struct p384_point sum;
+	u64 negy[P384_LIMBS];
+	u32 ud = (u32)d;
+	u32 neg = ud >> 31;
+	u32 abs = (ud ^ (0 - neg)) + neg;
+	int i;
+
+	memset(&q, 0, sizeof(q));
+	for (i = 0; i < P384_COMB_COLS; i++) {
+		u64 m = eq_mask(abs, (u32)i + 1);
+
+		p384_cmov(q.x, line[i].x, m);
+		p384_cmov(q.y, line[i].y, m);
+	}
+	memset(negy, 0, sizeof(negy));
+	fsub(negy, negy, q.y);
+	p384_cmov(q.y, negy, 0 - (u64)neg);
+
+	p384_point_add_affine(&sum, r, &q);
+	p384_point_cmov(r, &sum, ~eq_mask(abs, 0));
+}
+
+/**
+ * p384_scalar_mul_base() - r = k * G in constant time
+ * @k: any 384-bit scalar (callers pass reduced ones)
+ *
+ * k is recoded into 97 signed radix-16 digits e_i in [-8, 8]:
+ * k = sum e_i 16^i. Splitting odd and even positions,
+ * k = 16 * sum e_{2j+1} 256^j + sum e_{2j} 256^j, so with the table
+ * T[j][|d|-1] = |d| * 256^j * G the whole product costs 48 + 49 mixed
+ * additions and 4 doublings. The digit loop and the table scan are
+ * independent of k.
+ */
+void p384_scalar_mul_base(struct p384_point *r, const u64 k[P384_LIMBS])
+{
+	signed char e[97];
+	u32 carry = 0;
+	int i;
+
+	for (i = 0; i < 96; i++) {
+		u32 d = (u32)((k[i / 16] >> (4 * (i % 16))) & 15) + carry;
+
+		carry = (d + 8) >> 4;
+		e[i] = (signed char)((int)d - (int)(carry << 4));
+	}
+	e[96] = (signed char)carry;
+
+	p384_point_set_infinity(r);
+	for (i = 0; i < 48; i++)
+		comb_add_digit(r, i, e[2 * i + 1]);
+	for (i = 0; i < 4; i++)
+		p384_point_double(r, r);
+	for (i = 0; i < 49; i++)
+		comb_add_digit(r, i, e[2 * i]);
+
+	nsm_plat_wipe(e, sizeof(e));
+	nsm_plat_wipe(&carry, sizeof(carry));
+}
+
+/**
+ * p384_double_scalar_mul() - r = u1 * G + u2 * q (for verification)
+ *
+ * Shamir's trick over the bits of both scalars, one doubling and one
+ * complete addition per bit; the addend (O, G, q or G + q) is picked by a
+ * masked scan, so the routine is constant time as well, though it is only
+ * used with public inputs.
+ */
+void p384_double_scalar_mul(struct p384_point *r, const u64 u1[P384_LIMBS],
+			    const u64 u2[P384_LIMBS],
+			    const struct p384_point *q)
+{
+	struct p384_point tab[3], sel;
+	int i, j;
+
+	memcpy(tab[0].x, p384_comb_table[0][0].x, sizeof(tab[0].x));
+	memcpy(tab[0].y, p384_comb_table[0][0].y, sizeof(tab[0].y));
+	memcpy(tab[0].z, p384_p.one, sizeof(tab[0].z));
+	tab[1] = *q;
+	p384_point_add(&tab[2], &tab[0], q);
+
+	p384_point_set_infinity(r);
+	for (i = 383; i >= 0; i--) {
+		u32 idx = (u32)((u1[i / 64] >> (i % 64)) & 1) |
+			  (u32)(((u2[i / 64] >> (i % 64)) & 1) << 1);
+
+		p384_point_double(r, r);
+		p384_point_set_infinity(&sel);
+		for (j = 0; j < 3; j++)
+			p384_point_cmov(&sel, &tab[j], eq_mask(idx, (u32)j + 1));
+		p384_point_add(r, r, &sel);
+	}
+}
