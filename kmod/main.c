@@ -374,4 +374,5 @@ module_exit(nsm_emu_mod_exit);
 MODULE_DESCRIPTION("Emulated AWS Nitro Security Module (/dev/nsm) for testing");
 MODULE_AUTHOR("nsm-emu developers");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(NSM_EMU_VERSION);
 MODULE_SOFTDEP("pre: crypto-sha384");

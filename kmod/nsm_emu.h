@@ -15,6 +15,9 @@
 
 #include "core/nsm_core.h"
 
+/* Also PACKAGE_VERSION in dkms.conf; scripts/dkms-install.sh checks. */
+#define NSM_EMU_VERSION		"0.1.0"
+
 /* A device name: a file in /dev and a directory in /sys/class/misc. */
 #define NSM_EMU_NAME_MAX	32
 
