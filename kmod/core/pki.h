@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The emulator's test PKI: a chain root -> regional -> zonal -> instance CA
+ * (the shape AWS uses), the instance CA's private key, and the current leaf
+ * certificate and key that sign attestation documents.
+ *
+ * Two ways to get a chain:
+ *  - nsm_pki_generate(): an ephemeral chain minted in the core (the module
+ *    does this at load; the root is exported as PEM for users to trust);
+ *  - nsm_pki_provision(): a chain made elsewhere (nsmctl ca init, OpenSSL)
+ *    plus the instance CA key, validated before it replaces anything.
+ * Leaves are minted here, with a fresh key each, and replaced when they are
+ * no longer valid at the real current time.
+ *
+ * Like the rest of the core, nothing here locks: the caller serialises every
+ * call on one struct nsm_pki (the module uses the device mutex). Key
+ * material is wiped with nsm_plat_free()/nsm_plat_wipe() when replaced and
+ * when the state is freed.
+ */
+#ifndef NSM_CORE_PKI_H
+#define NSM_CORE_PKI_H
+
+#include "x509.h"
+
+#define NSM_PKI_CHAIN_MAX	4		/* root, regional, zonal, instance */
+#define NSM_PKI_LEAF_LIFETIME	(3 * 3600)	/* seconds, as AWS's leaves */
+#define NSM_PKI_LIFETIME_MAX	(397U * 86400)	/* CA/B Forum's leaf ceiling */
+#define NSM_PKI_OFFSET_MAX	(100LL * 366 * 86400 * 1000)	/* ms */
+/* Root PEM: 64 base64 characters a line plus the armour. */
+#define NSM_PKI_PEM_MAX		(((NSM_CERT_MAX + 2) / 3 * 4) * 65 / 64 + 64)
+
+/* Why a PKI call failed; functions return the negated value. */
+enum nsm_pki_err {
+	NSM_PKI_OK = 0,
+	NSM_PKI_ENOMEM,		/* allocation failed */
+	NSM_PKI_ECRYPTO,	/* RNG, hashing or signing failed */
+	NSM_PKI_EKEY,		/* the key is not a P-384 private key */
+	NSM_PKI_EKEYMISMATCH,	/* the key is not the instance cert's key */
+	NSM_PKI_ECERT,		/* malformed, over 1024 bytes, not P-384/ES384 */
+	NSM_PKI_ECHAIN,		/* bad length, or issuer != parent's subject */
+	NSM_PKI_ENOTCA,		/* not a CA, no keyCertSign, pathLen too small */
+	NSM_PKI_EEXPIRED,	/* a CA is not valid at the current time */
+	NSM_PKI_ESIG,		/* a certificate signature does not verify */
+	NSM_PKI_EINVAL,		/* a setting out of range */
+	NSM_PKI_ENOCHAIN,	/* no chain loaded yet */
+	NSM_PKI_NERR
+};
+
+/**
+ * struct nsm_pki_settings - the fidelity switches
+ * @leaf_lifetime_s: lifetime of each new leaf, 1..NSM_PKI_LIFETIME_MAX
+ *                   seconds (default NSM_PKI_LEAF_LIFETIME)
+ * @clock_offset_ms: added to the document timestamp only; leaves are still
+ *                   issued on the real clock, so an offset larger than the
+ *                   remaining leaf life gives a document whose leaf has
+ *                   expired at the document's time, and a negative one a
+ *                   leaf that is not yet valid (|offset| <= NSM_PKI_OFFSET_MAX)
+ * @tagged:          prefix documents with COSE_Sign1 tag 18 (0xd2); real
+ *                   hardware does not
+ * @indefinite:      encode the payload map with indefinite length (0xbf ...
+ *                   0xff), as hardware does since mid-2025
+ */
+struct nsm_pki_settings {
+	u32 leaf_lifetime_s;
+	s64 clock_offset_ms;
+	bool tagged;
+	bool indefinite;
+};
+
+/**
+ * struct nsm_pki_status - what the control interface reports
+ * @have_chain:       a chain is loaded
+ * @provisioned:      it was provisioned (false: generated ephemerally)
+ * @chain_len:        certificates in the cabundle (root first)
+ * @ca_not_after:     end of the instance CA's validity, epoch seconds
+ * @leaf_not_before:  current leaf validity start (0 when none issued yet)
+ * @leaf_not_after:   current leaf validity end
+ * @leaves_issued:    leaf certificates minted since creation
+ */
+struct nsm_pki_status {
+	bool have_chain;
+	bool provisioned;
+	unsigned int chain_len;
+	u64 ca_not_after;
+	u64 leaf_not_before;
+	u64 leaf_not_after;
+	u64 leaves_issued;
+};
+
+struct nsm_pki;
+
+/**
+ * nsm_pki_new() - empty PKI state with default settings and no chain
+ * Context: may sleep (allocates about 7 KB).
+ * Return: the state, or NULL when out of memory.
+ */
+struct nsm_pki *nsm_pki_new(void);
+
+/** nsm_pki_free() - wipe every key and certificate, then free (NULL ok) */
+void nsm_pki_free(struct nsm_pki *pki);
+
+/**
+ * nsm_pki_generate() - replace the chain with a freshly minted ephemeral
+ * one (four new P-384 keys; only the instance CA's is kept)
+ * @pki:       the state
+ * @module_id: the NSM's module id; its "i-..." part names the instance CA
+ * @now_s:     current time, epoch seconds
+ *
+ * On failure the previous chain stays in force.
+ * Return: 0 or -enum nsm_pki_err.
+ */
+int nsm_pki_generate(struct nsm_pki *pki, const char *module_id, u64 now_s);
+
+/**
+ * nsm_pki_provision() - replace the chain with a provisioned one
+ * @pki:       the state
+ * @key:       instance CA private key: 48 raw big-endian bytes, SEC 1
+ *             ECPrivateKey DER (RFC 5915) or PKCS #8 PrivateKeyInfo DER
+ * @key_len:   its length
+ * @chain:     concatenated DER certificates, root first, instance CA last
+ *             (1 to NSM_PKI_CHAIN_MAX, each at most NSM_CERT_MAX bytes)
+ * @chain_len: its length
+ * @now_s:     current time, epoch seconds
+ *
+ * Checks that the key is valid and is the instance certificate's key, that
+ * every certificate is a P-384/ecdsa-with-SHA384 v3 CA certificate valid at
+ * @now_s with keyCertSign and a large enough pathLen, that the first is
+ * self-issued and that each names its parent's subject as issuer, byte for
+ * byte. Certificate signatures are not verified here (the core has no
+ * ECDSA verify): nsmctl verifies the chain with OpenSSL before provisioning.
+ * On any failure nothing changes.
+ * Return: 0 or -enum nsm_pki_err.
+ */
+int nsm_pki_provision(struct nsm_pki *pki, const u8 *key, size_t key_len,
+		      const u8 *chain, size_t chain_len, u64 now_s);
+
+/** nsm_pki_strerror() - a message for -enum nsm_pki_err @err */
+const char *nsm_pki_strerror(int err);
+
+/**
+ * nsm_pki_cert() - borrow certificate @i of the cabundle (0 = root)
+ * Return: 0, or -NSM_PKI_ENOCHAIN / -NSM_PKI_EINVAL.
+ */
+int nsm_pki_cert(const struct nsm_pki *pki, unsigned int i,
+		 const u8 **der, size_t *len);
+
+/**
+ * nsm_pki_root_pem() - the root certificate as PEM into @buf
+ * Return: the PEM length (at most NSM_PKI_PEM_MAX, no NUL added), or
+ * -enum nsm_pki_err.
+ */
+int nsm_pki_root_pem(const struct nsm_pki *pki, char *buf, size_t cap);
+
+void nsm_pki_get_settings(const struct nsm_pki *pki,
+			  struct nsm_pki_settings *s);
+/**
+ * nsm_pki_set_settings() - apply the switches; a new leaf lifetime drops
+ * the current leaf so the next document gets a leaf of that lifetime
+ * Return: 0, or -NSM_PKI_EINVAL (nothing changed) when out of range.
+ */
+int nsm_pki_set_settings(struct nsm_pki *pki,
+			 const struct nsm_pki_settings *s);
+
+void nsm_pki_get_status(const struct nsm_pki *pki, struct nsm_pki_status *st);
+
+/**
+ * nsm_pki_leaf() - the leaf to sign with at real time @now_ms, minting a new
+ * one (fresh key, serial, lifetime) when there is none or the current one is
+ * not valid at @now_ms
+ * @pki:       the state
+ * @module_id: names the leaf subject
+ * @now_ms:    real current time (no clock offset), epoch milliseconds
+ * @der, @len: receive the leaf certificate (borrowed)
+ * @priv:      receives the leaf private key (borrowed)
+ *
+ * Return: 0, -NSM_PKI_ENOCHAIN, -NSM_PKI_EEXPIRED if the instance CA is not
+ * valid at @now_ms, or -NSM_PKI_ECRYPTO.
+ */
+int nsm_pki_leaf(struct nsm_pki *pki, const char *module_id, u64 now_ms,
+		 const u8 **der, size_t *len, const u8 **priv);
+
+#endif /* NSM_CORE_PKI_H */
