@@ -18,6 +18,15 @@
 #define NSM_PCR_BOOT_LOCKED	16	/* PCRs 0..15 lock at boot */
 #define NSM_MODULE_ID_MAX	127	/* bytes, excluding the NUL */
 #define NSM_RANDOM_LEN		256	/* bytes per GetRandom, as QEMU */
+#define NSM_CORE_REQUEST_MAX	0x1000	/* = NSM_REQUEST_MAX_SIZE of the ABI */
+#define NSM_CORE_RESPONSE_MIN	24	/* longest Error response */
+
+/*
+ * Default module_id, in the real format i-<17 hex>-enc<16 hex>; its
+ * instance id is the one measured into the default PCR4.
+ */
+#define NSM_DEFAULT_INSTANCE_ID	"i-0123456789abcdef0"
+#define NSM_DEFAULT_MODULE_ID	NSM_DEFAULT_INSTANCE_ID "-enc0123456789abcdef"
 
 /* Error names of the protocol; values are the C API's ErrorCode values. */
 enum nsm_error {
@@ -128,6 +137,9 @@ int nsm_request_decode(const u8 *buf, size_t len, struct nsm_request *req);
  * @resp_cap: its size (NSM_RESPONSE_MAX_SIZE in the module)
  *
  * Protocol errors become {"Error": name} responses: this never fails.
+ * A request longer than %NSM_CORE_REQUEST_MAX is answered InputTooLarge.
+ * @resp_cap must be at least %NSM_CORE_RESPONSE_MIN; a smaller buffer gets
+ * a truncated Error response (nothing at all if @resp_cap is 0).
  * Return: the response length, > 0 and <= @resp_cap.
  */
 size_t nsm_handle(struct nsm_emu *emu, const u8 *req, size_t req_len,
@@ -136,7 +148,27 @@ size_t nsm_handle(struct nsm_emu *emu, const u8 *req, size_t req_len,
 /**
  * nsm_emu_reset() - "boot": clear all PCRs, apply @m (defaults where @m is
  * NULL or leaves a PCR out), then lock PCRs 0..15. Counters are kept.
+ *
+ * Defaults (nsm_default_measurements): PCR0, 1, 2 and 4 as nitro-cli would
+ * measure the fake image described in Documentation/core-protocol.rst and
+ * the instance %NSM_DEFAULT_INSTANCE_ID; every other PCR zero.
  */
 void nsm_emu_reset(struct nsm_emu *emu, const struct nsm_measurements *m);
+
+/**
+ * nsm_emu_init() - set up a fresh emulator: everything zeroed (@emu->pki
+ * NULL, counters 0, debug off), version 1.0.0, module_id
+ * %NSM_DEFAULT_MODULE_ID, then nsm_emu_reset(@emu, NULL).
+ */
+void nsm_emu_init(struct nsm_emu *emu);
+
+/* The boot measurements nsm_emu_reset() uses for PCRs not given. */
+extern const struct nsm_measurements nsm_default_measurements;
+
+/**
+ * nsm_error_name() - protocol name of @err ("InvalidIndex", ...)
+ * Return: a static string; "InternalError" for values without a name.
+ */
+const char *nsm_error_name(enum nsm_error err);
 
 #endif /* NSM_CORE_H */
