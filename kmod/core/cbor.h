@@ -87,7 +87,7 @@ static inline void nsm_cbor_rd_init(struct nsm_cbor_rd *rd, const u8 *buf,
 				    size_t len)
 {
 	rd->p = buf;
-	rd->end = buf + len;
+	rd->end = buf ? buf + len : buf;	/* NULL + 0 is undefined in C */
 }
 
 static inline size_t nsm_cbor_rd_left(const struct nsm_cbor_rd *rd)

@@ -1206,6 +1206,9 @@ static void test_small_buffers(void)
 	}
 	len = nsm_handle(&emu, req, n, NULL, 0);
 	CHECK(len == 0);
+	/* no request at all */
+	len = nsm_handle(&emu, NULL, 0, small, sizeof(small));
+	CHECK(same(small, len, want, wlen));
 }
 
 static void test_counters(void)
