@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Live device view: DescribeNSM, the PCR table with lock state (refreshed
+ * every two seconds by the main loop's timer, or with R), and new
+ * attestation documents with a chosen nonce and user data. It talks to
+ * the device through libnsm's AWS-compatible client API, which opens
+ * $NSM_DEVICE (default /dev/nsm).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <nsm.h>
+
+#include "app.h"
+
+struct device {
+	int32_t fd;
+	char path[256];
+	char err[400];
+	NsmDescription desc;
+	int have_desc;
+	struct {
+		int ok;
+		bool lock;
+		uint8_t v[64];
+		uint32_t len;
+	} pcr[32];
+	unsigned long refreshes;
+	int docs;
+	uint8_t nonce[1024], user[1024];
+	int nonce_len, user_len;	/* -1: none */
+};
+
+static void refresh(struct device *dev)
+{
+	enum ErrorCode rc;
+
+	if (dev->fd < 0)
+		return;
+	rc = nsm_get_description(dev->fd, &dev->desc);
+	dev->have_desc = rc == ERROR_CODE_SUCCESS;
+	if (!dev->have_desc)
+		snprintf(dev->err, sizeof(dev->err), "DescribeNSM failed: "
+			 "error %d", (int)rc);
+	for (int i = 0; i < 32; i++) {
+		dev->pcr[i].len = sizeof(dev->pcr[i].v);
+		dev->pcr[i].ok = nsm_describe_pcr(dev->fd, (uint16_t)i,
+						  &dev->pcr[i].lock,
+						  dev->pcr[i].v,
+						  &dev->pcr[i].len) ==
+				 ERROR_CODE_SUCCESS;
+	}
+	dev->refreshes++;
+}
+
+struct device *device_open(void)
+{
+	struct device *dev = calloc(1, sizeof(*dev));
+	const char *p = getenv("NSM_DEVICE");
+
+	if (!dev)
+		abort();
+	snprintf(dev->path, sizeof(dev->path), "%s", p && *p ? p : "/dev/nsm");
+	dev->fd = nsm_lib_init();
+	if (dev->fd < 0)
+		snprintf(dev->err, sizeof(dev->err), "cannot open %s: %s",
+			 dev->path, strerror(errno));
+	refresh(dev);
+	return dev;
+}
+
+void device_free(struct device *dev)
+{
+	if (!dev)
+		return;
+	nsm_lib_exit(dev->fd);
+	free(dev);
+}
+
+static void build(struct app *app, struct lines *ls)
+{
+	struct device *dev = app->dev;
+	struct line *l;
+	char hex[129];
+
+	if (!dev)
+		dev = app->dev = device_open();
+	l = lines_new(ls, -1);
+	line_add(l, R_HEADER, "device       ");
+	line_add(l, R_NORMAL, dev->path);
+	line_add(l, R_DIM, "  (NSM_DEVICE)");
+	if (dev->fd < 0 || !dev->have_desc) {
+		l = lines_new(ls, -1);
+		line_add(l, R_FAIL, dev->err);
+		l = lines_new(ls, -1);
+		line_add(l, R_DIM, "Load the nsm-emu module (or run in an "
+			 "enclave), or point NSM_DEVICE at the device.");
+		return;
+	}
+	l = lines_new(ls, -1);
+	line_add(l, R_HEADER, "module_id    ");
+	line_addn(l, R_NORMAL, (const char *)dev->desc.module_id,
+		  dev->desc.module_id_len < 100 ? dev->desc.module_id_len : 99);
+	l = lines_new(ls, -1);
+	line_add(l, R_HEADER, "version      ");
+	line_addf(l, R_NORMAL, "%u.%u.%u   digest %s   max_pcrs %u   "
+		  "locked %u   refreshed %lu times",
+		  dev->desc.version_major, dev->desc.version_minor,
+		  dev->desc.version_patch,
+		  dev->desc.digest == DIGEST_SHA384 ? "SHA384" :
+		  dev->desc.digest == DIGEST_SHA256 ? "SHA256" : "SHA512",
+		  dev->desc.max_pcrs, dev->desc.locked_pcrs_len,
+		  app->now_pinned ? 0 : dev->refreshes);
+	l = lines_new(ls, -1);
+	l->selectable = 0;
+	line_add(l, R_DIM, "a: request a document   R: refresh now");
+	l = lines_new(ls, -1);
+	l->selectable = 0;
+	line_add(l, R_HEADER, "PCR  lock    meaning               value");
+	for (int i = 0; i < 32; i++) {
+		l = lines_new(ls, i);
+		line_addf(l, R_NORMAL, "%3d  ", i);
+		if (!dev->pcr[i].ok) {
+			line_add(l, R_FAIL, "DescribePCR failed");
+			continue;
+		}
+		line_add(l, dev->pcr[i].lock ? R_WARN : R_DIM,
+			 dev->pcr[i].lock ? "locked  " : "open    ");
+		line_addf(l, R_DIM, "%-21.21s ", doc_pcr_meaning((unsigned)i));
+		hex_str(dev->pcr[i].v, dev->pcr[i].len, hex, sizeof(hex));
+		line_add(l, R_NORMAL, hex);
+	}
+}
+
+/* Hex when it is all hex digits in pairs, else the text's bytes. */
+static int parse_bytes(const char *s, uint8_t *out, size_t cap)
+{
+	size_t n = strlen(s), i;
+
+	if (!n)
+		return -1;
+	for (i = 0; i < n && isxdigit((unsigned char)s[i]); i++)
+		;
+	if (i == n && n % 2 == 0 && n / 2 <= cap) {
+		for (i = 0; i < n / 2; i++) {
+			unsigned v;
+
+			sscanf(s + 2 * i, "%2x", &v);
+			out[i] = (uint8_t)v;
+		}
+		return (int)(n / 2);
+	}
+	n = n < cap ? n : cap;
+	memcpy(out, s, n);
+	return (int)n;
+}
+
+static void attest(struct app *app)
+{
+	struct device *dev = app->dev;
+	uint8_t *buf = malloc(0x4000);
+	uint32_t len = 0x4000;
+	enum ErrorCode rc;
+	char name[32];
+	struct doc *d;
+
+	if (!buf)
+		abort();
+	rc = nsm_get_attestation_doc(dev->fd,
+				     dev->user_len < 0 ? NULL : dev->user,
+				     dev->user_len < 0 ? 0 : (uint32_t)dev->user_len,
+				     dev->nonce_len < 0 ? NULL : dev->nonce,
+				     dev->nonce_len < 0 ? 0 : (uint32_t)dev->nonce_len,
+				     NULL, 0, buf, &len);
+	if (rc != ERROR_CODE_SUCCESS) {
+		app_error(app, "attestation failed: error %d", (int)rc);
+		free(buf);
+		return;
+	}
+	snprintf(name, sizeof(name), "device #%d", ++dev->docs);
+	d = doc_new_bytes(buf, len, name);
+	free(buf);
+	app_add_doc(app, d);
+	app->cursor = app->ndocs - 1;
+	app_msg(app, "new document from the device: %u bytes", len);
+}
+
+static void user_done(struct app *app, const char *text)
+{
+	app->dev->user_len = parse_bytes(text, app->dev->user,
+					 sizeof(app->dev->user));
+	attest(app);
+}
+
+static void nonce_done(struct app *app, const char *text)
+{
+	app->dev->nonce_len = parse_bytes(text, app->dev->nonce,
+					  sizeof(app->dev->nonce));
+	app_prompt(app, "user data (hex or text, empty: none): ", "",
+		   user_done);
+}
+
+static unsigned int key(struct app *app, enum action a)
+{
+	switch (a) {
+	case A_REFRESH:
+		refresh(app->dev);
+		return RF_VIEW;
+	case A_ATTEST:
+		if (app->dev->fd < 0) {
+			app_error(app, "%s", app->dev->err);
+			return RF_STATUS;
+		}
+		app_prompt(app, "nonce (hex or text, empty: none): ", "",
+			   nonce_done);
+		return RF_STATUS;
+	default:
+		return RF_UNHANDLED;
+	}
+}
+
+static void json(struct app *app, FILE *f)
+{
+	struct device *dev = app->dev;
+
+	fputs("{\n  \"device\": ", f);
+	json_str(f, dev->path);
+	if (dev->fd < 0 || !dev->have_desc) {
+		fputs(",\n  \"error\": ", f);
+		json_str(f, dev->err);
+		fputs("\n}", f);
+		return;
+	}
+	fputs(",\n  \"module_id\": ", f);
+	json_str(f, (const char *)dev->desc.module_id);
+	fprintf(f, ",\n  \"version\": \"%u.%u.%u\",\n  \"pcrs\": [",
+		dev->desc.version_major, dev->desc.version_minor,
+		dev->desc.version_patch);
+	for (int i = 0; i < 32; i++) {
+		fprintf(f, "%s\n    {\"index\": %d, \"locked\": %s, \"value\": ",
+			i ? "," : "", i, dev->pcr[i].lock ? "true" : "false");
+		json_hex(f, dev->pcr[i].v, dev->pcr[i].ok ? dev->pcr[i].len : 0);
+		fputc('}', f);
+	}
+	fputs("\n  ]\n}", f);
+}
+
+const struct view_ops view_device = {
+	.name = "device",
+	.hint = "a:new document  R:refresh",
+	.build = build,
+	.key = key,
+	.json = json,
+};

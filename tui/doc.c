@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading documents: files are read here (so that a FIFO or a device node
+ * in a capture directory is refused instead of blocking the TUI), then
+ * handed to libnsm for format detection and parsing. Every failure becomes
+ * a message in d->err that the list shows; nothing here can abort on bad
+ * input.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+
+#include "doc.h"
+
+static char *xstrdup(const char *s)
+{
+	char *p = strdup(s ? s : "");
+
+	if (!p)
+		abort();
+	return p;
+}
+
+struct doc *doc_new_file(const char *path, const char *source)
+{
+	struct doc *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		abort();
+	d->path = xstrdup(path);
+	d->source = xstrdup(source);
+	return d;
+}
+
+void doc_free(struct doc *d)
+{
+	if (!d)
+		return;
+	nsm_doc_free(&d->nd);
+	free(d->path);
+	free(d->source);
+	free(d->cab);
+	free(d);
+}
+
+static int read_file(struct doc *d, uint8_t **buf, size_t *len)
+{
+	struct stat st;
+	size_t n = 0;
+	uint8_t *b;
+	int fd;
+
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
+	fd = open(d->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(d->err, sizeof(d->err), "%s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(d->err, sizeof(d->err), "not a regular file");
+		goto fail;
+	}
+	if (st.st_size > (off_t)DOC_MAX_FILE) {
+		snprintf(d->err, sizeof(d->err), "too large (%lld bytes)",
+			 (long long)st.st_size);
+		goto fail;
+	}
+	b = malloc((size_t)st.st_size + 1);
+	if (!b)
+		abort();
+	while (n < (size_t)st.st_size) {
+		ssize_t r = read(fd, b + n, (size_t)st.st_size - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			snprintf(d->err, sizeof(d->err), "%s", strerror(errno));
+			free(b);
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	*buf = b;
+	*len = n;
+	return 0;
+fail:
+	close(fd);
+	return -1;
+}
+
+static void parse(struct doc *d, const uint8_t *b, size_t n)
+{
+	struct nsm_parse_error perr = { 0 };
+	const char *mid;
+	int rc;
+
+	rc = nsm_doc_parse(&d->nd, &perr, b, n);
+	if (rc == -EBADMSG) {
+		snprintf(d->err, sizeof(d->err), "%s (byte %zu)",
+			 perr.message[0] ? perr.message : "not a document",
+			 perr.offset);
+		return;
+	}
+	if (rc) {
+		snprintf(d->err, sizeof(d->err), "%s", strerror(-rc));
+		return;
+	}
+	mid = nsm_doc_module_id(d->nd);
+	snprintf(d->module_id, sizeof(d->module_id), "%s", mid ? mid : "");
+	d->has_timestamp = nsm_doc_timestamp(d->nd, &d->timestamp);
+	d->debug = nsm_doc_is_debug(d->nd);
+	d->state = DOC_OK;
+}
+
+void doc_load(struct doc *d)
+{
+	uint8_t *file = NULL, *bytes = NULL;
+	size_t n = 0, blen = 0;
+	int rc;
+
+	if (d->state != DOC_UNLOADED)
+		return;
+	d->state = DOC_ERROR;
+	if (read_file(d, &file, &n))
+		return;
+	if (n == 0) {
+		snprintf(d->err, sizeof(d->err), "empty file");
+		free(file);
+		return;
+	}
+	rc = nsm_input_decode(&bytes, &blen, &d->fmt, file, n, NSM_INPUT_AUTO);
+	free(file);
+	if (rc) {
+		snprintf(d->err, sizeof(d->err), "cannot decode: %s",
+			 strerror(-rc));
+		return;
+	}
+	parse(d, bytes, blen);
+	free(bytes);
+}
+
+struct doc *doc_new_bytes(const uint8_t *b, size_t n, const char *source)
+{
+	struct doc *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		abort();
+	d->source = xstrdup(source);
+	d->state = DOC_ERROR;
+	d->fmt = NSM_INPUT_CBOR;
+	parse(d, b, n);
+	return d;
+}
+
+/* ---- certificates ----------------------------------------------------- */
+
+static void key_desc(const uint8_t *der, size_t len, char *buf, size_t cap)
+{
+	const unsigned char *p = der;
+	X509 *x = d2i_X509(NULL, &p, (long)len);
+	EVP_PKEY *k = x ? X509_get0_pubkey(x) : NULL;
+	char group[64];
+	size_t glen;
+
+	snprintf(buf, cap, "unknown");
+	if (!k)
+		goto out;
+	switch (EVP_PKEY_get_base_id(k)) {
+	case EVP_PKEY_EC:
+		if (!EVP_PKEY_get_group_name(k, group, sizeof(group), &glen))
+			snprintf(group, sizeof(group), "?");
+		snprintf(buf, cap, "EC %s",
+			 !strcmp(group, "secp384r1") ? "P-384" :
+			 !strcmp(group, "prime256v1") ? "P-256" : group);
+		break;
+	case EVP_PKEY_RSA:
+		snprintf(buf, cap, "RSA %d", EVP_PKEY_get_bits(k));
+		break;
+	default:
+		snprintf(buf, cap, "%s", OBJ_nid2sn(EVP_PKEY_get_base_id(k)));
+	}
+out:
+	X509_free(x);
+}
+
+static void cn_of(const char *subject, char *cn, size_t cap)
+{
+	const char *p = strstr(subject, "CN=");
+	size_t n;
+
+	if (!p) {
+		snprintf(cn, cap, "%s", subject);
+		return;
+	}
+	p += 3;
+	n = strcspn(p, ",");
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(cn, p, n);
+	cn[n] = 0;
+}
+
+static void load_cert(struct doc_cert *c, const uint8_t *der, size_t len)
+{
+	c->ok = -1;
+	c->der_len = len;
+	if (!der || nsm_cert_info(&c->info, der, len))
+		return;
+	c->ok = 1;
+	key_desc(der, len, c->key, sizeof(c->key));
+	cn_of(c->info.subject, c->cn, sizeof(c->cn));
+}
+
+void doc_load_certs(struct doc *d)
+{
+	const uint8_t *der;
+	size_t len;
+
+	if (d->state != DOC_OK || d->certs_done)
+		return;
+	d->certs_done = 1;
+	der = nsm_doc_certificate(d->nd, &len);
+	load_cert(&d->leaf, der, len);
+	d->ncab = nsm_doc_cabundle_count(d->nd);
+	if (d->ncab > 64)
+		d->ncab = 64;
+	d->cab = calloc(d->ncab ? d->ncab : 1, sizeof(*d->cab));
+	if (!d->cab)
+		abort();
+	for (size_t i = 0; i < d->ncab; i++) {
+		der = nsm_doc_cabundle(d->nd, i, &len);
+		load_cert(&d->cab[i], der, len);
+	}
+}
+
+/* ---- formatting ------------------------------------------------------- */
+
+const char *doc_pcr_meaning(unsigned index)
+{
+	const char *l = nsm_pcr_label(index);
+
+	return l ? l : "reserved";
+}
+
+/* Short names for the diff's change labels (NSM-FACTS.md section 5). */
+const char *doc_pcr_short(unsigned index)
+{
+	switch (index) {
+	case 0: return "image";
+	case 1: return "kernel";
+	case 2: return "application";
+	case 3: return "IAM role";
+	case 4: return "parent instance";
+	case 8: return "signing cert";
+	default: return index >= 16 && index < 32 ? "user" : "";
+	}
+}
+
+void fmt_time_ms(int64_t ms, char *buf, size_t n)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	if (ms < 0 || ms / 1000 > 253402300799LL || !gmtime_r(&t, &tm) ||
+	    !strftime(buf, n, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(buf, n, "@%lld", (long long)ms);
+}
+
+void fmt_duration(long long s, char *buf, size_t n)
+{
+	unsigned long long a = s < 0 ? 0ULL - (unsigned long long)s :
+			       (unsigned long long)s;
+
+	if (a < 60)
+		snprintf(buf, n, "%llus", a);
+	else if (a < 3600)
+		snprintf(buf, n, "%llum%02llus", a / 60, a % 60);
+	else if (a < 86400)
+		snprintf(buf, n, "%lluh%02llum", a / 3600, a % 3600 / 60);
+	else if (a < 86400ULL * 365)
+		snprintf(buf, n, "%llud%02lluh", a / 86400, a % 86400 / 3600);
+	else
+		snprintf(buf, n, "%lluy%03llud", a / (86400ULL * 365),
+			 a % (86400ULL * 365) / 86400);
+}
+
+void hex_str(const uint8_t *b, size_t n, char *out, size_t cap)
+{
+	static const char x[] = "0123456789abcdef";
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && o + 2 < cap; i++) {
+		out[o++] = x[b[i] >> 4];
+		out[o++] = x[b[i] & 15];
+	}
+	if (cap)
+		out[o] = 0;
+}
+
+const char *input_format_name(enum nsm_input_format f)
+{
+	return nsm_input_format_name(f);
+}

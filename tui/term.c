@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The curses backend: translate keys, copy the canvas to the terminal.
+ * The only file that includes curses.h. ncurses does the diffing of the
+ * screen, so copying every cell after a change costs no output.
+ */
+#include <curses.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <wchar.h>
+
+#include "app.h"
+#include "term.h"
+
+static attr_t role_attr[R_COUNT];
+
+static void setup_colours(int mono)
+{
+	/* role: foreground, background, extra attributes */
+	static const struct {
+		short fg, bg;
+		attr_t attr;
+		attr_t mono;
+	} scheme[R_COUNT] = {
+		[R_NORMAL] = { -1, -1, 0, 0 },
+		[R_TITLE] = { COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
+		[R_STATUS] = { COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
+		[R_HEADER] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
+		[R_CURSOR] = { COLOR_WHITE, COLOR_BLUE, A_BOLD,
+			       A_REVERSE | A_BOLD },
+		[R_CURSOR_DIM] = { COLOR_BLACK, COLOR_WHITE, 0, A_REVERSE },
+		[R_PASS] = { COLOR_GREEN, -1, A_BOLD, 0 },
+		[R_FAIL] = { COLOR_RED, -1, A_BOLD, A_BOLD },
+		[R_WARN] = { COLOR_YELLOW, -1, 0, A_BOLD },
+		[R_DIM] = { COLOR_BLUE, -1, A_BOLD, 0 },
+		[R_HILITE] = { COLOR_BLACK, COLOR_YELLOW, 0,
+			       A_REVERSE | A_UNDERLINE },
+		[R_CHANGED] = { COLOR_MAGENTA, -1, A_BOLD,
+				A_BOLD | A_UNDERLINE },
+		[R_MARK] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
+		[R_KEY] = { COLOR_CYAN, -1, A_BOLD, A_BOLD },
+		[R_BORDER] = { COLOR_CYAN, -1, 0, 0 },
+	};
+
+	if (!mono && has_colors()) {
+		start_color();
+		use_default_colors();
+		for (int r = 1; r < R_COUNT; r++) {
+			init_pair((short)r, scheme[r].fg, scheme[r].bg);
+			role_attr[r] = COLOR_PAIR(r) | scheme[r].attr;
+		}
+		return;
+	}
+	for (int r = 0; r < R_COUNT; r++)
+		role_attr[r] = scheme[r].mono;
+}
+
+static void blit(const struct canvas *cv)
+{
+	cchar_t *row = calloc((size_t)cv->w + 1, sizeof(*row));
+
+	if (!row)
+		abort();
+	for (int y = 0; y < cv->h && y < LINES; y++) {
+		for (int x = 0; x < cv->w; x++) {
+			const struct cell *c = &cv->cells[y * cv->w + x];
+			wchar_t wc[2] = { (wchar_t)(unsigned char)c->ch, 0 };
+
+			setcchar(&row[x], wc, role_attr[c->role], 0, NULL);
+		}
+		/* the last cell of the last row would scroll: skip it */
+		mvadd_wchnstr(y, 0, row, y == LINES - 1 ? cv->w - 1 : cv->w);
+	}
+	free(row);
+	refresh();
+}
+
+static int translate(int ch)
+{
+	switch (ch) {
+	case KEY_UP: return TK_UP;
+	case KEY_DOWN: return TK_DOWN;
+	case KEY_LEFT: return TK_LEFT;
+	case KEY_RIGHT: return TK_RIGHT;
+	case KEY_PPAGE: return TK_PGUP;
+	case KEY_NPAGE: return TK_PGDN;
+	case KEY_HOME: return TK_HOME;
+	case KEY_END: return TK_END;
+	case KEY_BTAB: return TK_BTAB;
+	case KEY_ENTER: case '\r': case '\n': return TK_ENTER;
+	case KEY_BACKSPACE: case 8: case 127: return TK_BACKSPACE;
+	default: return ch;
+	}
+}
+
+int term_run(struct app *app)
+{
+	int ticks = 0;
+
+	setlocale(LC_ALL, "");
+	if (!initscr())
+		return -1;
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	setup_colours(app->monochrome);
+	app_resize(app, COLS, LINES);
+	app_render(app, RF_ALL);
+	blit(&app->cv);
+	timeout(1000);		/* a tick a second drives the device refresh */
+	for (;;) {
+		int ch = getch();
+		unsigned int rf;
+
+		if (ch == ERR) {
+			if (++ticks % 2)
+				continue;
+			ch = TK_TIMER;
+		} else if (ch == KEY_RESIZE) {
+			app_resize(app, COLS, LINES);
+			clear();
+			app_render(app, RF_ALL);
+			blit(&app->cv);
+			continue;
+		} else {
+			ch = translate(ch);
+		}
+		rf = app_key(app, ch);
+		if (rf & RF_QUIT)
+			break;
+		if (rf) {
+			app_render(app, rf);
+			blit(&app->cv);
+		}
+	}
+	endwin();
+	return 0;
+}

@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PCR diff: the marked documents side by side (A, B, ...) and, with
+ * --expected, the expected measurements (E). Changed PCRs are highlighted
+ * and labelled with what they measure ("PCR0 image differs"); runs of
+ * unchanged PCRs collapse to one line (o shows them).
+ */
+#include <string.h>
+
+#include "app.h"
+
+#define MAX_COLS 8
+
+struct col {
+	char letter;
+	const char *name;
+	struct doc *d;		/* NULL: the expected set */
+};
+
+struct row {
+	const uint8_t *v[MAX_COLS];
+	size_t len[MAX_COLS];
+	int present;		/* in at least one column */
+	int differs;
+};
+
+static int columns(struct app *app, struct col *c)
+{
+	int n = 0;
+
+	for (int i = 0; i < app->ndocs && n < MAX_COLS - 1; i++) {
+		struct doc *d = app->docs[i];
+
+		if (!d->marked)
+			continue;
+		doc_load(d);
+		if (d->state != DOC_OK)
+			continue;
+		c[n] = (struct col){ (char)('A' + n), d->source, d };
+		n++;
+	}
+	if (n == 0 && app->expected) {
+		struct doc *d = app_doc(app);
+
+		if (d && d->state == DOC_OK)
+			c[n++] = (struct col){ 'A', d->source, d };
+	}
+	if (app->expected)
+		c[n++] = (struct col){ 'E', app->expected_name, NULL };
+	return n;
+}
+
+static void compute(struct app *app, const struct col *c, int n,
+		    struct row rows[32])
+{
+	for (uint32_t i = 0; i < 32; i++) {
+		struct row *r = &rows[i];
+
+		memset(r, 0, sizeof(*r));
+		for (int k = 0; k < n; k++) {
+			r->v[k] = c[k].d ? nsm_doc_pcr(c[k].d->nd, i, &r->len[k]) :
+				  nsm_pcrset_get(app->expected, i, &r->len[k]);
+			if (r->v[k])
+				r->present = 1;
+		}
+		for (int k = 1; k < n; k++)
+			if (!r->v[k] != !r->v[0] ||
+			    (r->v[k] && (r->len[k] != r->len[0] ||
+					 memcmp(r->v[k], r->v[0], r->len[0]))))
+				r->differs = 1;
+	}
+}
+
+static void label(const struct row *r, const struct col *c, int n,
+		  uint32_t i, char *buf, size_t cap)
+{
+	char missing[MAX_COLS + 1];
+	int m = 0;
+
+	for (int k = 0; k < n; k++)
+		if (!r->v[k])
+			missing[m++] = c[k].letter;
+	missing[m] = 0;
+	if (m)
+		snprintf(buf, cap, "PCR%u missing in %s", i, missing);
+	else if (doc_pcr_short(i)[0])
+		snprintf(buf, cap, "PCR%u %s differs", i, doc_pcr_short(i));
+	else
+		snprintf(buf, cap, "PCR%u differs", i);
+}
+
+static void build(struct app *app, struct lines *ls)
+{
+	struct col c[MAX_COLS];
+	struct row rows[32];
+	int n = columns(app, c), changed = 0, cellw, w = app->lo.view.w;
+	struct line *l;
+	char hex[2 * NSM_PCR_MAX_LEN + 1], buf[64];
+
+	if (n < 2) {
+		l = lines_new(ls, -1);
+		line_add(l, R_DIM, "Nothing to compare. Mark two or more documents "
+			 "with m or Space (M marks all),");
+		l = lines_new(ls, -1);
+		line_add(l, R_DIM, "or start nsm-tui with --expected FILE to "
+			 "compare with expected measurements.");
+		return;
+	}
+	compute(app, c, n, rows);
+	for (int k = 0; k < n; k++) {
+		l = lines_new(ls, -1);
+		l->selectable = 0;
+		line_addf(l, R_HEADER, "%c ", c[k].letter);
+		if (c[k].d) {
+			char t[32];
+
+			fmt_time_ms((int64_t)c[k].d->timestamp, t, sizeof(t));
+			line_addf(l, R_NORMAL, "%s  %s  ", t, c[k].d->module_id);
+			line_add(l, R_DIM, c[k].name);
+		} else {
+			line_add(l, R_NORMAL, "expected measurements  ");
+			line_add(l, R_DIM, c[k].name);
+		}
+	}
+	for (int i = 0; i < 32; i++)
+		changed += rows[i].differs;
+	l = lines_new(ls, -1);
+	l->selectable = 0;
+	if (changed)
+		line_addf(l, R_FAIL, "%d PCR%s differ%s", changed,
+			  changed == 1 ? "" : "s", changed == 1 ? "s" : "");
+	else
+		line_add(l, R_PASS, "all PCRs identical");
+	cellw = (w - 32) / n - 1;
+	if (cellw > 16)
+		cellw = 16;
+	if (cellw < 4)
+		cellw = 4;
+	l = lines_new(ls, -1);
+	l->selectable = 0;
+	line_addf(l, R_HEADER, "%-32s", "PCR   change");
+	for (int k = 0; k < n; k++)
+		line_addf(l, R_HEADER, "%-*c ", cellw, c[k].letter);
+	for (int i = 0; i < 32; i++) {
+		struct row *r = &rows[i];
+
+		if (!r->present)
+			continue;
+		if (!r->differs && !app->diff_all) {
+			/* collapse a run of unchanged PCRs into one line */
+			int j = i;
+
+			while (j + 1 < 32 && rows[j + 1].present &&
+			       !rows[j + 1].differs)
+				j++;
+			l = lines_new(ls, 100 + i);
+			if (j > i)
+				line_addf(l, R_DIM, "PCR%d-%d  unchanged (%d)", i, j,
+					  j - i + 1);
+			else
+				line_addf(l, R_DIM, "PCR%d  unchanged", i);
+			i = j;
+			continue;
+		}
+		l = lines_new(ls, i);
+		if (r->differs)
+			label(r, c, n, (uint32_t)i, buf, sizeof(buf));
+		else
+			snprintf(buf, sizeof(buf), "PCR%d %s", i,
+				 doc_pcr_short((unsigned)i));
+		line_addf(l, r->differs ? R_CHANGED : R_NORMAL, "%-31.31s", buf);
+		line_add(l, R_NORMAL, " ");
+		for (int k = 0; k < n; k++) {
+			int same = r->v[k] && r->v[0] && r->len[k] == r->len[0] &&
+				   !memcmp(r->v[k], r->v[0], r->len[0]);
+
+			if (r->v[k])
+				hex_str(r->v[k], r->len[k], hex, sizeof(hex));
+			else
+				snprintf(hex, sizeof(hex), "-");
+			line_addf(l, k && !same ? R_CHANGED : R_NORMAL, "%-*.*s",
+				  cellw, cellw, hex);
+			line_add(l, R_NORMAL, " ");
+		}
+		if (app->diff_open[i])
+			for (int k = 0; k < n; k++) {
+				size_t half;
+
+				if (!r->v[k])
+					continue;
+				hex_str(r->v[k], r->len[k], hex, sizeof(hex));
+				half = strlen(hex) / 2;
+				l = lines_new(ls, i);
+				line_addf(l, R_HEADER, "    %c ", c[k].letter);
+				line_addn(l, R_NORMAL, hex, half);
+				l = lines_new(ls, i);
+				line_add(l, R_NORMAL, "      ");
+				line_add(l, R_NORMAL, hex + half);
+			}
+	}
+}
+
+static unsigned int key(struct app *app, enum action a)
+{
+	int tag = lv_tag(&app->vs[V_DIFF]);
+
+	switch (a) {
+	case A_ENTER:
+	case A_EXPAND:
+	case A_COLLAPSE:
+		if (tag >= 100) {
+			app->diff_all = a != A_COLLAPSE;
+			return RF_VIEW;
+		}
+		if (tag >= 0 && tag < 32) {
+			app->diff_open[tag] = a == A_ENTER ? !app->diff_open[tag] :
+					      a == A_EXPAND;
+			return RF_VIEW;
+		}
+		return RF_UNHANDLED;
+	case A_EXPAND_ALL:
+		app->diff_all = !app->diff_all;
+		return RF_VIEW;
+	default:
+		return RF_UNHANDLED;
+	}
+}
+
+static void json(struct app *app, FILE *f)
+{
+	struct col c[MAX_COLS];
+	struct row rows[32];
+	int n = columns(app, c), first = 1;
+	char buf[64];
+
+	compute(app, c, n, rows);
+	fputs("{\n  \"columns\": [", f);
+	for (int k = 0; k < n; k++) {
+		fprintf(f, "%s\n    {\"id\": \"%c\", \"source\": ", k ? "," : "",
+			c[k].letter);
+		json_str(f, c[k].name);
+		fprintf(f, ", \"expected\": %s}", c[k].d ? "false" : "true");
+	}
+	fputs("\n  ],\n  \"pcrs\": [", f);
+	for (int i = 0; i < 32 && n; i++) {
+		struct row *r = &rows[i];
+
+		if (!r->present)
+			continue;
+		fprintf(f, "%s\n    {\"index\": %d, \"meaning\": ",
+			first ? "" : ",", i);
+		first = 0;
+		json_str(f, doc_pcr_meaning((unsigned)i));
+		fprintf(f, ", \"changed\": %s", r->differs ? "true" : "false");
+		if (r->differs) {
+			label(r, c, n, (uint32_t)i, buf, sizeof(buf));
+			fputs(", \"label\": ", f);
+			json_str(f, buf);
+		}
+		fputs(", \"values\": {", f);
+		for (int k = 0; k < n; k++) {
+			fprintf(f, "%s\"%c\": ", k ? ", " : "", c[k].letter);
+			if (r->v[k])
+				json_hex(f, r->v[k], r->len[k]);
+			else
+				fputs("null", f);
+		}
+		fputs("}}", f);
+	}
+	fputs("\n  ]\n}", f);
+}
+
+const struct view_ops view_diff = {
+	.name = "diff",
+	.hint = "m:mark  Enter:full values  o:show unchanged",
+	.build = build,
+	.key = key,
+	.json = json,
+};

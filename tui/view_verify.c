@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Verification view: libnsm's checks for the selected document, grouped
+ * by step, each with its pass/fail/skip and the library's reason. The time
+ * policy (t) and trust root (r) are switched from here or anywhere.
+ */
+#include <string.h>
+
+#include "app.h"
+
+static enum role status_role(enum nsm_check_status s)
+{
+	return s == NSM_CHECK_PASS ? R_PASS : s == NSM_CHECK_FAIL ? R_FAIL :
+	       R_DIM;
+}
+
+static const char *status_tag(enum nsm_check_status s)
+{
+	return s == NSM_CHECK_PASS ? "[PASS]" : s == NSM_CHECK_FAIL ?
+	       "[FAIL]" : "[skip]";
+}
+
+static void build(struct app *app, struct lines *ls)
+{
+	struct doc *d = app_doc(app);
+	const struct nsm_result *r;
+	struct line *l;
+	char t[32], fp[2 * NSM_SHA256_LEN + 1];
+	uint8_t root[NSM_SHA256_LEN];
+	int step = -1;
+
+	if (!d || d->state != DOC_OK) {
+		l = lines_new(ls, -1);
+		line_add(l, R_FAIL, d ? "not a document: " : "no document");
+		if (d)
+			line_add(l, R_NORMAL, d->err);
+		return;
+	}
+	r = app_verify(app, d);
+	if (!r) {
+		l = lines_new(ls, -1);
+		line_addf(l, R_FAIL, "verification could not run: %s",
+			  nsm_verifier_errmsg(app->roots[app->root].v));
+		return;
+	}
+	l = lines_new(ls, -1);
+	line_add(l, R_HEADER, "verdict      ");
+	line_add(l, nsm_result_ok(r) ? R_PASS : R_FAIL,
+		 nsm_result_ok(r) ? "VALID" : "INVALID");
+	if (!nsm_result_ok(r))
+		line_addf(l, R_NORMAL, "  first failure: %s",
+			  nsm_check_name(nsm_result_first_failure(r)->code));
+	l = lines_new(ls, -1);
+	fmt_time_ms(nsm_result_time_ms(r), t, sizeof(t));
+	line_add(l, R_HEADER, "time policy  ");
+	line_addf(l, R_NORMAL, "%s: %s UTC", app->doc_time ?
+		  "document time" : "now", t);
+	line_add(l, R_DIM, "   (t: switch)");
+	l = lines_new(ls, -1);
+	line_add(l, R_HEADER, "trust root   ");
+	line_add(l, R_NORMAL, app->roots[app->root].name);
+	line_addf(l, R_DIM, "   (r: %d of %d)", app->root + 1, app->nroots);
+	if (nsm_result_root_sha256(r, root)) {
+		hex_str(root, sizeof(root), fp, sizeof(fp));
+		l = lines_new(ls, -1);
+		line_add(l, R_HEADER, "chain ends   ");
+		line_addf(l, R_NORMAL, "sha256 %s", fp);
+	}
+	for (size_t i = 0; i < nsm_result_count(r); i++) {
+		const struct nsm_check *c = nsm_result_check(r, i);
+
+		if ((int)c->step != step) {
+			step = (int)c->step;
+			l = lines_new(ls, -1);
+			l->selectable = 0;
+			l = lines_new(ls, -1);
+			l->selectable = 0;
+			line_add(l, R_HEADER, nsm_step_name(c->step));
+		}
+		l = lines_new(ls, (int)c->code);
+		line_add(l, R_NORMAL, "  ");
+		line_add(l, status_role(c->status), status_tag(c->status));
+		line_addf(l, R_NORMAL, " %-22s ", nsm_check_name(c->code));
+		line_add(l, c->status == NSM_CHECK_FAIL ? R_FAIL : R_DIM,
+			 c->message);
+	}
+}
+
+static void json(struct app *app, FILE *f)
+{
+	struct doc *d = app_doc(app);
+	const struct nsm_result *r = d ? app_verify(app, d) : NULL;
+	char t[32];
+
+	fputs("{\n  \"source\": ", f);
+	json_str(f, d ? d->source : "");
+	if (!r) {
+		fputs(",\n  \"error\": ", f);
+		json_str(f, d && d->state == DOC_ERROR ? d->err :
+			 "verification did not run");
+		fputs("\n}", f);
+		return;
+	}
+	fputs(",\n  \"time_policy\": ", f);
+	json_str(f, app->doc_time ? "document" : "now");
+	fmt_time_ms(nsm_result_time_ms(r), t, sizeof(t));
+	fputs(",\n  \"time\": ", f);
+	json_str(f, t);
+	fputs(",\n  \"root\": ", f);
+	json_str(f, app->roots[app->root].name);
+	fprintf(f, ",\n  \"ok\": %s,\n  \"checks\": [",
+		nsm_result_ok(r) ? "true" : "false");
+	for (size_t i = 0; i < nsm_result_count(r); i++) {
+		const struct nsm_check *c = nsm_result_check(r, i);
+
+		fputs(i ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
+		json_str(f, nsm_check_name(c->code));
+		fputs(", \"step\": ", f);
+		json_str(f, nsm_step_name(c->step));
+		fputs(", \"status\": ", f);
+		json_str(f, nsm_check_status_name(c->status));
+		fputs(", \"message\": ", f);
+		json_str(f, c->message);
+		fputc('}', f);
+	}
+	fputs("\n  ]\n}", f);
+}
+
+const struct view_ops view_verify = {
+	.name = "verify",
+	.hint = "t:time policy  r:trust root",
+	.build = build,
+	.key = NULL,
+	.json = json,
+};
