@@ -29,7 +29,7 @@ static bool der_room(struct der_w *w, size_t n)
 
 void der_raw(struct der_w *w, const void *p, size_t n)
 {
-	if (!der_room(w, n))
+	if (!n || !der_room(w, n))
 		return;
 	memcpy(w->buf + w->len, p, n);
 	w->len += n;

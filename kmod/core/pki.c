@@ -246,11 +246,11 @@ int nsm_pki_generate(struct nsm_pki *pki, const char *module_id, u64 now_s)
 			goto out;
 		hex(g->id, g->rnd, sizeof(g->rnd));
 		g->cn[0] = '\0';
-		g->ou[0] = '\0';
-		cat(g->ou, sizeof(g->ou), "ephemeral test PKI ", 32);
 		switch (i) {
 		case 0:
+			/* the root's id names the whole chain */
 			cat(g->cn, sizeof(g->cn), "nsm-emu test root", 32);
+			cat(g->ou, sizeof(g->ou), "ephemeral test PKI ", 32);
 			cat(g->ou, sizeof(g->ou), g->id, 16);
 			break;
 		case 1:
@@ -395,6 +395,8 @@ struct pki_prov {
 	struct nsm_x509_info info[NSM_PKI_CHAIN_MAX];
 	u8 pub[P384_PUB_LEN];
 	u8 embedded_pub[P384_PUB_LEN];
+	u8 digest[NSM_SHA384_LEN];
+	u8 sig[P384_SIG_LEN];
 };
 
 static int prov_key(struct nsm_pki_ca *ca, struct pki_prov *s,
@@ -456,6 +458,16 @@ static int prov_chain(struct nsm_pki_ca *ca, struct pki_prov *s,
 	for (i = 0; i < n; i++)
 		if (now_s < in[i].not_before || now_s > in[i].not_after)
 			return -NSM_PKI_EEXPIRED;
+	for (i = 0; i < n; i++) {
+		struct nsm_sg sg = { in[i].tbs, in[i].tbs_len };
+
+		memcpy(s->sig, in[i].sig_r, P384_SCALAR_LEN);
+		memcpy(s->sig + P384_SCALAR_LEN, in[i].sig_s, P384_SCALAR_LEN);
+		if (nsm_plat_sha384(&sg, 1, s->digest))
+			return -NSM_PKI_ECRYPTO;
+		if (p384_verify_digest(in[i ? i - 1 : 0].pub, s->digest, s->sig))
+			return -NSM_PKI_ESIG;
+	}
 	return 0;
 }
 

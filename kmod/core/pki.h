@@ -126,9 +126,8 @@ int nsm_pki_generate(struct nsm_pki *pki, const char *module_id, u64 now_s);
  * every certificate is a P-384/ecdsa-with-SHA384 v3 CA certificate valid at
  * @now_s with keyCertSign and a large enough pathLen, that the first is
  * self-issued and that each names its parent's subject as issuer, byte for
- * byte. Certificate signatures are not verified here (the core has no
- * ECDSA verify): nsmctl verifies the chain with OpenSSL before provisioning.
- * On any failure nothing changes.
+ * byte, and that each signature verifies under its parent's key (the root's
+ * under its own). On any failure nothing changes.
  * Return: 0 or -enum nsm_pki_err.
  */
 int nsm_pki_provision(struct nsm_pki *pki, const u8 *key, size_t key_len,
