@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* libnsm internals shared between source files; nothing here is exported. */
+#ifndef LIBNSM_INTERNAL_H
+#define LIBNSM_INTERNAL_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#include "nsm_verify.h"
+#include "cborp.h"
+
+#define NSM_DOC_MAX_LEN	(1u << 20)	/* real documents are < 16 KiB */
+
+/* The payload fields, in the order real hardware emits them. */
+#define NSM_PAYLOAD_FIELDS	9
+
+struct nsm_pcr_entry {
+	uint32_t key;	/* node of the key */
+	uint32_t val;	/* node of the value */
+};
+
+struct nsm_doc_key {
+	uint32_t key;
+	uint32_t val;
+	char *name;
+};
+
+struct nsm_doc {
+	uint8_t *raw;
+	size_t len;
+	struct cb_tree t;
+	bool tagged;
+	uint32_t cose;			/* the 4-element array */
+	uint32_t part[4];		/* protected, unprotected, payload, sig */
+	uint32_t map;			/* the payload map */
+	uint32_t fkey[NSM_PAYLOAD_FIELDS];	/* key node of each field */
+	uint32_t fval[NSM_PAYLOAD_FIELDS];	/* value node of each field */
+	char *module_id;		/* NUL-terminated copies */
+	char *digest;
+	struct nsm_pcr_entry *pcrs;
+	size_t npcrs;
+	uint32_t *cab;			/* cabundle element nodes */
+	size_t ncab;
+	struct nsm_doc_key *keys;
+	size_t nkeys;
+	bool nitrotpm;
+};
+
+/* Byte helpers (util.c) */
+int nsm__hex_decode(uint8_t *out, size_t cap, size_t *out_len,
+		    const char *hex, size_t len);
+void nsm__hex_encode(char *out, const uint8_t *in, size_t len);
+int nsm__read_file(uint8_t **out, size_t *len, const char *path,
+		   size_t max);
+
+/* The AWS root in PEM (awsroot.c) */
+extern const char nsm__aws_root_pem[];
+
+/* KMS policy evaluation (kms.c). Returns 0 and sets *ok/msg, or -EINVAL
+ * when the policy is not usable JSON (msg says why), -ENOMEM. */
+int nsm__kms_eval(const char *json, const struct nsm_doc *doc, bool *ok,
+		  char *msg, size_t msglen);
+
+#endif /* LIBNSM_INTERNAL_H */
