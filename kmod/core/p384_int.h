@@ -15,6 +15,10 @@
 
 #define P384_LIMBS	6
 
+#ifndef __always_inline
+#define __always_inline inline __attribute__((__always_inline__))
+#endif
+
 /*
  * Constant-time tooling hook. The ct-check build force-includes a header
  * that maps this to valgrind's VALGRIND_MAKE_MEM_DEFINED, so that values
@@ -43,7 +47,15 @@ struct p384_modulus {
 extern const struct p384_modulus p384_p;	/* the field prime */
 extern const struct p384_modulus p384_n;	/* the group order */
 
-/* Arithmetic mod m; inputs must be < m, outputs are < m. */
+/* Field arithmetic mod p (Montgomery form); inputs < p, outputs < p. */
+void p384_fe_mul(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
+		 const u64 b[P384_LIMBS]);
+void p384_fe_add(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
+		 const u64 b[P384_LIMBS]);
+void p384_fe_sub(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
+		 const u64 b[P384_LIMBS]);
+
+/* Arithmetic mod m (&p384_p or &p384_n); inputs < m, outputs < m. */
 void p384_mod_mul(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
 		  const u64 b[P384_LIMBS], const struct p384_modulus *m);
 void p384_mod_add(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],

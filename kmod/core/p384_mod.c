@@ -6,14 +6,8 @@
  * whose memory accesses and branches depend only on the (public) modulus:
  * carries are propagated arithmetically and the final conditional
  * subtraction is a masked select, never a branch.
- *
- * The 64x64->128 multiply uses unsigned __int128 where the compiler has it
- * (gcc and clang on every 64-bit target: one MUL instruction on x86_64, no
- * libgcc helper; only multiplication, additions and shifts are done on the
- * 128-bit type, never division). Elsewhere a portable 32-bit-halves version
- * is used.
  */
-#include "p384_int.h"
+#include "p384_limbs.h"
 
 const struct p384_modulus p384_p = {
 	.m = { 0x00000000ffffffffULL, 0xffffffff00000000ULL,
@@ -39,85 +33,11 @@ const struct p384_modulus p384_n = {
 		 0x389cb27e0bc8d220ULL, 0, 0, 0 },
 };
 
-#if defined(__SIZEOF_INT128__)
-typedef unsigned __int128 p384_u128;
-
-/* (*hi, return) = a * b + c + d; cannot overflow 128 bits */
-static inline u64 mac(u64 *hi, u64 a, u64 b, u64 c, u64 d)
-{
-	p384_u128 x = (p384_u128)a * b + c + d;
-
-	*hi = (u64)(x >> 64);
-	return (u64)x;
-}
-
-/* return a + b + *carry, *carry receives the carry out (0 or 1) */
-static inline u64 addc(u64 a, u64 b, u64 *carry)
-{
-	p384_u128 x = (p384_u128)a + b + *carry;
-
-	*carry = (u64)(x >> 64);
-	return (u64)x;
-}
-
-/* return a - b - *borrow, *borrow receives the borrow out (0 or 1) */
-static inline u64 subb(u64 a, u64 b, u64 *borrow)
-{
-	p384_u128 x = (p384_u128)a - b - *borrow;
-
-	*borrow = (u64)(x >> 64) & 1;
-	return (u64)x;
-}
-#else
-static inline u64 mac(u64 *hi, u64 a, u64 b, u64 c, u64 d)
-{
-	u64 al = (u32)a, ah = a >> 32, bl = (u32)b, bh = b >> 32;
-	u64 ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
-	u64 mid = (ll >> 32) + (u32)lh + (u32)hl;
-	u64 lo = (mid << 32) | (u32)ll;
-	u64 h = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
-
-	lo += c;
-	h += lo < c;
-	lo += d;
-	h += lo < d;
-	*hi = h;
-	return lo;
-}
-
-static inline u64 addc(u64 a, u64 b, u64 *carry)
-{
-	u64 s = a + b;
-	u64 c = s < a;
-	u64 t = s + *carry;
-
-	c |= t < s;
-	*carry = c;
-	return t;
-}
-
-static inline u64 subb(u64 a, u64 b, u64 *borrow)
-{
-	u64 d = a - b;
-	u64 br = a < b;
-	u64 t = d - *borrow;
-
-	br |= d < *borrow;
-	*borrow = br;
-	return t;
-}
-#endif
-
-/* all-ones if x != 0, else 0 */
-static inline u64 nonzero_mask(u64 x)
-{
-	return 0 - ((x | (0 - x)) >> 63);
-}
-
 void p384_cmov(u64 r[P384_LIMBS], const u64 a[P384_LIMBS], u64 mask)
 {
 	int i;
 
+	P384_UNROLL
 	for (i = 0; i < P384_LIMBS; i++)
 		r[i] = (r[i] & ~mask) | (a[i] & mask);
 }
@@ -130,6 +50,7 @@ u64 p384_lt_mask(const u64 a[P384_LIMBS], const u64 b[P384_LIMBS])
 	u64 borrow = 0;
 	int i;
 
+	P384_UNROLL
 	for (i = 0; i < P384_LIMBS; i++)
 		(void)subb(a[i], b[i], &borrow);
 	return 0 - borrow;
@@ -143,28 +64,44 @@ u64 p384_zero_mask(const u64 a[P384_LIMBS])
 	u64 x = 0;
 	int i;
 
+	P384_UNROLL
 	for (i = 0; i < P384_LIMBS; i++)
 		x |= a[i];
 	return ~nonzero_mask(x);
 }
 
-/*
- * r = (hi:t) - m if that does not underflow, else t. hi is the carry bit
- * above t; callers guarantee (hi:t) < 2m.
- */
-static void final_sub(u64 r[P384_LIMBS], const u64 t[P384_LIMBS], u64 hi,
-		      const u64 m[P384_LIMBS])
-{
-	u64 u[P384_LIMBS];
-	u64 borrow = 0, keep;
-	int i;
+/* n as a constant the compiler can see through */
+static const u64 N_M[P384_LIMBS] = {
+	0xecec196accc52973ULL, 0x581a0db248b0a77aULL, 0xc7634d81f4372ddfULL,
+	0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL,
+};
+#define N_M0INV 0x6ed46089e88fdc45ULL
 
-	for (i = 0; i < P384_LIMBS; i++)
-		u[i] = subb(t[i], m[i], &borrow);
-	/* hi - borrow underflows exactly when (hi:t) < m: keep t then */
-	keep = 0 - ((hi - borrow) >> 63);
-	for (i = 0; i < P384_LIMBS; i++)
-		r[i] = (t[i] & keep) | (u[i] & ~keep);
+/** p384_fe_mul() - Montgomery product mod p; @r may alias @a or @b */
+void p384_fe_mul(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
+		 const u64 b[P384_LIMBS])
+{
+	mont_mul(r, a, b, P_M, P_M0INV);
+}
+
+/** p384_fe_add() - r = a + b mod p */
+void p384_fe_add(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
+		 const u64 b[P384_LIMBS])
+{
+	mont_add(r, a, b, P_M);
+}
+
+/** p384_fe_sub() - r = a - b mod p */
+void p384_fe_sub(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
+		 const u64 b[P384_LIMBS])
+{
+	mont_sub(r, a, b, P_M);
+}
+
+static void sc_mul(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
+		   const u64 b[P384_LIMBS])
+{
+	mont_mul(r, a, b, N_M, N_M0INV);
 }
 
 /**
@@ -179,35 +116,15 @@ void p384_reduce_once(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
 /**
  * p384_mod_mul() - Montgomery product r = a * b / 2^384 mod m
  * @r: result, may alias @a or @b
- *
- * Coarsely integrated operand scanning (CIOS). Requires a * b < m * 2^384
- * (true when both are < m, or one is < m and the other any 384-bit value);
- * the result is fully reduced.
+ * @m: &p384_p or &p384_n
  */
 void p384_mod_mul(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
 		  const u64 b[P384_LIMBS], const struct p384_modulus *m)
 {
-	u64 t[P384_LIMBS + 2] = { 0 };
-	u64 c, mu, carry;
-	int i, j;
-
-	for (i = 0; i < P384_LIMBS; i++) {
-		c = 0;
-		for (j = 0; j < P384_LIMBS; j++)
-			t[j] = mac(&c, a[j], b[i], t[j], c);
-		carry = 0;
-		t[P384_LIMBS] = addc(t[P384_LIMBS], c, &carry);
-		t[P384_LIMBS + 1] = carry;
-
-		mu = t[0] * m->m0inv;
-		(void)mac(&c, mu, m->m[0], t[0], 0);
-		for (j = 1; j < P384_LIMBS; j++)
-			t[j - 1] = mac(&c, mu, m->m[j], t[j], c);
-		carry = 0;
-		t[P384_LIMBS - 1] = addc(t[P384_LIMBS], c, &carry);
-		t[P384_LIMBS] = t[P384_LIMBS + 1] + carry;
-	}
-	final_sub(r, t, t[P384_LIMBS], m->m);
+	if (m == &p384_p)
+		p384_fe_mul(r, a, b);
+	else
+		sc_mul(r, a, b);
 }
 
 /**
@@ -216,13 +133,7 @@ void p384_mod_mul(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
 void p384_mod_add(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
 		  const u64 b[P384_LIMBS], const struct p384_modulus *m)
 {
-	u64 t[P384_LIMBS];
-	u64 carry = 0;
-	int i;
-
-	for (i = 0; i < P384_LIMBS; i++)
-		t[i] = addc(a[i], b[i], &carry);
-	final_sub(r, t, carry, m->m);
+	mont_add(r, a, b, m->m);
 }
 
 /**
@@ -231,16 +142,7 @@ void p384_mod_add(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
 void p384_mod_sub(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
 		  const u64 b[P384_LIMBS], const struct p384_modulus *m)
 {
-	u64 t[P384_LIMBS];
-	u64 borrow = 0, carry = 0, mask;
-	int i;
-
-	for (i = 0; i < P384_LIMBS; i++)
-		t[i] = subb(a[i], b[i], &borrow);
-	/* add m back, masked to 0 when there was no borrow */
-	mask = 0 - borrow;
-	for (i = 0; i < P384_LIMBS; i++)
-		r[i] = addc(t[i], m->m[i] & mask, &carry);
+	mont_sub(r, a, b, m->m);
 }
 
 /**

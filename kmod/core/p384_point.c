@@ -13,7 +13,7 @@
  * point at infinity; the comb only feeds it table entries, and discards the
  * result with a masked move when the digit is zero.
  */
-#include "p384_int.h"
+#include "p384_limbs.h"
 
 /* b of y^2 = x^3 - 3x + b, Montgomery form */
 const u64 p384_b_mont[P384_LIMBS] = {
@@ -21,19 +21,19 @@ const u64 p384_b_mont[P384_LIMBS] = {
 	0xe3374bee94938ae2ULL, 0xb62b21f41f022094ULL, 0xcd08114b604fbff9ULL,
 };
 
-static inline void fmul(u64 *r, const u64 *a, const u64 *b)
+#define fmul p384_fe_mul
+
+/* additions are cheap enough to be worth inlining */
+static __always_inline void fadd(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
+				 const u64 b[P384_LIMBS])
 {
-	p384_mod_mul(r, a, b, &p384_p);
+	mont_add(r, a, b, P_M);
 }
 
-static inline void fadd(u64 *r, const u64 *a, const u64 *b)
+static __always_inline void fsub(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
+				 const u64 b[P384_LIMBS])
 {
-	p384_mod_add(r, a, b, &p384_p);
-}
-
-static inline void fsub(u64 *r, const u64 *a, const u64 *b)
-{
-	p384_mod_sub(r, a, b, &p384_p);
+	mont_sub(r, a, b, P_M);
 }
 
 /* all-ones if a == b, else 0 (small unsigned values) */

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Inline limb arithmetic of the P-384 code: carry chains, Montgomery
+ * multiplication, modular addition and subtraction. Included by the .c
+ * files that need them inlined (p384_mod.c, p384_point.c); everything is
+ * straight-line code whose branches and memory accesses depend only on the
+ * public modulus.
+ *
+ * The 64x64->128 multiply uses unsigned __int128 where the compiler has it
+ * (gcc and clang on every 64-bit target: one MUL instruction on x86_64, no
+ * libgcc helper; only multiplication, addition and shifts are done on the
+ * 128-bit type, never division). Elsewhere a portable 32-bit-halves version
+ * is used.
+ */
+#ifndef NSM_CORE_P384_LIMBS_H
+#define NSM_CORE_P384_LIMBS_H
+
+#include "p384_int.h"
+
+#if defined(__SIZEOF_INT128__)
+typedef unsigned __int128 p384_u128;
+
+/* (*hi, return) = a * b + c + d; cannot overflow 128 bits */
+static __always_inline u64 mac(u64 *hi, u64 a, u64 b, u64 c, u64 d)
+{
+	p384_u128 x = (p384_u128)a * b + c + d;
+
+	*hi = (u64)(x >> 64);
+	return (u64)x;
+}
+
+/* return a + b + *carry, *carry receives the carry out (0 or 1) */
+static __always_inline u64 addc(u64 a, u64 b, u64 *carry)
+{
+	p384_u128 x = (p384_u128)a + b + *carry;
+
+	*carry = (u64)(x >> 64);
+	return (u64)x;
+}
+
+/* return a - b - *borrow, *borrow receives the borrow out (0 or 1) */
+static __always_inline u64 subb(u64 a, u64 b, u64 *borrow)
+{
+	p384_u128 x = (p384_u128)a - b - *borrow;
+
+	*borrow = (u64)(x >> 64) & 1;
+	return (u64)x;
+}
+#else
+static __always_inline u64 mac(u64 *hi, u64 a, u64 b, u64 c, u64 d)
+{
+	u64 al = (u32)a, ah = a >> 32, bl = (u32)b, bh = b >> 32;
+	u64 ll = al * bl, lh = al * bh, hl = ah * bl, hh = ah * bh;
+	u64 mid = (ll >> 32) + (u32)lh + (u32)hl;
+	u64 lo = (mid << 32) | (u32)ll;
+	u64 h = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+
+	lo += c;
+	h += lo < c;
+	lo += d;
+	h += lo < d;
+	*hi = h;
+	return lo;
+}
+
+static __always_inline u64 addc(u64 a, u64 b, u64 *carry)
+{
+	u64 s = a + b;
+	u64 c = s < a;
+	u64 t = s + *carry;
+
+	c |= t < s;
+	*carry = c;
+	return t;
+}
+
+static __always_inline u64 subb(u64 a, u64 b, u64 *borrow)
+{
+	u64 d = a - b;
+	u64 br = a < b;
+	u64 t = d - *borrow;
+
+	br |= d < *borrow;
+	*borrow = br;
+	return t;
+}
+#endif
+
+/* all-ones if x != 0, else 0 */
+static __always_inline u64 nonzero_mask(u64 x)
+{
+	return 0 - ((x | (0 - x)) >> 63);
+}
+
+/*
+ * The loops below have a fixed trip count of six; unrolling them lets the
+ * compiler keep everything in registers and fold the modulus constants.
+ * (#pragma GCC unroll is understood by gcc >= 8 and by clang.)
+ */
+#define P384_UNROLL _Pragma("GCC unroll 8")
+
+/*
+ * r = (hi:t) - m if that does not underflow, else t. hi is the carry bit
+ * above t; callers guarantee (hi:t) < 2m.
+ */
+static __always_inline void final_sub(u64 r[P384_LIMBS],
+				      const u64 t[P384_LIMBS], u64 hi,
+				      const u64 m[P384_LIMBS])
+{
+	u64 u[P384_LIMBS];
+	u64 borrow = 0, keep;
+	int i;
+
+	P384_UNROLL
+	for (i = 0; i < P384_LIMBS; i++)
+		u[i] = subb(t[i], m[i], &borrow);
+	/* hi - borrow underflows exactly when (hi:t) < m: keep t then */
+	keep = 0 - ((hi - borrow) >> 63);
+	P384_UNROLL
+	for (i = 0; i < P384_LIMBS; i++)
+		r[i] = (t[i] & keep) | (u[i] & ~keep);
+}
+
+/*
+ * Montgomery product r = a * b / 2^384 mod m by coarsely integrated
+ * operand scanning (CIOS). Requires a * b < m * 2^384 (true when both are
+ * < m, or one is < m and the other any 384-bit value); the result is fully
+ * reduced. Inlined into one function per modulus so that m and m0inv are
+ * compile-time constants.
+ */
+static __always_inline void mont_mul(u64 r[P384_LIMBS],
+				     const u64 a[P384_LIMBS],
+				     const u64 b[P384_LIMBS],
+				     const u64 m[P384_LIMBS], u64 m0inv)
+{
+	u64 t[P384_LIMBS + 2] = { 0 };
+	u64 c, mu, carry;
+	int i, j;
+
+	P384_UNROLL
+	for (i = 0; i < P384_LIMBS; i++) {
+		c = 0;
+		P384_UNROLL
+		for (j = 0; j < P384_LIMBS; j++)
+			t[j] = mac(&c, a[j], b[i], t[j], c);
+		carry = 0;
+		t[P384_LIMBS] = addc(t[P384_LIMBS], c, &carry);
+		t[P384_LIMBS + 1] = carry;
+
+		mu = t[0] * m0inv;
+		(void)mac(&c, mu, m[0], t[0], 0);
+		P384_UNROLL
+		for (j = 1; j < P384_LIMBS; j++)
+			t[j - 1] = mac(&c, mu, m[j], t[j], c);
+		carry = 0;
+		t[P384_LIMBS - 1] = addc(t[P384_LIMBS], c, &carry);
+		t[P384_LIMBS] = t[P384_LIMBS + 1] + carry;
+	}
+	final_sub(r, t, t[P384_LIMBS], m);
+}
+
+static __always_inline void mont_add(u64 r[P384_LIMBS],
+				     const u64 a[P384_LIMBS],
+				     const u64 b[P384_LIMBS],
+				     const u64 m[P384_LIMBS])
+{
+	u64 t[P384_LIMBS];
+	u64 carry = 0;
+	int i;
+
+	P384_UNROLL
+	for (i = 0; i < P384_LIMBS; i++)
+		t[i] = addc(a[i], b[i], &carry);
+	final_sub(r, t, carry, m);
+}
+
+static __always_inline void mont_sub(u64 r[P384_LIMBS],
+				     const u64 a[P384_LIMBS],
+				     const u64 b[P384_LIMBS],
+				     const u64 m[P384_LIMBS])
+{
+	u64 t[P384_LIMBS];
+	u64 borrow = 0, carry = 0, mask;
+	int i;
+
+	P384_UNROLL
+	for (i = 0; i < P384_LIMBS; i++)
+		t[i] = subb(a[i], b[i], &borrow);
+	/* add m back, masked to 0 when there was no borrow */
+	mask = 0 - borrow;
+	P384_UNROLL
+	for (i = 0; i < P384_LIMBS; i++)
+		r[i] = addc(t[i], m[i] & mask, &carry);
+}
+
+/* p as a constant the compiler can see through */
+static const u64 P_M[P384_LIMBS] = {
+	0x00000000ffffffffULL, 0xffffffff00000000ULL, 0xfffffffffffffffeULL,
+	0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL,
+};
+#define P_M0INV 0x0000000100000001ULL
+
+
+#endif /* NSM_CORE_P384_LIMBS_H */
