@@ -11,8 +11,13 @@
  *   exactly {"Error": "InvalidOperation"} (InputTooLarge over 4 KiB);
  * - exactly one request is counted, and an error is counted exactly when
  *   the response is an Error;
- * - with a small response buffer (taken from the input) the same holds.
+ * - on a fresh emulator the response equals, byte for byte, what a model
+ *   built here predicts (PCR values from OpenSSL, locks, error names);
+ * - with a small response buffer (taken from the input) on a debug-mode
+ *   device with every PCR locked, the generic invariants hold and every
+ *   extend or lock of a valid index is ReadOnlyIndex.
  */
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -117,6 +122,144 @@ static size_t encode(const struct nsm_request *r)
 	return w.len;
 }
 
+static u8 want[0x3000];
+
+static size_t want_error(enum nsm_error e)
+{
+	struct nsm_cbor_wr w;
+
+	nsm_cbor_wr_init(&w, want, sizeof(want));
+	nsm_cbor_put_map(&w, 1);
+	nsm_cbor_put_str(&w, "Error");
+	nsm_cbor_put_str(&w, nsm_error_name(e));
+	return w.len;
+}
+
+static void want_variant(struct nsm_cbor_wr *w, const char *name,
+			 const char *field)
+{
+	nsm_cbor_wr_init(w, want, sizeof(want));
+	nsm_cbor_put_map(w, 1);
+	nsm_cbor_put_str(w, name);
+	nsm_cbor_put_map(w, 1);
+	nsm_cbor_put_str(w, field);
+}
+
+/*
+ * The response a fresh nsm_emu_init() device must give to @r, and checks
+ * of the state it must leave. Returns the expected length, or 0 when the
+ * content cannot be predicted (GetRandom: only its head is compared).
+ */
+static size_t model(const struct nsm_request *r, const struct nsm_emu *emu)
+{
+	static const u8 zero[48];
+	struct nsm_cbor_wr w;
+	u8 pcr[48];
+	unsigned int len;
+	u32 boot = 0xffff;
+
+	switch (r->type) {
+	case NSM_REQ_DESCRIBE_PCR:
+		if (r->index >= 32)
+			return want_error(NSM_INVALID_INDEX);
+		nsm_cbor_wr_init(&w, want, sizeof(want));
+		nsm_cbor_put_map(&w, 1);
+		nsm_cbor_put_str(&w, "DescribePCR");
+		nsm_cbor_put_map(&w, 2);
+		nsm_cbor_put_str(&w, "lock");
+		nsm_cbor_put_bool(&w, r->index < 16);
+		nsm_cbor_put_str(&w, "data");
+		nsm_cbor_put_bytes(&w, (nsm_default_measurements.mask >>
+					r->index) & 1 && r->index < 16 ?
+				   nsm_default_measurements.pcr[r->index] :
+				   zero, 48);
+		return w.len;
+	case NSM_REQ_EXTEND_PCR:
+		if (r->index >= 32)
+			return want_error(NSM_INVALID_INDEX);
+		if (r->index < 16)
+			return want_error(NSM_READ_ONLY_INDEX);
+		{
+			EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+			FUZZ_ASSERT(ctx &&
+				    EVP_DigestInit_ex(ctx, EVP_sha384(), NULL) &&
+				    EVP_DigestUpdate(ctx, zero, 48) &&
+				    EVP_DigestUpdate(ctx, r->data.ptr,
+						     r->data.len) &&
+				    EVP_DigestFinal_ex(ctx, pcr, &len));
+			EVP_MD_CTX_free(ctx);
+		}
+		FUZZ_ASSERT(!memcmp(emu->pcr[r->index], pcr, 48));
+		want_variant(&w, "ExtendPCR", "data");
+		nsm_cbor_put_bytes(&w, pcr, 48);
+		return w.len;
+	case NSM_REQ_LOCK_PCR:
+		if (r->index >= 32)
+			return want_error(NSM_INVALID_INDEX);
+		if (r->index < 16)
+			return want_error(NSM_READ_ONLY_INDEX);
+		FUZZ_ASSERT(emu->locked == (boot | 1u << r->index));
+		nsm_cbor_wr_init(&w, want, sizeof(want));
+		nsm_cbor_put_str(&w, "LockPCR");
+		return w.len;
+	case NSM_REQ_LOCK_PCRS:
+		if (r->range > 32)
+			return want_error(NSM_INVALID_INDEX);
+		FUZZ_ASSERT(emu->locked == (boot | (r->range == 32 ? ~0u :
+					    (1u << r->range) - 1)));
+		nsm_cbor_wr_init(&w, want, sizeof(want));
+		nsm_cbor_put_str(&w, "LockPCRs");
+		return w.len;
+	case NSM_REQ_ATTESTATION:
+		want_variant(&w, "Attestation", "document");
+		nsm_cbor_put_head(&w, NSM_CBOR_BYTES, 1 +
+				  r->user_data.len + r->nonce.len +
+				  r->public_key.len);
+		want[w.len++] = 0xd0;
+		if (r->user_data.len)
+			memcpy(want + w.len, r->user_data.ptr,
+			       r->user_data.len);
+		w.len += r->user_data.len;
+		if (r->nonce.len)
+			memcpy(want + w.len, r->nonce.ptr, r->nonce.len);
+		w.len += r->nonce.len;
+		if (r->public_key.len)
+			memcpy(want + w.len, r->public_key.ptr,
+			       r->public_key.len);
+		w.len += r->public_key.len;
+		return w.len;
+	case NSM_REQ_DESCRIBE_NSM:
+		nsm_cbor_wr_init(&w, want, sizeof(want));
+		nsm_cbor_put_map(&w, 1);
+		nsm_cbor_put_str(&w, "DescribeNSM");
+		nsm_cbor_put_map(&w, 7);
+		nsm_cbor_put_str(&w, "version_major");
+		nsm_cbor_put_uint(&w, 1);
+		nsm_cbor_put_str(&w, "version_minor");
+		nsm_cbor_put_uint(&w, 0);
+		nsm_cbor_put_str(&w, "version_patch");
+		nsm_cbor_put_uint(&w, 0);
+		nsm_cbor_put_str(&w, "module_id");
+		nsm_cbor_put_str(&w, NSM_DEFAULT_MODULE_ID);
+		nsm_cbor_put_str(&w, "max_pcrs");
+		nsm_cbor_put_uint(&w, 32);
+		nsm_cbor_put_str(&w, "locked_pcrs");
+		nsm_cbor_put_array(&w, 16);
+		for (len = 0; len < 16; len++)
+			nsm_cbor_put_uint(&w, len);
+		nsm_cbor_put_str(&w, "digest");
+		nsm_cbor_put_str(&w, "SHA384");
+		return w.len;
+	case NSM_REQ_GET_RANDOM:
+		want_variant(&w, "GetRandom", "random");
+		nsm_cbor_put_head(&w, NSM_CBOR_BYTES, NSM_RANDOM_LEN);
+		return 0;
+	default:
+		return want_error(NSM_INVALID_OPERATION);
+	}
+}
+
 static bool same_bytes(const struct nsm_bytes *a, const struct nsm_bytes *b)
 {
 	return a->present == b->present && a->len == b->len &&
@@ -195,6 +338,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&fake_attest, 0, sizeof(fake_attest));
 	len = nsm_handle(&emu, data, size, resp, sizeof(resp));
 	check_response(&emu, dec, size, len, sizeof(resp));
+	if (size <= NSM_CORE_REQUEST_MAX) {
+		n = model(&req, &emu);
+		if (n)
+			FUZZ_ASSERT(len == n && !memcmp(resp, want, n));
+		else	/* GetRandom: the head, then 256 bytes */
+			FUZZ_ASSERT(len == 22 + NSM_RANDOM_LEN &&
+				    !memcmp(resp, want, 22));
+	}
 
 	/* A small buffer and a debug-mode device with everything locked. */
 	cap = NSM_CORE_RESPONSE_MIN + (size ? data[size - 1] : 0u) % 320;
@@ -203,5 +354,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	emu.locked = ~0u;
 	len = nsm_handle(&emu, data, size, resp, cap);
 	check_response(&emu, dec, size, len, cap);
+	if (size <= NSM_CORE_REQUEST_MAX &&
+	    (req.type == NSM_REQ_EXTEND_PCR || req.type == NSM_REQ_LOCK_PCR) &&
+	    req.index < 32) {
+		n = want_error(NSM_READ_ONLY_INDEX);
+		FUZZ_ASSERT(len == n && !memcmp(resp, want, n));
+	}
 	return 0;
 }
