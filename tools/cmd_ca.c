@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsmctl ca init DIR: a persistent test PKI in the shape of AWS's chain
+ * (root -> regional -> zonal -> instance CA, all ECDSA P-384 signing with
+ * SHA-384), made with OpenSSL. `nsmctl emu provision DIR` loads it into
+ * the module, whose documents then verify against DIR/root.pem.
+ *
+ * Names can never be mistaken for AWS: O=nsm-emu (NOT AWS), DNS-like names
+ * under the reserved .invalid domain, as the module's ephemeral chain
+ * (kmod/core/pki.c). Unlike AWS's short-lived intermediates, every CA here
+ * lives --days days (default 3650): the point of a persistent PKI is a
+ * root that stays pinned. Every certificate carries subject and authority
+ * key identifiers, so the chain passes `openssl verify -x509_strict`.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include "nsmctl.h"
+#include "pkidir.h"
+#include "print.h"
+
+#define CA_ORG		"nsm-emu (NOT AWS)"
+#define CA_DOMAIN	"nsm-emu.invalid"
+#define CA_BACKDATE	3600		/* seconds: tolerate clock skew */
+
+struct ca_level {
+	const char *role;
+	int pathlen;		/* -1: none (the root) */
+	const char *key_usage;
+};
+
+/* The shape of AWS's chain (NSM-FACTS.md section 3). */
+static const struct ca_level levels[PKIDIR_CHAIN_LEN] = {
+	{ "root", -1, "critical,digitalSignature,keyCertSign,cRLSign" },
+	{ "regional", 2, "critical,digitalSignature,keyCertSign,cRLSign" },
+	{ "zonal", 1, "critical,digitalSignature,keyCertSign,cRLSign" },
+	{ "instance", 0, "critical,keyCertSign" },
+};
+
+/* Print OpenSSL's error queue after our message. */
+static int ossl_fail(const char *what)
+{
+	unsigned long e = ERR_get_error();
+	char buf[256];
+
+	if (e) {
+		ERR_error_string_n(e, buf, sizeof(buf));
+		error("%s: %s", what, buf);
+	} else {
+		error("%s failed", what);
+	}
+	ERR_clear_error();
+	return NSMCTL_INTERNAL;
+}
+
+static void random_hex(char *out, size_t nhex)
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned char b[32];
+	size_t i;
+
+	if (RAND_bytes(b, sizeof(b)) != 1)
+		die(NSMCTL_INTERNAL, "no random bytes from OpenSSL");
+	for (i = 0; i < nhex && i < 2 * sizeof(b); i++)
+		out[i] = digits[(b[i / 2] >> (i % 2 ? 0 : 4)) & 15];
+	out[i] = '\0';
+}
+
+static int add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
+{
+	X509V3_CTX ctx;
+	X509_EXTENSION *ext;
+	int ok;
+
+	X509V3_set_ctx(&ctx, issuer, cert, NULL, NULL, 0);
+	ext = X509V3_EXT_nconf_nid(NULL, &ctx, nid, value);
+	if (!ext)
+		return -1;
+	ok = X509_add_ext(cert, ext, -1);
+	X509_EXTENSION_free(ext);
+	return ok ? 0 : -1;
+}
+
+/*
+ * Make the certificate of @lvl for @key, signed by @issuer_key (the
+ * certificate is its own issuer when @issuer is NULL).
+ */
+static X509 *make_cert(const struct ca_level *lvl, const char *cn,
+		       const char *ou, EVP_PKEY *key, X509 *issuer,
+		       EVP_PKEY *issuer_key, long days)
+{
+	X509 *x = X509_new();
+	X509_NAME *name = X509_NAME_new();
+	BIGNUM *serial = BN_new();
+	char bc[48];
+
+	if (!x || !name || !serial)
+		goto fail;
+	/* 127 random bits: positive, unique enough, as CAs do. */
+	if (!X509_set_version(x, X509_VERSION_3) ||
+	    !BN_rand(serial, 127, BN_RAND_TOP_ANY, BN_RAND_BOTTOM_ANY) ||
+	    !BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(x)))
+		goto fail;
+	if (!X509_NAME_add_entry_by_txt(name, "C", MBSTRING_ASC,
+					(const unsigned char *)"US", -1, -1, 0) ||
+	    !X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
+					(const unsigned char *)CA_ORG, -1, -1, 0) ||
+	    !X509_NAME_add_entry_by_txt(name, "OU", MBSTRING_UTF8,
+					(const unsigned char *)ou, -1, -1, 0) ||
+	    !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+					(const unsigned char *)cn, -1, -1, 0))
+		goto fail;
+	if (!X509_set_subject_name(x, name) ||
+	    !X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) :
+				  name))
+		goto fail;
+	if (!X509_gmtime_adj(X509_getm_notBefore(x), -CA_BACKDATE) ||
+	    !X509_time_adj_ex(X509_getm_notAfter(x), (int)days, 0, NULL))
+		goto fail;
+	if (!X509_set_pubkey(x, key))
+		goto fail;
+	if (lvl->pathlen < 0)
+		snprintf(bc, sizeof(bc), "critical,CA:TRUE");
+	else
+		snprintf(bc, sizeof(bc), "critical,CA:TRUE,pathlen:%d",
+			 lvl->pathlen);
+	if (add_ext(x, issuer ? issuer : x, NID_basic_constraints, bc) ||
+	    add_ext(x, issuer ? issuer : x, NID_key_usage, lvl->key_usage) ||
+	    add_ext(x, issuer ? issuer : x, NID_subject_key_identifier,
+		    "hash") ||
+	    add_ext(x, issuer ? issuer : x, NID_authority_key_identifier,
+		    "keyid:always"))
+		goto fail;
+	if (!X509_sign(x, issuer_key, EVP_sha384()))
+		goto fail;
+	X509_NAME_free(name);
+	BN_free(serial);
+	return x;
+fail:
+	X509_free(x);
+	X509_NAME_free(name);
+	BN_free(serial);
+	return NULL;
+}
+
+/* Write @len bytes of PEM via a temporary file and rename (mode @mode). */
+static int write_pem(const char *dir, const char *file, mode_t mode,
+		     const char *pem, size_t len)
+{
+	char path[PATH_MAX], tmp[PATH_MAX];
+	ssize_t w;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, file);
+	unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0) {
+		error("cannot create %s: %s", tmp, strerror(errno));
+		return NSMCTL_DEVICE;
+	}
+	w = write(fd, pem, len);
+	if (w < 0 || (size_t)w != len || fsync(fd) || close(fd)) {
+		error("cannot write %s: %s", tmp, strerror(errno ? errno : EIO));
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+		return NSMCTL_DEVICE;
+	}
+	if (rename(tmp, path)) {
+		error("cannot write %s: %s", path, strerror(errno));
+		unlink(tmp);
+		return NSMCTL_DEVICE;
+	}
+	return NSMCTL_OK;
+}
+
+/* PEM text of @certs[0..n) (or of @key when @key is set) in memory. */
+static char *to_pem(X509 **certs, int n, EVP_PKEY *key, size_t *len)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	char *data, *out = NULL;
+	long l;
+	int i;
+
+	if (!b)
+		return NULL;
+	if (key) {
+		if (!PEM_write_bio_PrivateKey(b, key, NULL, NULL, 0, NULL, NULL))
+			goto out;
+	} else {
+		for (i = 0; i < n; i++)
+			if (!PEM_write_bio_X509(b, certs[i]))
+				goto out;
+	}
+	l = BIO_get_mem_data(b, &data);
+	if (l <= 0)
+		goto out;
+	out = malloc((size_t)l + 1);
+	if (out) {
+		memcpy(out, data, (size_t)l);
+		out[l] = '\0';
+		*len = (size_t)l;
+	}
+out:
+	BIO_free(b);
+	return out;
+}
+
+static int ca_init(const char *dir, long days, const char *region, bool force)
+{
+	X509 *cert[PKIDIR_CHAIN_LEN] = { NULL };
+	EVP_PKEY *key[PKIDIR_CHAIN_LEN] = { NULL };
+	char cn[128], ou[64], id[24], fp[2 * EVP_MAX_MD_SIZE + 1];
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, j;
+	char *pem = NULL;
+	size_t pem_len = 0;
+	struct stat st;
+	char path[PATH_MAX];
+	int i, ret = NSMCTL_INTERNAL;
+
+	if (mkdir(dir, 0755) && errno != EEXIST) {
+		error("cannot create %s: %s", dir, strerror(errno));
+		return NSMCTL_DEVICE;
+	}
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		error("%s is not a directory", dir);
+		return NSMCTL_DEVICE;
+	}
+	snprintf(path, sizeof(path), "%s/%s", dir, PKIDIR_KEY);
+	if (!force && !access(path, F_OK)) {
+		error("%s already holds a PKI (%s); --force replaces it", dir,
+		      PKIDIR_KEY);
+		return NSMCTL_USAGE;
+	}
+
+	random_hex(id, 16);
+	snprintf(ou, sizeof(ou), "persistent test PKI %s", id);
+	for (i = 0; i < PKIDIR_CHAIN_LEN; i++) {
+		key[i] = EVP_EC_gen("P-384");
+		if (!key[i]) {
+			ret = ossl_fail("P-384 key generation");
+			goto out;
+		}
+		random_hex(id, i == 3 ? 17 : 16);
+		switch (i) {
+		case 0:
+			snprintf(cn, sizeof(cn), "nsm-emu test root");
+			break;
+		case 1:
+			snprintf(cn, sizeof(cn), "%s.%s.%s", id, region,
+				 CA_DOMAIN);
+			break;
+		case 2:
+			snprintf(cn, sizeof(cn), "%s.zonal.%s.%s", id, region,
+				 CA_DOMAIN);
+			break;
+		default:
+			snprintf(cn, sizeof(cn), "i-%s.%s.%s", id, region,
+				 CA_DOMAIN);
+			break;
+		}
+		cert[i] = make_cert(&levels[i], cn, ou, key[i],
+				    i ? cert[i - 1] : NULL,
+				    key[i ? i - 1 : 0], days);
+		if (!cert[i]) {
+			ret = ossl_fail("certificate creation");
+			goto out;
+		}
+		if (i2d_X509(cert[i], NULL) > PKIDIR_CERT_MAX) {
+			error("%s certificate over %d bytes (--region too "
+			      "long?)", levels[i].role, PKIDIR_CERT_MAX);
+			ret = NSMCTL_USAGE;
+			goto out;
+		}
+	}
+
+	/* Key first: a chain.pem without its key would be useless. */
+	pem = to_pem(NULL, 0, key[3], &pem_len);
+	if (!pem) {
+		ret = ossl_fail("key encoding");
+		goto out;
+	}
+	ret = write_pem(dir, PKIDIR_KEY, 0600, pem, pem_len);
+	OPENSSL_clear_free(pem, pem_len);
+	pem = NULL;
+	if (ret)
+		goto out;
+	pem = to_pem(cert, PKIDIR_CHAIN_LEN, NULL, &pem_len);
+	if (!pem) {
+		ret = ossl_fail("certificate encoding");
+		goto out;
+	}
+	ret = write_pem(dir, PKIDIR_CHAIN, 0644, pem, pem_len);
+	free(pem);
+	pem = NULL;
+	if (ret)
+		goto out;
+	pem = to_pem(cert, 1, NULL, &pem_len);
+	if (!pem) {
+		ret = ossl_fail("certificate encoding");
+		goto out;
+	}
+	ret = write_pem(dir, PKIDIR_ROOT, 0644, pem, pem_len);
+	free(pem);
+	pem = NULL;
+	if (ret)
+		goto out;
+
+	if (!X509_digest(cert[0], EVP_sha256(), md, &mdlen)) {
+		ret = ossl_fail("fingerprint");
+		goto out;
+	}
+	for (j = 0; j < mdlen; j++)
+		snprintf(fp + 2 * j, 3, "%02x", md[j]);
+
+	pr_begin(stdout, nsmctl.json);
+	pr_str(PR_ANY, "directory", "created a test PKI in %s\n", dir);
+	pr_arr_open(PR_JSON, "chain");
+	for (i = 0; i < PKIDIR_CHAIN_LEN; i++) {
+		char *subj = X509_NAME_oneline(X509_get_subject_name(cert[i]),
+					       NULL, 0);
+
+		pr_obj_open(PR_JSON, NULL);
+		pr_str(PR_ANY, "role", "  %-9s", levels[i].role);
+		pr_str(PR_ANY, "subject", " %s\n", subj ? subj : "?");
+		pr_obj_close(PR_JSON);
+		OPENSSL_free(subj);
+	}
+	pr_arr_close(PR_JSON);
+	pr_str(PR_ANY, "root", "root:     %s/" PKIDIR_ROOT, dir);
+	pr_str(PR_ANY, "root_sha256", " (sha256 %s)\n", fp);
+	pr_str(PR_ANY, "chain_file", "chain:    %s/" PKIDIR_CHAIN "\n", dir);
+	pr_str(PR_ANY, "key_file", "key:      %s/" PKIDIR_KEY " (keep it private)\n",
+	       dir);
+	pr_text("next:     nsmctl emu provision %s\n", dir);
+	ret = pr_end() ? NSMCTL_DEVICE : NSMCTL_OK;
+out:
+	for (i = 0; i < PKIDIR_CHAIN_LEN; i++) {
+		X509_free(cert[i]);
+		EVP_PKEY_free(key[i]);
+	}
+	return ret;
+}
+
+int cmd_ca(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		NSMCTL_OPT_HELP, NSMCTL_OPT_JSON,
+		{ "force", no_argument, NULL, 'f' },
+		{ "days", required_argument, NULL, 'd' },
+		{ "region", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *region = "test-region";
+	uint64_t days = 3650;
+	bool force = false;
+	size_t i;
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, ":hjfd:r:", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			return show_usage("ca");
+		case 'j':
+			nsmctl.json = true;
+			break;
+		case 'f':
+			force = true;
+			break;
+		case 'd':
+			if (parse_u64(optarg, 36500, &days) || !days)
+				return usage_error("ca", "--days '%s' is not a "
+						   "number from 1 to 36500",
+						   optarg);
+			break;
+		case 'r':
+			region = optarg;
+			break;
+		default:
+			return option_error("ca", opt, argv);
+		}
+	}
+	for (i = 0; region[i]; i++)
+		if (!(region[i] >= 'a' && region[i] <= 'z') &&
+		    !(region[i] >= '0' && region[i] <= '9') && region[i] != '-')
+			break;
+	if (!*region || region[i] || i > 32)
+		return usage_error("ca", "--region: 1 to 32 characters from "
+				   "a-z, 0-9 and '-'");
+	if (optind >= argc)
+		return usage_error("ca", "missing subcommand (init)");
+	if (strcmp(argv[optind], "init"))
+		return usage_error("ca", "unknown subcommand '%s'",
+				   argv[optind]);
+	if (argc - optind != 2)
+		return usage_error("ca", "init takes one directory");
+	return ca_init(argv[optind + 1], (long)days, region, force);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Reading and writing the tool's files and byte arguments (hex, @file or
+ * "-"). Documents are decoded by docload.c with libnsm's detection.
+ *
+ * Every function prints its own "error: ..." message naming the file or the
+ * option, and returns an nsmctl exit code (NSMCTL_OK on success), so callers
+ * just propagate it.
+ */
+#ifndef NSMCTL_INPUT_H
+#define NSMCTL_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum in_format { IN_AUTO, IN_RAW, IN_BASE64, IN_HEX };
+
+/* Largest file the tool reads: documents are ~5-16 KB, policies smaller. */
+#define NSMCTL_MAX_FILE	(4u << 20)
+
+/* "auto", "raw"/"cbor", "base64"/"b64", "hex". Return: 0 or -1. */
+int parse_in_format(const char *s, enum in_format *f);
+const char *in_format_name(enum in_format f);
+
+/*
+ * read_file() - read @path ("-" for stdin) into a new buffer
+ * @data: receives a malloc'ed buffer with a NUL after the last byte
+ *
+ * Return: NSMCTL_OK, NSMCTL_DEVICE (cannot open or read) or NSMCTL_INPUT
+ * (larger than NSMCTL_MAX_FILE).
+ */
+int read_file(const char *path, uint8_t **data, size_t *len);
+
+/*
+ * parse_bytes_arg() - the value of a byte option (--nonce, --data, ...)
+ * @opt: the option's name, for messages
+ * @arg: hex digits (optional 0x prefix; "" is zero bytes), "@FILE" for the
+ *       raw contents of FILE, or "-" for the raw contents of stdin
+ *
+ * Return: NSMCTL_OK, NSMCTL_USAGE (bad hex), NSMCTL_DEVICE or NSMCTL_INPUT.
+ */
+int parse_bytes_arg(const char *opt, const char *arg, uint8_t **out,
+		    size_t *out_len);
+
+/* Decode @len hex characters. Return: 0, or -1 on a bad digit or odd length. */
+int hex_decode(const char *s, size_t len, uint8_t **out, size_t *out_len);
+/* Standard base64 with padding, NUL-terminated; NULL on ENOMEM. */
+char *base64_encode(const uint8_t *buf, size_t len);
+
+/*
+ * write_output() - write @len bytes to @path ("-" for stdout)
+ * Files are written to a temporary name and renamed, so a failed write
+ * never leaves half a document behind.
+ * Return: NSMCTL_OK or NSMCTL_DEVICE.
+ */
+int write_output(const char *path, const uint8_t *buf, size_t len);
+
+#endif /* NSMCTL_INPUT_H */

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsmctl: command line of nsm-emu. Global options, the subcommand table and
+ * the shared message helpers; each subcommand lives in cmd_<name>.c.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nsmctl.h"
+
+#ifndef NSMCTL_VERSION
+#define NSMCTL_VERSION "0.1"
+#endif
+
+struct nsmctl_global nsmctl = { .prog = "nsmctl" };
+
+static const struct nsmctl_cmd cmds[] = {
+	{ "describe", cmd_describe, "show the NSM's description (DescribeNSM)",
+	  "usage: nsmctl describe [--json]\n" },
+	{ "pcr", cmd_pcr, "read, extend and lock PCRs",
+	  "usage: nsmctl pcr read [--json] [INDEX]\n"
+	  "       nsmctl pcr extend INDEX (--data HEX|@FILE|- | --file FILE) [--json]\n"
+	  "       nsmctl pcr lock INDEX\n"
+	  "       nsmctl pcr lock-range RANGE\n"
+	  "\n"
+	  "  read        show one PCR, or all 32 with their lock state\n"
+	  "  extend      PCR[INDEX] = SHA-384(PCR[INDEX] || data); prints the new value\n"
+	  "  lock        lock PCR INDEX against further extension\n"
+	  "  lock-range  lock PCRs 0 .. RANGE-1\n"
+	  "\n"
+	  "  -d, --data VALUE   bytes to extend with: hex, @FILE or - (stdin)\n"
+	  "  -f, --file FILE    extend with the contents of FILE\n"
+	  "  -j, --json         JSON output\n" },
+	{ "random", cmd_random, "get random bytes from the NSM (GetRandom)",
+	  "usage: nsmctl random [-n BYTES] [-o FILE] [--json]\n"
+	  "\n"
+	  "  -n, --bytes N     how many bytes (default 32; several requests if needed)\n"
+	  "  -o, --output FILE write the raw bytes to FILE (- for stdout) instead of hex\n"
+	  "  -j, --json        JSON output\n" },
+	{ "attest", cmd_attest, "request an attestation document",
+	  "usage: nsmctl attest [--nonce V] [--user-data V] [--public-key V]\n"
+	  "                     [-o FILE] [--format raw|base64|hex]\n"
+	  "\n"
+	  "  V is hex, @FILE (raw contents of FILE) or - (stdin).\n"
+	  "  -N, --nonce V        nonce to embed\n"
+	  "  -u, --user-data V    user data to embed\n"
+	  "  -k, --public-key V   public key to embed\n"
+	  "  -o, --output FILE    write the document to FILE (default: stdout)\n"
+	  "  -F, --format F       raw (default for files and pipes), base64 (default\n"
+	  "                       on a terminal) or hex\n" },
+	{ "verify", cmd_verify, "verify an attestation document",
+	  "usage: nsmctl verify [options] [FILE|-]\n"
+	  "\n"
+	  "  --root PEM           trust this root certificate (repeatable)\n"
+	  "  --no-aws-root        do not trust the built-in AWS Nitro root G1\n"
+	  "  --time WHEN          now (default), doc (the document's timestamp),\n"
+	  "                       an RFC 3339 time or @EPOCH-SECONDS\n"
+	  "  --max-age SECONDS    reject documents older than this at --time\n"
+	  "  --pcr N=HEX          expect PCR N to hold HEX (repeatable)\n"
+	  "  --expected FILE      expected PCRs: measurements file or\n"
+	  "                       `nitro-cli describe-eif` JSON\n"
+	  "  --nonce V            expect this nonce (hex, @FILE or -)\n"
+	  "  --user-data V        expect this user data (hex, @FILE or -)\n"
+	  "  --public-key V       expect this public key (hex, @FILE or -)\n"
+	  "  --reject-debug       fail debug-mode documents (PCR0-2 all zero)\n"
+	  "  --kms-policy FILE    evaluate an AWS KMS key policy's\n"
+	  "                       kms:RecipientAttestation conditions\n"
+	  "  -F, --format F       input format: auto (default), raw, base64, hex\n"
+	  "  -q, --quiet          print nothing; the exit code tells\n"
+	  "  -j, --json           JSON output\n" },
+	{ "dump", cmd_dump, "decode and show an attestation document",
+	  "usage: nsmctl dump [--json | --diag] [-F FORMAT] [FILE|-]\n"
+	  "\n"
+	  "  -j, --json       JSON output\n"
+	  "      --diag       CBOR diagnostic notation (RFC 8949, embedded CBOR as <<>>)\n"
+	  "  -F, --format F   input format: auto (default), raw, base64, hex\n" },
+	{ "diff", cmd_diff, "compare the PCRs of documents",
+	  "usage: nsmctl diff [--json] [-a] FILE FILE...\n"
+	  "       nsmctl diff [--json] [-a] --expected EXPECTED FILE...\n"
+	  "\n"
+	  "  -e, --expected FILE  compare against a measurements file or\n"
+	  "                       `nitro-cli describe-eif` JSON\n"
+	  "  -a, --all            show equal PCRs too\n"
+	  "  -F, --format F       input format: auto (default), raw, base64, hex\n"
+	  "  -j, --json           JSON output\n"
+	  "exit status: 0 same, 1 different, >1 trouble (as diff(1))\n" },
+	{ "emu", cmd_emu, "control the emulator (root only)",
+	  "usage: nsmctl emu [--dev NAME] status [--json]\n"
+	  "       nsmctl emu [--dev NAME] reset\n"
+	  "       nsmctl emu [--dev NAME] preset NAME\n"
+	  "       nsmctl emu [--dev NAME] provision DIR\n"
+	  "       nsmctl emu [--dev NAME] root [-o FILE]\n"
+	  "\n"
+	  "  status     show the emulator's state\n"
+	  "  reset      \"reboot\" the module: PCRs back to the boot measurements\n"
+	  "  preset     select a set of boot measurements and reset\n"
+	  "  provision  load the instance CA key and chain made by `nsmctl ca init`\n"
+	  "  root       print the current root certificate (PEM)\n"
+	  "\n"
+	  "  --dev NAME   the device's name in /sys/class/misc (default: basename\n"
+	  "               of $NSM_DEVICE, else nsm)\n" },
+	{ "ca", cmd_ca, "create a test PKI for the emulator",
+	  "usage: nsmctl ca init [--force] [--days N] [--region R] DIR\n"
+	  "\n"
+	  "  Creates root, regional, zonal and instance CAs (ECDSA P-384, shaped\n"
+	  "  like AWS's chain, named O=nsm-emu (NOT AWS)) in DIR.\n"
+	  "  --force      overwrite an existing PKI in DIR\n"
+	  "  --days N     lifetime of the root in days (default 3650)\n"
+	  "  --region R   region in the CA names (default emu-local-1)\n" },
+};
+
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s", prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("error: ", fmt, ap);
+	va_end(ap);
+}
+
+void warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("fatal: ", fmt, ap);
+	va_end(ap);
+	exit(code);
+}
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("error: ", fmt, ap);
+	va_end(ap);
+	if (cmd)
+		fprintf(stderr, "Run 'nsmctl %s -h' for its usage.\n", cmd);
+	else
+		fprintf(stderr, "Run 'nsmctl help' for the list of commands.\n");
+	return NSMCTL_USAGE;
+}
+
+const struct nsmctl_cmd *nsmctl_find_cmd(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCMDS; i++)
+		if (!strcmp(cmds[i].name, name))
+			return &cmds[i];
+	return NULL;
+}
+
+int show_usage(const char *name)
+{
+	const struct nsmctl_cmd *c = nsmctl_find_cmd(name);
+
+	if (c)
+		fputs(c->usage, stdout);
+	return NSMCTL_OK;
+}
+
+int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	unsigned long long v;
+	char *end;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int option_error(const char *cmd, int opt, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (opt == ':') {
+		if (!strncmp(arg, "--", 2) || !optopt)
+			return usage_error(cmd, "option '%s' needs a value", arg);
+		return usage_error(cmd, "option '-%c' needs a value", optopt);
+	}
+	if (optopt)
+		return usage_error(cmd, "unknown option '-%c'", optopt);
+	return usage_error(cmd, "unknown option '%s'", arg);
+}
+
+static void main_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"usage: nsmctl [--json] [--device PATH] <command> [<args>]\n"
+		"       nsmctl help [<command>]\n"
+		"       nsmctl --version\n"
+		"\n"
+		"Commands:\n");
+	for (i = 0; i < NCMDS; i++)
+		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(f,
+		"\n"
+		"  -j, --json         JSON output (every command)\n"
+		"  -D, --device PATH  NSM device (default: $NSM_DEVICE, else /dev/nsm)\n"
+		"\n"
+		"Exit status: 0 ok, 1 verification/check failed or documents differ,\n"
+		"2 usage error, 3 device or I/O error, 4 input format error,\n"
+		"5 the NSM returned an error, 6 internal error.\n"
+		"See nsmctl(1) and nsmctl-<command>(1).\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		main_usage(stdout);
+		return NSMCTL_OK;
+	}
+	if (!nsmctl_find_cmd(argv[1]))
+		return usage_error(NULL, "'%s' is not an nsmctl command",
+				   argv[1]);
+	return show_usage(argv[1]);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "device", required_argument, NULL, 'D' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct nsmctl_cmd *c;
+	int opt;
+
+	/* Messages are ours ("error: ..."), not getopt's. */
+	opterr = 0;
+	/* Stop at the first non-option: the subcommand parses the rest. */
+	while ((opt = getopt_long(argc, argv, "+:jD:hV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			nsmctl.json = true;
+			break;
+		case 'D':
+			if (setenv("NSM_DEVICE", optarg, 1))
+				die(NSMCTL_INTERNAL, "setenv: %s", strerror(errno));
+			break;
+		case 'h':
+			main_usage(stdout);
+			return NSMCTL_OK;
+		case 'V':
+			printf("nsmctl %s\n", NSMCTL_VERSION);
+			return NSMCTL_OK;
+		default:
+			return option_error(NULL, opt, argv);
+		}
+	}
+	if (optind >= argc) {
+		main_usage(stderr);
+		return NSMCTL_USAGE;
+	}
+	argc -= optind;
+	argv += optind;
+	if (!strcmp(argv[0], "help"))
+		return cmd_help(argc, argv);
+	c = nsmctl_find_cmd(argv[0]);
+	if (!c)
+		return usage_error(NULL, "'%s' is not an nsmctl command",
+				   argv[0]);
+	/* Subcommands parse their own options from argv[1] on; optind 0
+	 * makes glibc's getopt start afresh (permuting mode again). */
+	optind = 0;
+	return c->run(argc, argv);
+}
