@@ -140,7 +140,7 @@ int nsm_cbor_skip(struct nsm_cbor_rd *rd)
 			depth--;
 			continue;
 		}
-		if (!steps--)		/* cannot happen: a byte per step */
+		if (!steps--)	/* cannot happen: a byte per step */
 			return -1;
 		if (nsm_cbor_next(rd, &it))
 			return -1;

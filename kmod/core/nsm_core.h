@@ -18,7 +18,7 @@
 #define NSM_PCR_BOOT_LOCKED	16	/* PCRs 0..15 lock at boot */
 #define NSM_MODULE_ID_MAX	127	/* bytes, excluding the NUL */
 #define NSM_RANDOM_LEN		256	/* bytes per GetRandom, as QEMU */
-#define NSM_CORE_REQUEST_MAX	0x1000	/* = NSM_REQUEST_MAX_SIZE of the ABI */
+#define NSM_CORE_REQUEST_MAX	0x1000	/* the ABI's NSM_REQUEST_MAX_SIZE */
 #define NSM_CORE_RESPONSE_MIN	24	/* longest Error response */
 
 /*
@@ -26,7 +26,8 @@
  * instance id is the one measured into the default PCR4.
  */
 #define NSM_DEFAULT_INSTANCE_ID	"i-0123456789abcdef0"
-#define NSM_DEFAULT_MODULE_ID	NSM_DEFAULT_INSTANCE_ID "-enc0123456789abcdef"
+#define NSM_DEFAULT_MODULE_ID	\
+	NSM_DEFAULT_INSTANCE_ID "-enc0123456789abcdef"
 
 /* Error names of the protocol; values are the C API's ErrorCode values. */
 enum nsm_error {

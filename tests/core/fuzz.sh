@@ -21,7 +21,8 @@ rc=$?
 execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 if [ "$rc" -ne 0 ]; then
 	echo "fuzz: FINDING after ${execs:-?} executions (exit $rc), log $log"
-	grep -E 'ERROR|SUMMARY|Test unit written|assert' "$log" | head -20
+	grep -aE 'ERROR|SUMMARY|invariant|Test unit written' "$log" | head -20
+	echo
 	exit 1
 fi
 echo "fuzz: ${execs:-?} executions in $secs s, no finding" \
