@@ -5,8 +5,9 @@
  *
  *   mkdoc -o DOC [-r ROOT.pem] [options]
  *
- * The emulated NSM is set up by hand (PCR0..15 locked, PCR0/1/2/4 set)
- * with an ephemeral chain, or a provisioned one (--key, --chain).
+ * The emulated NSM boots with the core's defaults (nsm_emu_init: PCR0..15
+ * locked, PCR0/1/2/4 set) and an ephemeral chain, or a provisioned one
+ * (--key, --chain).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -31,7 +32,7 @@ static void usage(FILE *f)
 "      --debug             debug mode: PCR0-2 zero\n"
 "      --offset MS         clock offset of the timestamp, signed ms\n"
 "      --lifetime S        leaf lifetime in seconds\n"
-"      --locked N          PCRs 0..N-1 locked (default 16)\n"
+"      --locked N          PCRs 0..N-1 locked (default: 0..15)\n"
 "      --module-id ID      module id\n"
 "      --key FILE --chain FILE  provision this instance CA key (DER or\n"
 "                          raw 48 bytes) and DER chain (root first)\n"
@@ -119,17 +120,17 @@ int main(int argc, char **argv)
 	static struct nsm_emu emu;
 	struct nsm_request req = { .type = NSM_REQ_ATTESTATION };
 	struct nsm_pki_settings set;
-	unsigned int locked = 16, i;
+	unsigned int locked = 0, i;
 	long bench = 0;
 	u8 *doc, *p;
 	size_t len, n;
 	int c, ret;
 
+	nsm_emu_init(&emu);
 	emu.pki = nsm_pki_new();
 	if (!emu.pki)
 		return 2;
 	nsm_pki_get_settings(emu.pki, &set);
-	strcpy(emu.module_id, "i-0123456789abcdef0-enc0123456789abcdef");
 	while ((c = getopt_long(argc, argv, "o:r:n:u:p:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
@@ -174,10 +175,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	emu.locked = locked == 32 ? 0xffffffffu : (1u << locked) - 1;
-	for (i = 0; i < NSM_PCR_COUNT; i++)
-		if (i <= 2 || i == 4 || i >= 16)
-			memset(emu.pcr[i], 0x10 + i, NSM_PCR_LEN);
+	if (locked)
+		emu.locked = locked == 32 ? 0xffffffffu : (1u << locked) - 1;
 	if (nsm_pki_set_settings(emu.pki, &set)) {
 		fprintf(stderr, "mkdoc: setting out of range\n");
 		return 2;
