@@ -94,6 +94,8 @@ int p384_pubkey(const u8 priv[P384_SCALAR_LEN], u8 pub[P384_PUB_LEN])
 
 /**
  * p384_digest_to_scalar() - e = bits2int(digest) mod n (RFC 6979 2.3.2)
+ * @e:      receives the scalar (plain form, < n)
+ * @digest: SHA-384 digest, big-endian
  *
  * SHA-384 output and the order are both 384 bits long, so bits2int is the
  * plain big-endian conversion, and one conditional subtraction reduces it
@@ -180,8 +182,12 @@ static int rfc6979_next(struct rfc6979 *st, u64 k[P384_LIMBS])
 
 /**
  * p384_rfc6979_nonce() - the first RFC 6979 nonce for @priv and @digest
+ * @priv:   private key, big-endian
+ * @digest: SHA-384 of the message
+ * @k:      receives the nonce, big-endian
  *
  * For known-answer tests of the generator alone (RFC 6979 lists k).
+ * Return: 0, or a negative value if hashing failed.
  */
 int p384_rfc6979_nonce(const u8 priv[48], const u8 digest[NSM_SHA384_LEN],
 		       u8 k[48])
@@ -286,6 +292,9 @@ static bool on_curve(const u64 x[P384_LIMBS], const u64 y[P384_LIMBS])
 
 /**
  * p384_pub_decode() - parse and validate an uncompressed public key
+ * @q:   receives the point
+ * @pub: 0x04 || X || Y
+ *
  * Return: 0 with @q set (Montgomery form, Z = 1), or -1 if @pub is not the
  * encoding of a point on the curve.
  */

@@ -43,7 +43,11 @@ void p384_cmov(u64 r[P384_LIMBS], const u64 a[P384_LIMBS], u64 mask)
 }
 
 /**
- * p384_lt_mask() - all-ones if a < b, else 0 (plain integers)
+ * p384_lt_mask() - compare two plain 384-bit integers in constant time
+ * @a: left operand
+ * @b: right operand
+ *
+ * Return: all-ones if @a < @b, else 0.
  */
 u64 p384_lt_mask(const u64 a[P384_LIMBS], const u64 b[P384_LIMBS])
 {
@@ -57,7 +61,10 @@ u64 p384_lt_mask(const u64 a[P384_LIMBS], const u64 b[P384_LIMBS])
 }
 
 /**
- * p384_zero_mask() - all-ones if a == 0, else 0
+ * p384_zero_mask() - test a 384-bit integer for zero in constant time
+ * @a: the integer
+ *
+ * Return: all-ones if @a == 0, else 0.
  */
 u64 p384_zero_mask(const u64 a[P384_LIMBS])
 {
@@ -106,6 +113,9 @@ static void sc_mul(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
 
 /**
  * p384_reduce_once() - r = a mod m for a < 2m, in constant time
+ * @r: result, may alias @a
+ * @a: value below 2m (any 384-bit value for p and n)
+ * @m: modulus
  */
 void p384_reduce_once(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
 		      const struct p384_modulus *m)
@@ -116,6 +126,8 @@ void p384_reduce_once(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
 /**
  * p384_mod_mul() - Montgomery product r = a * b / 2^384 mod m
  * @r: result, may alias @a or @b
+ * @a: first factor
+ * @b: second factor; a * b must be below m * 2^384
  * @m: &p384_p or &p384_n
  */
 void p384_mod_mul(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
@@ -129,6 +141,10 @@ void p384_mod_mul(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
 
 /**
  * p384_mod_add() - r = a + b mod m
+ * @r: result, may alias @a or @b
+ * @a: first term, < m
+ * @b: second term, < m
+ * @m: modulus
  */
 void p384_mod_add(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
 		  const u64 b[P384_LIMBS], const struct p384_modulus *m)
@@ -138,6 +154,10 @@ void p384_mod_add(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
 
 /**
  * p384_mod_sub() - r = a - b mod m
+ * @r: result, may alias @a or @b
+ * @a: minuend, < m
+ * @b: subtrahend, < m
+ * @m: modulus
  */
 void p384_mod_sub(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
 		  const u64 b[P384_LIMBS], const struct p384_modulus *m)
@@ -147,6 +167,9 @@ void p384_mod_sub(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
 
 /**
  * p384_to_mont() - r = a * 2^384 mod m, for any 384-bit a (also reduces)
+ * @r: result, may alias @a
+ * @a: plain integer
+ * @m: modulus
  */
 void p384_to_mont(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
 		  const struct p384_modulus *m)
@@ -156,6 +179,9 @@ void p384_to_mont(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
 
 /**
  * p384_from_mont() - r = a / 2^384 mod m, leaving Montgomery form
+ * @r: result, may alias @a
+ * @a: Montgomery-form value
+ * @m: modulus
  */
 void p384_from_mont(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
 		    const struct p384_modulus *m)
@@ -167,6 +193,9 @@ void p384_from_mont(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
 
 /**
  * p384_mod_inv() - r = a^(m-2) mod m (Fermat), Montgomery form in and out
+ * @r: result, may alias @a
+ * @a: value to invert, < m
+ * @m: prime modulus
  *
  * The exponent m - 2 is public and fixed, so the sequence of squarings and
  * multiplications (3-bit fixed window, table indexed by exponent bits only)
@@ -211,6 +240,8 @@ void p384_mod_inv(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
 
 /**
  * p384_from_bytes() - big-endian 48 bytes to limbs (no reduction)
+ * @r:  receives the limbs
+ * @in: the bytes
  */
 void p384_from_bytes(u64 r[P384_LIMBS], const u8 in[48])
 {
@@ -227,6 +258,8 @@ void p384_from_bytes(u64 r[P384_LIMBS], const u8 in[48])
 
 /**
  * p384_to_bytes() - limbs to big-endian 48 bytes
+ * @out: receives the bytes
+ * @a:   the limbs
  */
 void p384_to_bytes(u8 out[48], const u64 a[P384_LIMBS])
 {

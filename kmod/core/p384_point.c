@@ -61,6 +61,8 @@ void p384_point_cmov(struct p384_point *r, const struct p384_point *a,
 /**
  * p384_point_add() - r = a + b, complete (RCB Algorithm 4, a = -3)
  * @r: result, may alias @a or @b
+ * @a: first point, projective
+ * @b: second point, projective
  */
 void p384_point_add(struct p384_point *r, const struct p384_point *a,
 		    const struct p384_point *b)
@@ -120,6 +122,8 @@ void p384_point_add(struct p384_point *r, const struct p384_point *a,
 /**
  * p384_point_add_affine() - r = a + b with b affine and not infinity
  * @r: result, may alias @a
+ * @a: projective point, any (infinity included)
+ * @b: affine point, not infinity
  *
  * RCB Algorithm 5 (a = -3); complete for every projective @a.
  */
@@ -174,6 +178,7 @@ void p384_point_add_affine(struct p384_point *r, const struct p384_point *a,
 /**
  * p384_point_double() - r = 2a, complete (RCB Algorithm 6, a = -3)
  * @r: result, may alias @a
+ * @a: projective point, any (infinity included)
  */
 void p384_point_double(struct p384_point *r, const struct p384_point *a)
 {
@@ -222,6 +227,10 @@ void p384_point_double(struct p384_point *r, const struct p384_point *a)
 
 /**
  * p384_point_to_affine() - x = X/Z, y = Y/Z (Montgomery form)
+ * @x: receives the affine x
+ * @y: receives the affine y
+ * @a: projective point
+ *
  * Return: 0, or -1 if @a is the point at infinity (x, y are then 0).
  *
  * Constant time; the return value is computed without branching, and only
@@ -273,6 +282,7 @@ static void comb_add_digit(struct p384_point *r, int row, int d)
 
 /**
  * p384_scalar_mul_base() - r = k * G in constant time
+ * @r: result, projective
  * @k: any 384-bit scalar (callers pass reduced ones)
  *
  * k is recoded into 97 signed radix-16 digits e_i in [-8, 8]:
@@ -310,6 +320,10 @@ void p384_scalar_mul_base(struct p384_point *r, const u64 k[P384_LIMBS])
 
 /**
  * p384_double_scalar_mul() - r = u1 * G + u2 * q (for verification)
+ * @r:  result, projective
+ * @u1: multiplier of the generator
+ * @u2: multiplier of @q
+ * @q:  projective point
  *
  * Shamir's trick over the bits of both scalars, one doubling and one
  * complete addition per bit; the addend (O, G, q or G + q) is picked by a
