@@ -1356,17 +1356,24 @@ static int check_policy(struct vctx *c)
 			add_check(c->r, NSM_CHECK_POLICY_PCRS, NSM_CHECK_PASS,
 				  "%zu expected PCRs match", nsm_pcrset_count(o->expected_pcrs));
 	}
-	if (o->check_nonce)
-		check_bytes_policy(c, NSM_CHECK_POLICY_NONCE, nsm_doc_nonce(d, &p, &len),
-				   p, len, o->nonce, o->nonce_len, "nonce");
-	if (o->check_user_data)
-		check_bytes_policy(c, NSM_CHECK_POLICY_USER_DATA,
-				   nsm_doc_user_data(d, &p, &len), p, len,
+	if (o->check_nonce) {
+		enum nsm_presence pr = nsm_doc_nonce(d, &p, &len);
+
+		check_bytes_policy(c, NSM_CHECK_POLICY_NONCE, pr, p, len, o->nonce,
+				   o->nonce_len, "nonce");
+	}
+	if (o->check_user_data) {
+		enum nsm_presence pr = nsm_doc_user_data(d, &p, &len);
+
+		check_bytes_policy(c, NSM_CHECK_POLICY_USER_DATA, pr, p, len,
 				   o->user_data, o->user_data_len, "user_data");
-	if (o->check_public_key)
-		check_bytes_policy(c, NSM_CHECK_POLICY_PUBLIC_KEY,
-				   nsm_doc_public_key(d, &p, &len), p, len,
+	}
+	if (o->check_public_key) {
+		enum nsm_presence pr = nsm_doc_public_key(d, &p, &len);
+
+		check_bytes_policy(c, NSM_CHECK_POLICY_PUBLIC_KEY, pr, p, len,
 				   o->public_key, o->public_key_len, "public_key");
+	}
 	if (o->max_age_ms) {
 		int64_t ref = o->time_policy == NSM_TIME_GIVEN ? o->time_ms : c->now_ms;
 		uint64_t ts;

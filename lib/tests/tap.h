@@ -9,9 +9,11 @@
 
 static int tap_n, tap_failed;
 
-static void tap_plan(int n)
+/* The plan is printed at the end (allowed by TAP 13): the number of
+ * cases depends on the test data found. */
+static void tap_start(void)
 {
-	printf("TAP version 13\n1..%d\n", n);
+	printf("TAP version 13\n");
 }
 
 static int tap_ok(int cond, const char *fmt, ...)
@@ -46,11 +48,13 @@ static void tap_diag(const char *fmt, ...)
 	printf("\n");
 }
 
-/* exit status: 0 when every planned test ran and passed */
-static int tap_done(int planned)
+/* Print the plan; exit status 0 when at least @min_tests ran and all
+ * passed. */
+static int tap_end(int min_tests)
 {
-	if (tap_n != planned) {
-		printf("# planned %d tests, ran %d\n", planned, tap_n);
+	printf("1..%d\n", tap_n);
+	if (tap_n < min_tests) {
+		printf("# expected at least %d tests, ran %d\n", min_tests, tap_n);
 		return 1;
 	}
 	return tap_failed ? 1 : 0;

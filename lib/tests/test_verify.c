@@ -1,0 +1,668 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Verification against real AWS documents, foreign test CAs, mutated
+ * documents, policies and the chain cache.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "nsm_verify.h"
+#include "tap.h"
+#include "util.h"
+
+static const char aws_fpr[] =
+	"641a0321a3e244efe456463195d606317ed7cdcc3c1756e09893f3c68f79bb5b";
+
+static void hex(char *out, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", p[i]);
+	out[2 * n] = 0;
+}
+
+static struct nsm_verify_opts at_doc(void)
+{
+	struct nsm_verify_opts o;
+
+	nsm_verify_opts_init(&o);
+	o.time_policy = NSM_TIME_DOCUMENT;
+	return o;
+}
+
+/* Verify @b; return the result (caller frees), NULL on an error. */
+static struct nsm_result *run(struct nsm_verifier *v, const struct blob *b,
+			      const struct nsm_verify_opts *o)
+{
+	struct nsm_result *r = NULL;
+	int ret = nsm_verify_bytes(&r, v, b->p, b->len, o);
+
+	if (ret)
+		printf("# nsm_verify_bytes: %d %s\n", ret, nsm_verifier_errmsg(v));
+	return r;
+}
+
+static enum nsm_check_code first_fail(const struct nsm_result *r)
+{
+	const struct nsm_check *c = nsm_result_first_failure(r);
+
+	return c ? c->code : NSM_CHECK_COUNT;
+}
+
+static const char *first_fail_msg(const struct nsm_result *r)
+{
+	const struct nsm_check *c = nsm_result_first_failure(r);
+
+	return c ? c->message : "(none)";
+}
+
+static int count_fails(const struct nsm_result *r)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < nsm_result_count(r); i++)
+		n += nsm_result_check(r, i)->status == NSM_CHECK_FAIL;
+	return n;
+}
+
+/* expect the first failure to be @code */
+static void expect_fail(struct nsm_verifier *v, const struct blob *b,
+			const struct nsm_verify_opts *o,
+			enum nsm_check_code code, const char *what)
+{
+	struct nsm_result *r = run(v, b, o);
+
+	tap_ok(r && !nsm_result_ok(r) && first_fail(r) == code,
+	       "%s: rejected with %s (got %s: %s)", what, nsm_check_name(code),
+	       nsm_check_name(first_fail(r)), first_fail_msg(r));
+	nsm_result_free(&r);
+}
+
+static void test_aws_root(void)
+{
+	size_t len;
+	const uint8_t *der = nsm_aws_root_der(&len);
+	uint8_t md[32];
+	char h[65];
+	unsigned int ml;
+	struct blob pem = load("aws-nitro-root-g1.pem");
+	BIO *bio = BIO_new_mem_buf(pem.p, (int)pem.len);
+	X509 *x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	unsigned char *d2 = NULL;
+	int l2 = i2d_X509(x, &d2);
+
+	EVP_Digest(der, len, md, &ml, EVP_sha256(), NULL);
+	hex(h, md, 32);
+	tap_ok(der && !strcmp(h, aws_fpr), "built-in AWS root G1 has fingerprint %s", h);
+	tap_ok(l2 > 0 && (size_t)l2 == len && !memcmp(d2, der, len),
+	       "built-in AWS root equals testdata/aws-nitro-root-g1.pem");
+	OPENSSL_free(d2);
+	X509_free(x);
+	BIO_free(bio);
+	free(pem.p);
+}
+
+/* Every real document: verifies at its time, fails now (expiry only),
+ * fails without the AWS root; decoder agrees with expected.json. */
+static void test_real_docs(void)
+{
+	struct nsm_verifier *v, *noaws;
+	struct json_object *exp = NULL;
+	char **names, path[600];
+	size_t n, i;
+
+	snprintf(path, sizeof(path), "%s/aws/expected.json", NSM_TESTDATA);
+	exp = json_object_from_file(path);
+	tap_ok(exp != NULL, "expected.json loads");
+	n = aws_docs(&names);
+	tap_ok(n == 16, "16 real documents found (%zu)", n);
+	nsm_verifier_new(&v, NSM_VERIFIER_NO_CACHE);
+	nsm_verifier_new(&noaws, NSM_VERIFIER_NO_AWS_ROOT);
+	for (i = 0; i < n; i++) {
+		char rel[300];
+		struct blob b;
+		struct nsm_verify_opts o = at_doc(), now;
+		struct nsm_result *r;
+		struct nsm_doc *d = NULL;
+		struct json_object *e = NULL, *f;
+		uint8_t root[32];
+		char rh[65];
+		bool ok;
+
+		snprintf(rel, sizeof(rel), "aws/%s", names[i]);
+		b = load(rel);
+		r = run(v, &b, &o);
+		ok = r && nsm_result_ok(r) && nsm_result_root_sha256(r, root);
+		if (ok)
+			hex(rh, root, 32);
+		tap_ok(ok && !strcmp(rh, aws_fpr),
+		       "%s verifies against AWS root G1 at its own time", names[i]);
+		if (!ok)
+			printf("#   first failure: %s: %s\n", nsm_check_name(first_fail(r)),
+			       first_fail_msg(r));
+		nsm_result_free(&r);
+
+		nsm_verify_opts_init(&now);
+		r = run(v, &b, &now);
+		tap_ok(r && first_fail(r) == NSM_CHECK_CHAIN_NOT_EXPIRED && count_fails(r) == 1,
+		       "%s fails now with chain.not_expired only (%s)", names[i],
+		       first_fail_msg(r));
+		nsm_result_free(&r);
+
+		r = run(noaws, &b, &o);
+		tap_ok(r && first_fail(r) == NSM_CHECK_CHAIN_TRUSTED_ROOT,
+		       "%s fails without the AWS root: chain.trusted_root", names[i]);
+		nsm_result_free(&r);
+
+		/* decoder vs expected.json */
+		if (nsm_doc_parse(&d, NULL, b.p, b.len) == 0 && exp &&
+		    json_object_object_get_ex(exp, names[i], &e)) {
+			const uint8_t *p;
+			size_t l;
+			uint64_t ts = 0;
+			char want[32];
+			static const char *const opt[] = { "public_key", "user_data", "nonce" };
+			enum nsm_presence (*get[])(const struct nsm_doc *, const uint8_t **,
+						   size_t *) = {
+				nsm_doc_public_key, nsm_doc_user_data, nsm_doc_nonce,
+			};
+			bool same = true;
+			int k;
+
+			nsm_doc_timestamp(d, &ts);
+			json_object_object_get_ex(e, "module_id", &f);
+			same &= !strcmp(nsm_doc_module_id(d), json_object_get_string(f));
+			json_object_object_get_ex(e, "timestamp_ms", &f);
+			same &= ts == (uint64_t)json_object_get_int64(f);
+			json_object_object_get_ex(e, "pcr_count", &f);
+			same &= nsm_doc_pcr_count(d) == (size_t)json_object_get_int(f);
+			json_object_object_get_ex(e, "cabundle_len", &f);
+			same &= nsm_doc_cabundle_count(d) == (size_t)json_object_get_int(f);
+			json_object_object_get_ex(e, "size", &f);
+			same &= b.len == (size_t)json_object_get_int(f);
+			json_object_object_get_ex(e, "debug_mode", &f);
+			same &= nsm_doc_is_debug(d) == json_object_get_boolean(f);
+			json_object_object_get_ex(e, "payload_map", &f);
+			same &= nsm_doc_payload_indefinite(d) ==
+				!strcmp(json_object_get_string(f), "indefinite");
+			for (k = 0; k < 3; k++) {
+				enum nsm_presence pr = get[k](d, &p, &l);
+
+				if (pr == NSM_NULL)
+					snprintf(want, sizeof(want), "null");
+				else
+					snprintf(want, sizeof(want), "%zu bytes", l);
+				json_object_object_get_ex(e, opt[k], &f);
+				if (strcmp(want, json_object_get_string(f))) {
+					printf("#   %s: %s vs %s\n", opt[k], want,
+					       json_object_get_string(f));
+					same = false;
+				}
+			}
+			tap_ok(same, "%s: decoder agrees with expected.json", names[i]);
+		} else {
+			tap_ok(0, "%s: parse and expected.json entry", names[i]);
+		}
+		nsm_doc_free(&d);
+		free(b.p);
+	}
+	free_names(names, n);
+	json_object_put(exp);
+	nsm_verifier_free(&v);
+	nsm_verifier_free(&noaws);
+}
+
+static void test_foreign(void)
+{
+	static const char *const docs[] = {
+		"foreign-ca/marlin_sdk_custom.cbor",
+		"foreign-ca/marlin_sdk_custom_pcr16.cbor",
+	};
+	struct nsm_verify_opts o = at_doc();
+	struct nsm_verifier *aws, *marlin, *only;
+	char path[600];
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/foreign-ca/marlin_mock_root.pem", NSM_TESTDATA);
+	nsm_verifier_new(&aws, 0);
+	nsm_verifier_new(&marlin, 0);
+	nsm_verifier_new(&only, NSM_VERIFIER_NO_AWS_ROOT);
+	tap_ok(nsm_verifier_add_root_file(marlin, path) == 0 &&
+	       nsm_verifier_add_root_file(only, path) == 0 &&
+	       nsm_verifier_root_count(marlin) == 2 && nsm_verifier_root_count(only) == 1,
+	       "marlin mock root added from a PEM file");
+	tap_ok(nsm_verifier_add_root_file(only, "/nonexistent") == -ENOENT,
+	       "missing root file is -ENOENT");
+	for (i = 0; i < 2; i++) {
+		struct blob b = load(docs[i]);
+		struct nsm_result *r;
+
+		r = run(marlin, &b, &o);
+		tap_ok(r && nsm_result_ok(r), "%s verifies with its own root (plus AWS)", docs[i]);
+		nsm_result_free(&r);
+		r = run(only, &b, &o);
+		tap_ok(r && nsm_result_ok(r), "%s verifies with its own root only", docs[i]);
+		nsm_result_free(&r);
+		expect_fail(aws, &b, &o, NSM_CHECK_CHAIN_TRUSTED_ROOT, docs[i]);
+		free(b.p);
+	}
+	nsm_verifier_free(&aws);
+	nsm_verifier_free(&marlin);
+	nsm_verifier_free(&only);
+}
+
+static void test_blocky_selfsigned(void)
+{
+	struct blob b = load("foreign-ca/blocky_selfsigned_2024.cbor");
+	struct nsm_verify_opts o = at_doc();
+	struct nsm_verifier *v;
+	struct nsm_result *r;
+	const struct nsm_check *c;
+	struct nsm_doc *d = NULL;
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/foreign-ca/blocky_selfsigned_root.pem", NSM_TESTDATA);
+	nsm_verifier_new(&v, 0);
+	nsm_verifier_add_root_file(v, path);
+	tap_ok(nsm_doc_parse(&d, NULL, b.p, b.len) == 0 && nsm_doc_pcr_count(d) == 32 &&
+	       nsm_doc_cabundle_count(d) == 0,
+	       "blocky_selfsigned decodes (32 PCRs, null cabundle) so tools can show it");
+	r = run(v, &b, &o);
+	tap_ok(r && first_fail(r) == NSM_CHECK_COSE_STRUCTURE &&
+	       strstr(first_fail_msg(r), "unprotected"),
+	       "blocky_selfsigned rejected: %s", first_fail_msg(r));
+	c = nsm_result_find(r, NSM_CHECK_CABUNDLE);
+	tap_ok(c && c->status == NSM_CHECK_FAIL && strstr(c->message, "null"),
+	       "blocky_selfsigned: doc.cabundle fails: %s", c ? c->message : "-");
+	c = nsm_result_find(r, NSM_CHECK_TIMESTAMP);
+	tap_ok(c && c->status == NSM_CHECK_FAIL && strstr(c->message, "seconds"),
+	       "blocky_selfsigned: doc.timestamp fails: %s", c ? c->message : "-");
+	nsm_result_free(&r);
+	nsm_doc_free(&d);
+	nsm_verifier_free(&v);
+	free(b.p);
+}
+
+static void mutations(const char *name)
+{
+	struct nsm_verify_opts o = at_doc();
+	struct blob b = load(name), m;
+	struct nsm_verifier *v;
+	struct nsm_doc *d = NULL;
+	struct nsm_result *r;
+	struct nsm_span s;
+	size_t i, bad = 0;
+	int f;
+
+	nsm_verifier_new(&v, 0);
+	nsm_doc_parse(&d, NULL, b.p, b.len);
+
+	/* flip a signature bit */
+	m.p = malloc(b.len + 1);
+	m.len = b.len;
+	memcpy(m.p, b.p, b.len);
+	nsm_doc_field_span(d, NSM_FIELD_COSE_SIGNATURE, &s);
+	m.p[s.data_off + 17] ^= 0x04;
+	expect_fail(v, &m, &o, NSM_CHECK_COSE_SIGNATURE, "signature bit flipped");
+
+	/* edit a PCR byte */
+	memcpy(m.p, b.p, b.len);
+	nsm_doc_pcr_span(d, 0, &s);
+	m.p[s.data_off + 5] ^= 0xff;
+	expect_fail(v, &m, &o, NSM_CHECK_COSE_SIGNATURE, "PCR0 byte edited");
+
+	/* edit the timestamp: still signed */
+	memcpy(m.p, b.p, b.len);
+	nsm_doc_field_span(d, NSM_FIELD_TIMESTAMP, &s);
+	m.p[s.off + s.len - 1] ^= 0x01;
+	expect_fail(v, &m, &o, NSM_CHECK_COSE_SIGNATURE, "timestamp edited");
+
+	/* change the alg: a1013822 -> a1013823 (-36) */
+	memcpy(m.p, b.p, b.len);
+	nsm_doc_field_span(d, NSM_FIELD_COSE_PROTECTED, &s);
+	m.p[s.data_off + 3] = 0x23;
+	expect_fail(v, &m, &o, NSM_CHECK_COSE_ALG, "alg changed to -36");
+
+	/* protected header re-encoded non-minimally: {1: -35} as a1 01 38 22
+	 * is minimal; a1 01 39 00 22 is not */
+	/* append one byte */
+	memcpy(m.p, b.p, b.len);
+	m.p[b.len] = 0x00;
+	m.len = b.len + 1;
+	expect_fail(v, &m, &o, NSM_CHECK_CBOR_TRAILING, "one byte appended");
+	m.len = b.len;
+
+	/* every truncation */
+	for (i = 0; i < b.len; i++) {
+		struct blob t = { b.p, i };
+
+		r = run(v, &t, &o);
+		if (!r || first_fail(r) != NSM_CHECK_CBOR)
+			bad++;
+		nsm_result_free(&r);
+	}
+	tap_ok(bad == 0, "all %zu truncations rejected with cbor.wellformed (%zu wrong)",
+	       b.len, bad);
+	free(m.p);
+
+	/* tag 18 stays valid */
+	m.p = malloc(b.len + 1);
+	m.p[0] = 0xd2;
+	memcpy(m.p + 1, b.p, b.len);
+	m.len = b.len + 1;
+	r = run(v, &m, &o);
+	tap_ok(r && nsm_result_ok(r), "tagged with 18: still valid");
+	nsm_result_free(&r);
+	m.p[0] = 0xd1;
+	expect_fail(v, &m, &o, NSM_CHECK_COSE_STRUCTURE, "tagged with 17");
+	free(m.p);
+
+	/* drop each field */
+	for (f = NSM_FIELD_MODULE_ID; f <= NSM_FIELD_NONCE; f++) {
+		static const enum nsm_check_code want[] = {
+			NSM_CHECK_MODULE_ID, NSM_CHECK_DIGEST, NSM_CHECK_TIMESTAMP,
+			NSM_CHECK_PCRS, NSM_CHECK_CERTIFICATE, NSM_CHECK_CABUNDLE,
+			/* optional fields: only the signature breaks */
+			NSM_CHECK_COSE_SIGNATURE, NSM_CHECK_COSE_SIGNATURE,
+			NSM_CHECK_COSE_SIGNATURE,
+		};
+		char what[64];
+
+		m = drop_field(d, (enum nsm_field)f);
+		snprintf(what, sizeof(what), "%s dropped", nsm_field_name((enum nsm_field)f));
+		expect_fail(v, &m, &o, want[f], what);
+		free(m.p);
+	}
+
+	/* duplicate key: a second "nonce" */
+	{
+		static const uint8_t dup[] = { 0x65, 'n', 'o', 'n', 'c', 'e', 0xf6 };
+		size_t end;
+
+		nsm_doc_field_span(d, NSM_FIELD_COSE_PAYLOAD, &s);
+		end = s.data_off + s.data_len - (nsm_doc_payload_indefinite(d) ? 1 : 0);
+		m = splice_payload(d, end, end, dup, sizeof(dup), 1);
+		expect_fail(v, &m, &o, NSM_CHECK_CBOR_DUPLICATE_KEY, "duplicate nonce key");
+		free(m.p);
+	}
+	/* NitroTPM: pcrs renamed nitrotpm_pcrs */
+	{
+		static const uint8_t key[] = { 0x6d, 'n', 'i', 't', 'r', 'o', 't', 'p', 'm',
+					       '_', 'p', 'c', 'r', 's' };
+
+		nsm_doc_field_span(d, NSM_FIELD_PCRS, &s);
+		m = splice_payload(d, s.key_off, s.off, key, sizeof(key), 0);
+		expect_fail(v, &m, &o, NSM_CHECK_NOT_NITROTPM, "NitroTPM document");
+		free(m.p);
+	}
+	/* unknown extra field: signature breaks, nothing else */
+	{
+		static const uint8_t extra[] = { 0x63, 'f', 'o', 'o', 0x01 };
+		size_t end;
+
+		nsm_doc_field_span(d, NSM_FIELD_COSE_PAYLOAD, &s);
+		end = s.data_off + s.data_len - (nsm_doc_payload_indefinite(d) ? 1 : 0);
+		m = splice_payload(d, end, end, extra, sizeof(extra), 1);
+		r = run(v, &m, &o);
+		tap_ok(r && count_fails(r) == 1 && first_fail(r) == NSM_CHECK_COSE_SIGNATURE,
+		       "extra field: only cose.signature fails");
+		nsm_result_free(&r);
+		free(m.p);
+	}
+	/* a rewrap that changes nothing stays valid (the surgery is sound) */
+	m = splice_payload(d, s.data_off + 1, s.data_off + 1, NULL, 0, 0);
+	r = run(v, &m, &o);
+	tap_ok(r && nsm_result_ok(r) && m.len == b.len && !memcmp(m.p, b.p, b.len),
+	       "identity rewrap is byte-identical and valid");
+	nsm_result_free(&r);
+	free(m.p);
+
+	nsm_doc_free(&d);
+	nsm_verifier_free(&v);
+	free(b.p);
+}
+
+static void test_policy(void)
+{
+	struct blob prod = load("aws/blocky_2024_prod.cbor");
+	struct blob dbg = load("aws/blocky_2024_debug.cbor");
+	struct nsm_verifier *v;
+	struct nsm_doc *d = NULL;
+	struct nsm_pcrset *set = NULL;
+	struct nsm_verify_opts o = at_doc();
+	struct nsm_result *r;
+	const uint8_t *p;
+	size_t l;
+	uint64_t ts;
+	char pcr0[97], policy[1024];
+	int ret;
+
+	nsm_verifier_new(&v, 0);
+	nsm_doc_parse(&d, NULL, prod.p, prod.len);
+
+	o.reject_debug = true;
+	r = run(v, &prod, &o);
+	tap_ok(r && nsm_result_ok(r) && nsm_result_find(r, NSM_CHECK_POLICY_NOT_DEBUG),
+	       "reject_debug: production document passes");
+	nsm_result_free(&r);
+	expect_fail(v, &dbg, &o, NSM_CHECK_POLICY_NOT_DEBUG, "reject_debug: debug document");
+
+	o = at_doc();
+	nsm_pcrset_from_doc(&set, d);
+	o.expected_pcrs = set;
+	r = run(v, &prod, &o);
+	tap_ok(r && nsm_result_ok(r), "expected PCRs = the document's: pass");
+	nsm_result_free(&r);
+	p = nsm_pcrset_get(set, 2, &l);
+	{
+		uint8_t x[48];
+
+		memcpy(x, p, 48);
+		x[0] ^= 1;
+		nsm_pcrset_set(set, 2, x, 48);
+	}
+	r = run(v, &prod, &o);
+	tap_ok(r && first_fail(r) == NSM_CHECK_POLICY_PCRS &&
+	       strstr(first_fail_msg(r), "PCR2 (application) differs"),
+	       "changed PCR2 expectation fails: %s", first_fail_msg(r));
+	nsm_result_free(&r);
+	nsm_pcrset_free(&set);
+
+	o = at_doc();
+	nsm_doc_nonce(d, &p, &l);
+	o.check_nonce = true;
+	o.nonce = p;
+	o.nonce_len = l;
+	r = run(v, &prod, &o);
+	tap_ok(r && nsm_result_ok(r), "expected nonce (1024 bytes) matches (%s)",
+	       first_fail_msg(r));
+	nsm_result_free(&r);
+	o.nonce_len = l - 1;
+	expect_fail(v, &prod, &o, NSM_CHECK_POLICY_NONCE, "shorter expected nonce");
+	o = at_doc();
+	o.check_user_data = true;
+	o.user_data = (const uint8_t *)"x";
+	o.user_data_len = 1;
+	expect_fail(v, &prod, &o, NSM_CHECK_POLICY_USER_DATA, "other user_data");
+
+	/* max age */
+	nsm_doc_timestamp(d, &ts);
+	o = at_doc();
+	o.time_policy = NSM_TIME_GIVEN;
+	o.time_ms = (int64_t)ts + 60000;
+	o.max_age_ms = 120000;
+	r = run(v, &prod, &o);
+	tap_ok(r && nsm_result_ok(r), "given time 1 min after, max age 2 min: pass");
+	nsm_result_free(&r);
+	o.max_age_ms = 30000;
+	expect_fail(v, &prod, &o, NSM_CHECK_POLICY_MAX_AGE, "max age 30 s, 1 min old");
+	o.time_ms = (int64_t)ts - 120000;
+	o.max_age_ms = 30000;
+	r = run(v, &prod, &o);
+	tap_ok(r && nsm_result_find(r, NSM_CHECK_POLICY_MAX_AGE)->status == NSM_CHECK_FAIL,
+	       "document 2 min in the future fails max age");
+	nsm_result_free(&r);
+	o = at_doc();
+	o.time_policy = NSM_TIME_GIVEN;
+	o.time_ms = (int64_t)ts + 4 * 3600 * 1000LL;
+	expect_fail(v, &prod, &o, NSM_CHECK_CHAIN_NOT_EXPIRED, "given time 4 h later");
+	o.time_ms = (int64_t)ts - 3 * 86400 * 1000LL;
+	expect_fail(v, &prod, &o, NSM_CHECK_CHAIN_NOT_YET_VALID, "given time 3 days earlier");
+
+	/* KMS */
+	hex(pcr0, nsm_doc_pcr(d, 0, &l), 48);
+	{
+		char up[97];
+		size_t i;
+
+		for (i = 0; i < 96; i++)
+			up[i] = (char)(pcr0[i] >= 'a' ? pcr0[i] - 32 : pcr0[i]);
+		up[96] = 0;
+		snprintf(policy, sizeof(policy),
+			 "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"admin\",\"Effect\":\"Allow\","
+			 "\"Action\":\"kms:*\"},{\"Sid\":\"enclave\",\"Effect\":\"Allow\",\"Action\":\"kms:Decrypt\","
+			 "\"Condition\":{\"StringEqualsIgnoreCase\":{\"kms:RecipientAttestation:ImageSha384\":\"%s\"}}}]}",
+			 up);
+	}
+	o = at_doc();
+	o.kms_policy_json = policy;
+	r = run(v, &prod, &o);
+	tap_ok(r && nsm_result_ok(r), "KMS ImageSha384 (upper case, IgnoreCase) matches");
+	nsm_result_free(&r);
+	expect_fail(v, &dbg, &o, NSM_CHECK_POLICY_KMS, "KMS ImageSha384 vs another image");
+	snprintf(policy, sizeof(policy),
+		 "{\"Statement\":{\"Effect\":\"Allow\",\"Condition\":{\"StringEquals\":"
+		 "{\"kms:RecipientAttestation:PCR0\":[\"00\",\"%s\"],"
+		 "\"kms:recipientattestation:pcr1\":\"%s\"}}}}", pcr0, "11");
+	expect_fail(v, &prod, &o, NSM_CHECK_POLICY_KMS, "KMS PCR1 condition fails");
+	{
+		char pcr1[97];
+
+		hex(pcr1, nsm_doc_pcr(d, 1, &l), 48);
+		snprintf(policy, sizeof(policy),
+			 "{\"Statement\":{\"Effect\":\"Allow\",\"Condition\":{\"StringEquals\":"
+			 "{\"kms:RecipientAttestation:PCR0\":[\"00\",\"%s\"],"
+			 "\"kms:recipientattestation:pcr1\":\"%s\"}}}}", pcr0, pcr1);
+	}
+	r = run(v, &prod, &o);
+	tap_ok(r && nsm_result_ok(r), "KMS PCR0 (list) and PCR1 under StringEquals match");
+	nsm_result_free(&r);
+	o.kms_policy_json = "{\"Statement\": [ {";
+	ret = nsm_verify_bytes(&r, v, prod.p, prod.len, &o);
+	tap_ok(ret == -EINVAL && !r && strstr(nsm_verifier_errmsg(v), "JSON"),
+	       "malformed KMS policy is -EINVAL (%s)", nsm_verifier_errmsg(v));
+	o.kms_policy_json = "{\"Statement\":[{\"Effect\":\"Allow\"}]}";
+	expect_fail(v, &prod, &o, NSM_CHECK_POLICY_KMS, "KMS policy without attestation conditions");
+
+	o = at_doc();
+	o.version = 99;
+	tap_ok(nsm_verify_bytes(&r, v, prod.p, prod.len, &o) == -EINVAL,
+	       "unknown opts version is -EINVAL");
+
+	nsm_doc_free(&d);
+	nsm_verifier_free(&v);
+	free(prod.p);
+	free(dbg.p);
+}
+
+static void test_cache(void)
+{
+	struct blob b = load("aws/signal_svr2_valid_bytes.cbor");
+	struct nsm_verify_opts o = at_doc(), now;
+	struct nsm_verifier *v;
+	struct nsm_result *r;
+	struct nsm_doc *d = NULL;
+	struct nsm_span s;
+	uint64_t hits, misses;
+
+	nsm_verifier_new(&v, 0);
+	nsm_doc_parse(&d, NULL, b.p, b.len);
+	r = run(v, &b, &o);
+	nsm_result_free(&r);
+	r = run(v, &b, &o);
+	nsm_verifier_cache_stats(v, &hits, &misses);
+	tap_ok(r && nsm_result_ok(r) && hits == 1 && misses == 1,
+	       "second verification is a cache hit (hits %llu, misses %llu)",
+	       (unsigned long long)hits, (unsigned long long)misses);
+	tap_ok(strstr(nsm_result_find(r, NSM_CHECK_CHAIN_TRUSTED_ROOT)->message, "cached") != NULL,
+	       "cached checks say so");
+	nsm_result_free(&r);
+	nsm_verify_opts_init(&now);
+	r = run(v, &b, &now);
+	tap_ok(r && first_fail(r) == NSM_CHECK_CHAIN_NOT_EXPIRED,
+	       "a cached chain still fails outside its window");
+	nsm_result_free(&r);
+	nsm_doc_field_span(d, NSM_FIELD_COSE_SIGNATURE, &s);
+	b.p[s.data_off + 40] ^= 0x80;
+	expect_fail(v, &b, &o, NSM_CHECK_COSE_SIGNATURE, "cached chain, bad signature");
+	nsm_verifier_cache_stats(v, &hits, &misses);
+	tap_ok(hits == 2, "the bad signature was checked on a cache hit");
+	{
+		struct nsm_verifier *other;
+
+		nsm_verifier_new(&other, NSM_VERIFIER_NO_AWS_ROOT);
+		b.p[s.data_off + 40] ^= 0x80;
+		expect_fail(other, &b, &o, NSM_CHECK_CHAIN_TRUSTED_ROOT,
+			    "another verifier without the root shares no cache");
+		nsm_verifier_free(&other);
+	}
+	nsm_doc_free(&d);
+	nsm_verifier_free(&v);
+	free(b.p);
+}
+
+static void test_api_errors(void)
+{
+	struct nsm_verifier *v = NULL;
+	struct nsm_result *r = NULL;
+	struct nsm_doc *d = NULL;
+	struct nsm_parse_error pe;
+	static const uint8_t junk[] = { 0x84, 0x40, 0xa0, 0x41, 0xff, 0x40 };
+
+	tap_ok(nsm_verifier_new(&v, 0x80) == -EINVAL && !v, "unknown verifier flag is -EINVAL");
+	tap_ok(nsm_verify(&r, NULL, NULL, NULL) == -EINVAL, "NULL arguments are -EINVAL");
+	tap_ok(nsm_doc_parse(&d, &pe, junk, sizeof(junk)) == -EBADMSG &&
+	       pe.code == NSM_CHECK_CBOR, "payload that is not CBOR: -EBADMSG, cbor.wellformed");
+	tap_ok(nsm_verifier_new(&v, 0) == 0 && nsm_verifier_root_count(v) == 1,
+	       "default verifier trusts exactly one root");
+	tap_ok(nsm_verifier_add_root_pem(v, "junk", 4) == -EINVAL, "PEM without certificate: -EINVAL");
+	tap_ok(nsm_check_code_from_name("chain.not_expired") == NSM_CHECK_CHAIN_NOT_EXPIRED &&
+	       nsm_check_code_from_name("nope") == -1, "check names round-trip");
+	{
+		int i, ok = 1;
+
+		for (i = 0; i < NSM_CHECK_COUNT; i++)
+			ok &= strcmp(nsm_check_name((enum nsm_check_code)i), "unknown") != 0 &&
+			      nsm_check_code_from_name(nsm_check_name((enum nsm_check_code)i)) == i;
+		tap_ok(ok, "every check code has a unique name");
+	}
+	nsm_verifier_free(&v);
+	nsm_verifier_free(&v);	/* NULL-safe */
+	nsm_result_free(&r);
+	nsm_doc_free(&d);
+}
+
+int main(void)
+{
+	tap_start();
+	test_aws_root();
+	test_real_docs();
+	test_foreign();
+	test_blocky_selfsigned();
+	mutations("aws/signal_svr2_valid_bytes.cbor");	/* definite map */
+	mutations("aws/base_hinted_2026.cbor");		/* indefinite map */
+	mutations("aws/blocky_2024_prod.cbor");		/* 1024-byte fields */
+	test_policy();
+	test_cache();
+	test_api_errors();
+	return tap_end(100);
+}
