@@ -263,22 +263,27 @@ static void draw_list(struct app *app)
 static void draw_title(struct app *app)
 {
 	struct rect r = app->lo.title;
-	int marked = 0;
+	int marked = 0, left, len;
 	char right[160];
 
 	for (int i = 0; i < app->ndocs; i++)
 		marked += app->docs[i]->marked;
 	canvas_fill(&app->cv, r, R_TITLE);
-	canvas_printf(&app->cv, r.x, r.y, r.w, R_TITLE,
-		      " nsm-tui  %s  %d doc%s%s%.0d%s", app->title, app->ndocs,
-		      app->ndocs == 1 ? "" : "s", marked ? ", " : "", marked,
-		      marked ? " marked" : "");
+	left = canvas_printf(&app->cv, r.x, r.y, r.w, R_TITLE,
+			     " nsm-tui  %s  %d doc%s%s%.0d%s", app->title,
+			     app->ndocs, app->ndocs == 1 ? "" : "s",
+			     marked ? ", " : "", marked, marked ? " marked" : "");
 	snprintf(right, sizeof(right), "time: %s | root: %s ",
 		 app->doc_time ? "document" : "now",
 		 app->roots[app->root].name);
-	if ((int)strlen(right) < r.w - 30)
-		canvas_put(&app->cv, r.x + r.w - (int)strlen(right), r.y,
-			   (int)strlen(right), R_TITLE, right);
+	/* the policy matters more than the title: it may cover its end */
+	len = (int)strlen(right);
+	if (len > r.w - 20)
+		len = r.w - 20;
+	if (left > r.w - len - 1)
+		canvas_fill(&app->cv, (struct rect){ r.w - len - 2, r.y, 2, 1 },
+			    R_TITLE);
+	canvas_put(&app->cv, r.x + r.w - len, r.y, len, R_TITLE, right);
 }
 
 static void draw_sep(struct app *app)
@@ -325,8 +330,8 @@ static void draw_status(struct app *app)
 			   app->status_error ? R_FAIL : R_STATUS, app->status);
 	else
 		canvas_put(&app->cv, r.x + 1, r.y, r.w - 2 - (int)strlen(pos),
-			   R_STATUS, "?:help  q:quit  Tab:pane  /:search  "
-			   "d v x c L:views  m:mark  t:time  r:root");
+			   R_STATUS, "?:help q:quit Tab:pane /:search "
+			   "d v x c L:views m:mark t:time r:root");
 	canvas_put(&app->cv, r.x + r.w - (int)strlen(pos), r.y,
 		   (int)strlen(pos), R_STATUS, pos);
 }

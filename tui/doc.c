@@ -108,9 +108,9 @@ static void parse(struct doc *d, const uint8_t *b, size_t n)
 
 	rc = nsm_doc_parse(&d->nd, &perr, b, n);
 	if (rc == -EBADMSG) {
-		snprintf(d->err, sizeof(d->err), "%s (byte %zu)",
-			 perr.message[0] ? perr.message : "not a document",
-			 perr.offset);
+		/* the library's message already names the offset */
+		snprintf(d->err, sizeof(d->err), "%s",
+			 perr.message[0] ? perr.message : "not a document");
 		return;
 	}
 	if (rc) {
@@ -143,8 +143,12 @@ void doc_load(struct doc *d)
 	rc = nsm_input_decode(&bytes, &blen, &d->fmt, file, n, NSM_INPUT_AUTO);
 	free(file);
 	if (rc) {
-		snprintf(d->err, sizeof(d->err), "cannot decode: %s",
-			 strerror(-rc));
+		if (rc == -EINVAL)
+			snprintf(d->err, sizeof(d->err), "not a document: "
+				 "neither CBOR, base64 nor hex");
+		else
+			snprintf(d->err, sizeof(d->err), "cannot decode: %s",
+				 strerror(-rc));
 		return;
 	}
 	parse(d, bytes, blen);

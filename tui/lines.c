@@ -25,6 +25,7 @@ void lines_clear(struct lines *ls)
 		free(ls->v[i].roles);
 	}
 	ls->n = 0;
+	ls->sticky = 0;
 }
 
 void lines_free(struct lines *ls)

@@ -22,6 +22,7 @@ struct line {
 struct lines {
 	struct line *v;
 	int n, cap;
+	int sticky;		/* the first lines stay on top when scrolling */
 };
 
 void lines_clear(struct lines *ls);

@@ -4,40 +4,69 @@
 
 #include "app.h"
 
+static int step(struct viewstate *vs, int from, int dir);
+
+/* Keep the cursor on a selectable line below the sticky header. */
 static int clamp_cursor(struct viewstate *vs)
 {
-	int n = vs->lines.n;
+	int n = vs->lines.n, t;
 
 	if (vs->cursor >= n)
 		vs->cursor = n - 1;
+	if (vs->cursor < vs->lines.sticky)
+		vs->cursor = vs->lines.sticky;
 	if (vs->cursor < 0)
 		vs->cursor = 0;
+	if (n && !vs->lines.v[vs->cursor].selectable) {
+		t = step(vs, vs->cursor, 1);
+		if (t < 0)
+			t = step(vs, vs->cursor, -1);
+		if (t >= 0)
+			vs->cursor = t;
+	}
 	return n;
+}
+
+static void draw_line(struct canvas *cv, const struct line *l, int x, int y,
+		      int w, int cursor, int focused)
+{
+	for (int k = 0; k < l->len && k < w; k++)
+		canvas_putn(cv, x + k, y, 1, l->roles[k], l->text + k, 1);
+	if (!cursor || !l->selectable)
+		return;
+	/* the cursor bar, leaving highlighted bytes visible through it */
+	for (int k = 0; k < w; k++) {
+		struct cell *c = &cv->cells[y * cv->w + x + k];
+
+		if (x + k >= cv->w || (k < l->len && l->roles[k] == R_HILITE))
+			continue;
+		c->role = focused ? R_CURSOR : R_CURSOR_DIM;
+	}
 }
 
 void lv_draw(struct app *app, struct viewstate *vs, struct canvas *cv,
 	     struct rect r, int focused)
 {
-	int n = clamp_cursor(vs);
+	int n = clamp_cursor(vs), sticky = vs->lines.sticky, h;
 
 	(void)app;
-	vs->top = layout_scroll(vs->top, vs->cursor, r.h, n);
-	for (int i = 0; i < r.h && vs->top + i < n; i++) {
-		const struct line *l = &vs->lines.v[vs->top + i];
-		int y = r.y + i;
-
-		for (int k = 0; k < l->len && k < r.w; k++)
-			canvas_putn(cv, r.x + k, y, 1, l->roles[k],
-				    l->text + k, 1);
-		if (vs->top + i == vs->cursor && l->selectable)
-			canvas_set_role(cv, r.x, y, r.w,
-					focused ? R_CURSOR : R_CURSOR_DIM);
-	}
-	if (n > r.h && r.h > 2) {
+	if (sticky > r.h - 1)
+		sticky = r.h > 1 ? r.h - 1 : 0;
+	for (int i = 0; i < sticky && i < n; i++)
+		draw_line(cv, &vs->lines.v[i], r.x, r.y + i, r.w, 0, focused);
+	h = r.h - sticky;
+	/* scroll the rest; line indexes stay absolute */
+	vs->top = sticky + layout_scroll(vs->top - sticky, vs->cursor - sticky,
+					 h, n - sticky);
+	for (int i = 0; i < h && vs->top + i < n; i++)
+		draw_line(cv, &vs->lines.v[vs->top + i], r.x, r.y + sticky + i,
+			  r.w, vs->top + i == vs->cursor, focused);
+	if (n - sticky > h && h > 2) {
 		/* a one-column scroll indicator on the right edge */
-		int pos = (int)((long)vs->top * (r.h - 1) / (n - r.h));
+		int pos = (int)((long)(vs->top - sticky) * (h - 1) /
+				(n - sticky - h));
 
-		canvas_put(cv, r.x + r.w - 1, r.y + pos, 1, R_DIM, "#");
+		canvas_put(cv, r.x + r.w - 1, r.y + sticky + pos, 1, R_DIM, "#");
 	}
 }
 
@@ -67,8 +96,8 @@ unsigned int lv_move(struct viewstate *vs, enum action a, int height)
 		if (t < 0)
 			t = step(vs, 0, 1);
 		vs->top -= height;
-		if (vs->top < 0)
-			vs->top = 0;
+		if (vs->top < vs->lines.sticky)
+			vs->top = vs->lines.sticky;
 		break;
 	case A_PGDN:
 		t = step(vs, layout_move(c, height, n), 1);
@@ -78,7 +107,7 @@ unsigned int lv_move(struct viewstate *vs, enum action a, int height)
 		break;
 	case A_HOME:
 		t = step(vs, 0, 1);
-		vs->top = 0;
+		vs->top = vs->lines.sticky;
 		break;
 	case A_END:
 		t = step(vs, n - 1, -1);

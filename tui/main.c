@@ -74,7 +74,9 @@ static int add_root(struct app *app, const char *path)
 			     sizeof(*app->roots));
 	if (!app->roots)
 		abort();
-	app->roots[app->nroots].name = strdup(path);
+	/* the file name: the title bar has little room */
+	app->roots[app->nroots].name = strdup(strrchr(path, '/') ?
+					      strrchr(path, '/') + 1 : path);
 	app->roots[app->nroots].v = v;
 	app->nroots++;
 	return 0;

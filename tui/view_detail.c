@@ -147,7 +147,7 @@ static void cert_node(struct app *app, struct doc *d, struct lines *ls,
 	l = node(ls, CERT_FIELD(slot, 3), depth, 0, 0, "now");
 	line_add(l, role, buf);
 	if (d->has_timestamp) {
-		l = node(ls, CERT_FIELD(slot, 4), depth, 0, 0, "at doc time");
+		l = node(ls, CERT_FIELD(slot, 4), depth, 0, 0, "doc time");
 		role = validity(c->info.not_before_ms, c->info.not_after_ms,
 				(int64_t)d->timestamp, buf, sizeof(buf));
 		line_add(l, role, role == R_PASS ? "valid" : buf);
@@ -157,7 +157,7 @@ static void cert_node(struct app *app, struct doc *d, struct lines *ls,
 	l = node(ls, CERT_FIELD(slot, 6), depth, 0, 0, "sha256");
 	hex_str(c->info.sha256, sizeof(c->info.sha256), buf, sizeof(buf));
 	line_add(l, R_NORMAL, buf);
-	l = node(ls, CERT_FIELD(slot, 7), depth, 0, 0, "constraints");
+	l = node(ls, CERT_FIELD(slot, 7), depth, 0, 0, "type");
 	if (c->info.is_ca && c->info.path_len >= 0)
 		line_addf(l, R_NORMAL, "CA, pathlen %d", c->info.path_len);
 	else

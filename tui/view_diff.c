@@ -50,11 +50,22 @@ static int columns(struct app *app, struct col *c)
 	return n;
 }
 
+/*
+ * Expected measurements usually name a few PCRs (nitro-cli gives 0, 1, 2
+ * and 8): a PCR the expected set leaves out constrains nothing, so it is
+ * neither "missing" nor a difference.
+ */
+static int counts(const struct col *c, const struct row *r, int k)
+{
+	return c[k].d || r->v[k];
+}
+
 static void compute(struct app *app, const struct col *c, int n,
 		    struct row rows[32])
 {
 	for (uint32_t i = 0; i < 32; i++) {
 		struct row *r = &rows[i];
+		int first = -1;
 
 		memset(r, 0, sizeof(*r));
 		for (int k = 0; k < n; k++) {
@@ -63,11 +74,19 @@ static void compute(struct app *app, const struct col *c, int n,
 			if (r->v[k])
 				r->present = 1;
 		}
-		for (int k = 1; k < n; k++)
-			if (!r->v[k] != !r->v[0] ||
-			    (r->v[k] && (r->len[k] != r->len[0] ||
-					 memcmp(r->v[k], r->v[0], r->len[0]))))
+		for (int k = 0; k < n; k++) {
+			if (!counts(c, r, k))
+				continue;
+			if (first < 0) {
+				first = k;
+				continue;
+			}
+			if (!r->v[k] != !r->v[first] ||
+			    (r->v[k] && (r->len[k] != r->len[first] ||
+					 memcmp(r->v[k], r->v[first],
+						r->len[first]))))
 				r->differs = 1;
+		}
 	}
 }
 
@@ -78,7 +97,7 @@ static void label(const struct row *r, const struct col *c, int n,
 	int m = 0;
 
 	for (int k = 0; k < n; k++)
-		if (!r->v[k])
+		if (!r->v[k] && counts(c, r, k))
 			missing[m++] = c[k].letter;
 	missing[m] = 0;
 	if (m)
@@ -141,6 +160,7 @@ static void build(struct app *app, struct lines *ls)
 	line_addf(l, R_HEADER, "%-32s", "PCR   change");
 	for (int k = 0; k < n; k++)
 		line_addf(l, R_HEADER, "%-*c ", cellw, c[k].letter);
+	ls->sticky = ls->n;
 	for (int i = 0; i < 32; i++) {
 		struct row *r = &rows[i];
 

@@ -127,6 +127,7 @@ static void build(struct app *app, struct lines *ls)
 	id = lv_tag(dvs);
 	have = detail_span(d, id, &off, &flen, name, sizeof(name)) == 0;
 	raw = nsm_doc_raw(d->nd, &len);
+	ls->sticky = HEADER_LINES;
 	l = lines_new(ls, -1);
 	l->selectable = 0;
 	if (have)

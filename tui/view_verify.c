@@ -20,6 +20,36 @@ static const char *status_tag(enum nsm_check_status s)
 	       "[FAIL]" : "[skip]";
 }
 
+#define MSG_COL 32	/* messages start here */
+
+/* Word-wrap @msg into @width columns; continuation lines are indented. */
+static void wrap(struct lines *ls, struct line *l, enum role role,
+		 const char *msg, int width, int tag)
+{
+	size_t len = strlen(msg);
+
+	if (width < 20)
+		width = 20;
+	while (len > (size_t)width) {
+		int cut = width;
+
+		while (cut > width / 2 && msg[cut] != ' ')
+			cut--;
+		if (msg[cut] != ' ')
+			cut = width;
+		line_addn(l, role, msg, (size_t)cut);
+		msg += cut;
+		len -= (size_t)cut;
+		while (*msg == ' ') {
+			msg++;
+			len--;
+		}
+		l = lines_new(ls, tag);
+		line_pad(l, R_NORMAL, MSG_COL);
+	}
+	line_add(l, role, msg);
+}
+
 static void build(struct app *app, struct lines *ls)
 {
 	struct doc *d = app_doc(app);
@@ -66,6 +96,10 @@ static void build(struct app *app, struct lines *ls)
 		line_add(l, R_HEADER, "chain ends   ");
 		line_addf(l, R_NORMAL, "sha256 %s", fp);
 	}
+	/* verdict, policy and root stay in sight while the checks scroll */
+	for (int i = 0; i < ls->n; i++)
+		ls->v[i].selectable = 0;
+	ls->sticky = ls->n;
 	for (size_t i = 0; i < nsm_result_count(r); i++) {
 		const struct nsm_check *c = nsm_result_check(r, i);
 
@@ -81,8 +115,8 @@ static void build(struct app *app, struct lines *ls)
 		line_add(l, R_NORMAL, "  ");
 		line_add(l, status_role(c->status), status_tag(c->status));
 		line_addf(l, R_NORMAL, " %-22s ", nsm_check_name(c->code));
-		line_add(l, c->status == NSM_CHECK_FAIL ? R_FAIL : R_DIM,
-			 c->message);
+		wrap(ls, l, c->status == NSM_CHECK_FAIL ? R_FAIL : R_DIM,
+		     c->message, app->lo.view.w - MSG_COL - 1, (int)c->code);
 	}
 }
 

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# nsm-tui test suite (TAP): unit tests, headless screen tests against
+# golden files, export checks, and a tmux smoke test of the real binary.
+#
+#   TOP=<repo> OUT=<build/tui> tests/run.sh
+#   UPDATE_GOLDEN=1 ...   rewrite tests/golden/*.txt from the current output
+#   NSM_TUI_BIN=...       test another binary (the sanitizer build)
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+TOP=${TOP:-$(cd "$here/../.." && pwd)}
+OUT=${OUT:-$TOP/build/tui}
+BIN=${NSM_TUI_BIN:-$OUT/nsm-tui}
+TD_REL=../shared/testdata		# from the repository root, never copied
+work=$OUT/tests
+corrupt=$work/corrupt
+# every screen is drawn at this instant, so "time left" never changes
+export NSM_TUI_NOW=2026-11-27T12:00:00Z
+unset NO_COLOR NSM_DEVICE
+
+n=0
+failed=0
+result() {	# result STATUS NAME
+	n=$((n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+
+echo "TAP version 13"
+cd "$TOP" || exit 1
+if [ ! -d "$TD_REL/aws" ]; then
+	echo "1..0 # SKIP $TD_REL not found"
+	exit 0
+fi
+rm -rf "$work"
+mkdir -p "$work"
+python3 "$here/gen_corrupt.py" "$TD_REL" "$corrupt" || exit 1
+
+# 1. unit tests of the curses-free code, renumbered into this stream
+"$OUT/test_layout" "$corrupt" >"$work/unit.tap" 2>&1
+urc=$?
+while IFS= read -r line; do
+	case $line in
+	"ok "*) result 0 "unit: ${line#ok * - }" ;;
+	"not ok "*) result 1 "unit: ${line#not ok * - }" ;;
+	"#"*) echo "$line" ;;
+	esac
+done <"$work/unit.tap"
+if [ $urc -ne 0 ] && ! grep -q '^not ok' "$work/unit.tap"; then
+	result 1 "unit: test binary exited with status $urc"
+fi
+
+# 2. screen tests: tests/screens/NAME.script -> tests/golden/NAME.txt
+#    "# args:" gives the command line (@TD@ = testdata, @CORRUPT@ = the
+#    generated corrupt files, @DATA@ = tests/data), "# size:" the screen,
+#    "# env:" extra variables.
+for script in "$here"/screens/*.script; do
+	name=$(basename "$script" .script)
+	args=$(sed -n 's/^# args: //p' "$script")
+	size=$(sed -n 's/^# size: //p' "$script")
+	envs=$(sed -n 's/^# env: //p' "$script")
+	args=${args//@TD@/$TD_REL}
+	args=${args//@CORRUPT@/$corrupt}
+	args=${args//@DATA@/tui/tests/data}
+	args=${args//@WORK@/$work}
+	out=$work/$name.txt
+	golden=$here/golden/$name.txt
+	# word splitting of $args and $envs is intended
+	# shellcheck disable=SC2086
+	env $envs timeout 60 "$BIN" --script "$script" --size "${size:-80x24}" \
+		--output "$out" $args 2>"$work/$name.err"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		echo "# $name: exit status $rc"
+		sed 's/^/# /' "$work/$name.err"
+		result 1 "screen $name"
+		continue
+	fi
+	if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
+		cp "$out" "$golden"
+		echo "# updated $golden"
+	fi
+	if diff -u "$golden" "$out" >"$work/$name.diff" 2>&1; then
+		result 0 "screen $name"
+	else
+		sed 's/^/# /' "$work/$name.diff" | head -40
+		result 1 "screen $name (differs from golden)"
+	fi
+done
+
+# 3. exports: the document's CBOR byte for byte, the views as valid JSON
+rm -f "$work"/*.cbor "$work"/*.json
+printf 'keys e<Enter>E<Enter>vE<Enter>xE<Enter>\nkeys mjmcE<Enter>\ndump\nkeys q\n' \
+	>"$work/export.script"
+timeout 60 "$BIN" --script "$work/export.script" --export-dir "$work" \
+	--output "$work/export.out" "$TD_REL/aws" >/dev/null 2>&1
+cmp -s "$work/base_hinted_2026.cbor" "$TD_REL/aws/base_hinted_2026.cbor"
+result $? "export: e writes the selected document's CBOR unchanged"
+for v in detail verify hex diff; do
+	python3 -c 'import json,sys; json.load(open(sys.argv[1]))' \
+		"$work/nsm-tui-$v.json" 2>/dev/null
+	result $? "export: E writes the $v view as valid JSON"
+done
+python3 - "$work" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1] + "/nsm-tui-verify.json"))
+diff = json.load(open(sys.argv[1] + "/nsm-tui-diff.json"))
+assert d["ok"] is True and d["time_policy"] == "document", d
+assert any(c["name"] == "cose.signature" and c["status"] == "pass" for c in d["checks"])
+assert len(diff["columns"]) == 2 and any(p["changed"] for p in diff["pcrs"])
+PY
+result $? "export: JSON content (verdict, checks, diff columns)"
+
+# 4. a directory full of hostile files never hangs or crashes the TUI
+printf 'keys Gkkkkkkkkkkkkkkkkkkkkkkvxdo\nkeys jjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjj\nkeys c\ndump\nkeys q\n' \
+	>"$work/hostile.script"
+timeout 30 "$BIN" --script "$work/hostile.script" --output /dev/null \
+	"$corrupt" "$corrupt" >/dev/null 2>&1
+result $? "hostile: every view over corrupt files, exit 0 within 30 s"
+
+# 5. tmux: the real binary on a real terminal
+"$here/tmux_smoke.sh" "$BIN" "$TD_REL/aws"
+result $? "tmux smoke test at 100x30 (list, verify, help, resize, q exits 0)"
+
+echo "1..$n"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Smoke test of nsm-tui on a real terminal: tmux runs it at 100x30 with
+# TERM=xterm-256color; keys are sent, the pane is captured and checked,
+# the window is resized, and q must end the program with status 0.
+# A private tmux socket keeps the test away from the user's sessions.
+#
+# usage: tmux_smoke.sh NSM-TUI DIR
+set -uo pipefail
+bin=$1
+dir=$2
+sock=nsm-tui-smoke-$$
+tmp=$(mktemp -d)
+trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+
+if ! command -v tmux >/dev/null; then
+	echo "# tmux not installed"
+	exit 1
+fi
+
+fail() {
+	echo "# tmux smoke: $*"
+	echo "# --- pane ---"
+	sed 's/^/# /' "$tmp/pane"
+	exit 1
+}
+
+capture() {
+	tmux -L "$sock" capture-pane -p -t smoke >"$tmp/pane" 2>/dev/null
+}
+
+# wait_for TEXT: poll the pane for up to 10 s
+wait_for() {
+	for _ in $(seq 1 100); do
+		capture
+		grep -qF -- "$1" "$tmp/pane" && return 0
+		sleep 0.1
+	done
+	fail "did not see '$1'"
+}
+
+tmux -L "$sock" -f /dev/null new-session -d -s smoke -x 100 -y 30 \
+	"TERM=xterm-256color '$bin' '$dir'; echo \$? >'$tmp/status'; sleep 60" ||
+	{ echo "# cannot start tmux"; exit 1; }
+
+wait_for "nsm-tui  $dir"
+wait_for "base_hinted_2026.cbor"
+grep -q "valid" "$tmp/pane" || fail "no verdict in the list"
+wait_for "[-] pcrs"
+
+tmux -L "$sock" send-keys -t smoke j Tab v
+wait_for "cbor.wellformed"
+wait_for "[PASS]"
+
+tmux -L "$sock" send-keys -t smoke '?'
+wait_for "this help"
+
+# a resize below the minimum shows the message, and back restores
+tmux -L "$sock" resize-window -t smoke -x 50 -y 12 2>/dev/null ||
+	tmux -L "$sock" resize-pane -t smoke -x 50 -y 12
+wait_for "Terminal too small"
+tmux -L "$sock" resize-window -t smoke -x 100 -y 30 2>/dev/null ||
+	tmux -L "$sock" resize-pane -t smoke -x 100 -y 30
+wait_for "this help"
+
+tmux -L "$sock" send-keys -t smoke Escape q
+for _ in $(seq 1 100); do
+	[ -s "$tmp/status" ] && break
+	sleep 0.1
+done
+[ -s "$tmp/status" ] || { capture; fail "q did not exit"; }
+[ "$(cat "$tmp/status")" = 0 ] || { capture; fail "exit status $(cat "$tmp/status")"; }
+exit 0
