@@ -116,7 +116,7 @@ static enum nsm_input_format detect(const uint8_t *raw, size_t rlen,
 	if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		start = 2;
 	for (i = 0; i < n; i++) {
-		if (!(i >= start && is_hex(s[i])))
+		if (i >= start && !is_hex(s[i]))
 			hex = false;
 		if (b64val(s[i]) < 0 && s[i] != '=')
 			b64 = false;
