@@ -59,39 +59,47 @@ fi
 #    "# args:" gives the command line (@TD@ = testdata, @CORRUPT@ = the
 #    generated corrupt files, @DATA@ = tests/data), "# size:" the screen,
 #    "# env:" extra variables.
-for script in "$here"/screens/*.script; do
-	name=$(basename "$script" .script)
-	args=$(sed -n 's/^# args: //p' "$script")
-	size=$(sed -n 's/^# size: //p' "$script")
-	envs=$(sed -n 's/^# env: //p' "$script")
-	args=${args//@TD@/$TD_REL}
-	args=${args//@CORRUPT@/$corrupt}
-	args=${args//@DATA@/tui/tests/data}
-	args=${args//@WORK@/$work}
-	out=$work/$name.txt
-	golden=$here/golden/$name.txt
-	# word splitting of $args and $envs is intended
-	# shellcheck disable=SC2086
-	env $envs timeout 60 "$BIN" --script "$script" --size "${size:-80x24}" \
-		--output "$out" $args 2>"$work/$name.err"
-	rc=$?
-	if [ $rc -ne 0 ]; then
-		echo "# $name: exit status $rc"
-		sed 's/^/# /' "$work/$name.err"
-		result 1 "screen $name"
-		continue
-	fi
-	if [ "${UPDATE_GOLDEN:-0}" = 1 ]; then
-		cp "$out" "$golden"
-		echo "# updated $golden"
-	fi
-	if diff -u "$golden" "$out" >"$work/$name.diff" 2>&1; then
-		result 0 "screen $name"
-	else
-		sed 's/^/# /' "$work/$name.diff" | head -40
-		result 1 "screen $name (differs from golden)"
-	fi
-done
+run_screens() {	# run_screens BINARY LABEL SUFFIX
+	local bin=$1 label=$2 suffix=$3 script name args size envs out golden rc
+	for script in "$here"/screens/*.script; do
+		name=$(basename "$script" .script)
+		args=$(sed -n 's/^# args: //p' "$script")
+		size=$(sed -n 's/^# size: //p' "$script")
+		envs=$(sed -n 's/^# env: //p' "$script")
+		args=${args//@TD@/$TD_REL}
+		args=${args//@CORRUPT@/$corrupt}
+		args=${args//@DATA@/tui/tests/data}
+		out=$work/$name$suffix.txt
+		golden=$here/golden/$name.txt
+		# word splitting of $args and $envs is intended
+		# shellcheck disable=SC2086
+		env $envs timeout 120 "$bin" --script "$script" \
+			--size "${size:-80x24}" --output "$out" $args \
+			2>"$out.err"
+		rc=$?
+		if [ $rc -ne 0 ]; then
+			echo "# $name$label: exit status $rc"
+			sed 's/^/# /' "$out.err" | head -30
+			result 1 "screen $name$label"
+			continue
+		fi
+		if [ "${UPDATE_GOLDEN:-0}" = 1 ] && [ -z "$label" ]; then
+			cp "$out" "$golden"
+			echo "# updated $golden"
+		fi
+		if diff -u "$golden" "$out" >"$out.diff" 2>&1; then
+			result 0 "screen $name$label"
+		else
+			sed 's/^/# /' "$out.diff" | head -40
+			result 1 "screen $name$label (differs from golden)"
+		fi
+	done
+}
+run_screens "$BIN" "" ""
+# the sanitizer build must draw exactly the same screens, without a report
+if [ -n "${NSM_TUI_SAN_BIN:-}" ]; then
+	run_screens "$NSM_TUI_SAN_BIN" " (ASan/UBSan)" .san
+fi
 
 # 3. exports: the document's CBOR byte for byte, the views as valid JSON
 rm -f "$work"/*.cbor "$work"/*.json
@@ -119,9 +127,13 @@ result $? "export: JSON content (verdict, checks, diff columns)"
 # 4. a directory full of hostile files never hangs or crashes the TUI
 printf 'keys Gkkkkkkkkkkkkkkkkkkkkkkvxdo\nkeys jjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjj\nkeys c\ndump\nkeys q\n' \
 	>"$work/hostile.script"
-timeout 30 "$BIN" --script "$work/hostile.script" --output /dev/null \
-	"$corrupt" "$corrupt" >/dev/null 2>&1
-result $? "hostile: every view over corrupt files, exit 0 within 30 s"
+for bin in "$BIN" ${NSM_TUI_SAN_BIN:-}; do
+	timeout 60 "$bin" --script "$work/hostile.script" --output /dev/null \
+		"$corrupt" "$corrupt" >/dev/null 2>"$work/hostile.err"
+	rc=$?
+	sed 's/^/# /' "$work/hostile.err" | head -20
+	result $rc "hostile: every view over corrupt files, exit 0 ($(basename "$(dirname "$bin")")/$(basename "$bin"))"
+done
 
 # 5. tmux: the real binary on a real terminal
 "$here/tmux_smoke.sh" "$BIN" "$TD_REL/aws"
