@@ -79,8 +79,11 @@ static void der_head(struct der_w *w, u8 tag, size_t n)
 }
 
 /**
- * der_begin() - open a constructed value; one length byte is reserved and
- * der_end() grows it if needed.
+ * der_begin() - open a constructed value
+ * @w:   the writer
+ * @tag: its identifier octet
+ *
+ * One length byte is reserved; der_end() grows it if needed.
  */
 void der_begin(struct der_w *w, u8 tag)
 {
@@ -96,7 +99,8 @@ void der_begin(struct der_w *w, u8 tag)
 }
 
 /**
- * der_end() - close the innermost open value, writing its length.
+ * der_end() - close the innermost open value, writing its length
+ * @w: the writer
  */
 void der_end(struct der_w *w)
 {
@@ -132,8 +136,11 @@ void der_tlv(struct der_w *w, u8 tag, const void *p, size_t n)
 }
 
 /**
- * der_uint() - a non-negative INTEGER from big-endian bytes, minimally
- * encoded (leading zeros dropped, one added when the top bit is set).
+ * der_uint() - a non-negative INTEGER, minimally encoded
+ * @w:  the writer
+ * @be: its big-endian bytes (leading zeros are dropped, one is added when
+ *      the top bit is set)
+ * @n:  their number
  */
 void der_uint(struct der_w *w, const u8 *be, size_t n)
 {
@@ -178,8 +185,11 @@ void der_bits(struct der_w *w, const u8 *p, size_t n)
 }
 
 /**
- * der_named_bits() - a NamedBitList BIT STRING of at most 8 bits, bit 0
- * being the most significant; trailing zero bits are dropped as DER wants.
+ * der_named_bits() - a NamedBitList BIT STRING of at most 8 bits
+ * @w:    the writer
+ * @bits: bit 0 of the list is the most significant bit
+ *
+ * Trailing zero bits are dropped, as DER wants.
  */
 void der_named_bits(struct der_w *w, u8 bits)
 {
@@ -235,8 +245,12 @@ static void put_digits(u8 *p, unsigned int v, unsigned int n)
 }
 
 /**
- * der_time() - a certificate Time: UTCTime for 1950..2049, GeneralizedTime
- * otherwise, as RFC 5280 section 4.1.2.5 requires.
+ * der_time() - a certificate Time
+ * @w:    the writer
+ * @secs: seconds since the epoch
+ *
+ * UTCTime for 1950..2049, GeneralizedTime otherwise, as RFC 5280 section
+ * 4.1.2.5 requires.
  */
 void der_time(struct der_w *w, u64 secs)
 {

@@ -53,7 +53,7 @@ struct der_w {
 };
 
 void der_w_init(struct der_w *w, u8 *buf, size_t cap);
-/** der_w_done() - Return: total length, or 0 on error or unclosed values */
+/* der_w_done(): the total length, or 0 on error or unclosed values */
 size_t der_w_done(const struct der_w *w);
 
 void der_begin(struct der_w *w, u8 tag);
@@ -94,15 +94,18 @@ struct der_tlv {
 };
 
 /**
- * der_next() - read the next element of @r
- * Return: 0 and @t filled, or -1 on truncation, bad length or multi-byte tag.
+ * der_next() - read the next element
+ * @r: the slice; advanced past the element
+ * @t: receives the element
+ *
+ * Return: 0, or -1 on truncation, a bad length or a multi-byte tag.
  */
 int der_next(struct der_r *r, struct der_tlv *t);
-/** der_expect() - der_next() that also requires tag @tag */
+/* der_expect(): der_next() that also requires tag @tag */
 int der_expect(struct der_r *r, u8 tag, struct der_tlv *t);
-/** der_peek() - tag of the next element, or -1 at the end */
+/* der_peek(): tag of the next element, or -1 at the end */
 int der_peek(const struct der_r *r);
-/** der_enter() - a reader over the content of @t */
+/* der_enter(): a reader over the content of @t */
 static inline struct der_r der_enter(const struct der_tlv *t)
 {
 	struct der_r r = { t->val, t->len };
@@ -111,14 +114,20 @@ static inline struct der_r der_enter(const struct der_tlv *t)
 }
 
 /**
- * der_parse_time() - UTCTime or GeneralizedTime ("...Z", seconds) to epoch
+ * der_parse_time() - UTCTime or GeneralizedTime ("...Z", whole seconds)
+ * @t:    the element
+ * @secs: receives seconds since the epoch
+ *
  * Return: 0, or -1 on a malformed time.
  */
 int der_parse_time(const struct der_tlv *t, u64 *secs);
 
 /**
- * der_first_elem_len() - length of the first DER element at @p, header
- * included, or 0 if @p does not start with a complete element.
+ * der_first_elem_len() - length of the first DER element, header included
+ * @p:   the bytes
+ * @len: their number
+ *
+ * Return: that length, or 0 if @p does not start with a complete element.
  */
 size_t der_first_elem_len(const u8 *p, size_t len);
 

@@ -168,13 +168,20 @@ static size_t instance_part(const char *module_id)
 
 /**
  * mint_ca() - one certificate of an ephemeral chain
- * @subject:  its DER Name (the caller keeps it for the child's issuer)
- * @issuer:   the parent's Name (== @subject for the root)
- * @pub:      the subject key
- * @signer:   the parent's private key
- * @skid:     the subject key id
- * @akid:     the parent's key id, NULL for the root
- * @pathlen:  -1 for the root, else its pathLen
+ * @ca:          the chain being built
+ * @i:           position in it (0 = root)
+ * @subject:     its DER Name (the caller keeps it for the child's issuer)
+ * @subject_len: its length
+ * @issuer:      the parent's Name (== @subject for the root)
+ * @issuer_len:  its length
+ * @pub:         the subject key
+ * @signer:      the parent's private key
+ * @skid:        the subject key id
+ * @akid:        the parent's key id, NULL for the root
+ * @pathlen:     -1 for the root, else its pathLen
+ * @now_s:       issue time, epoch seconds
+ *
+ * Return: 0 or -NSM_PKI_ECRYPTO.
  */
 static int mint_ca(struct nsm_pki_ca *ca, unsigned int i,
 		   const u8 *subject, size_t subject_len,

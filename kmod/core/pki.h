@@ -137,24 +137,36 @@ int nsm_pki_provision(struct nsm_pki *pki, const u8 *key, size_t key_len,
 const char *nsm_pki_strerror(int err);
 
 /**
- * nsm_pki_cert() - borrow certificate @i of the cabundle (0 = root)
+ * nsm_pki_cert() - borrow a certificate of the cabundle
+ * @pki: the state
+ * @i:   its position, 0 = root
+ * @der: receives the DER bytes, valid until the chain is replaced
+ * @len: receives their length
+ *
  * Return: 0, or -NSM_PKI_ENOCHAIN / -NSM_PKI_EINVAL.
  */
 int nsm_pki_cert(const struct nsm_pki *pki, unsigned int i,
 		 const u8 **der, size_t *len);
 
 /**
- * nsm_pki_root_pem() - the root certificate as PEM into @buf
- * Return: the PEM length (at most NSM_PKI_PEM_MAX, no NUL added), or
- * -enum nsm_pki_err.
+ * nsm_pki_root_pem() - the root certificate as PEM
+ * @pki: the state
+ * @buf: receives the PEM text (no NUL is added)
+ * @cap: room at @buf; NSM_PKI_PEM_MAX is always enough
+ *
+ * Return: the PEM length, or -enum nsm_pki_err.
  */
 int nsm_pki_root_pem(const struct nsm_pki *pki, char *buf, size_t cap);
 
 void nsm_pki_get_settings(const struct nsm_pki *pki,
 			  struct nsm_pki_settings *s);
 /**
- * nsm_pki_set_settings() - apply the switches; a new leaf lifetime drops
- * the current leaf so the next document gets a leaf of that lifetime
+ * nsm_pki_set_settings() - apply the fidelity switches
+ * @pki: the state
+ * @s:   the new settings, all of them (read, change, write back)
+ *
+ * A new leaf lifetime drops the current leaf, so the next document gets a
+ * leaf of that lifetime.
  * Return: 0, or -NSM_PKI_EINVAL (nothing changed) when out of range.
  */
 int nsm_pki_set_settings(struct nsm_pki *pki,
@@ -169,7 +181,8 @@ void nsm_pki_get_status(const struct nsm_pki *pki, struct nsm_pki_status *st);
  * @pki:       the state
  * @module_id: names the leaf subject
  * @now_ms:    real current time (no clock offset), epoch milliseconds
- * @der, @len: receive the leaf certificate (borrowed)
+ * @der:       receives the leaf certificate (borrowed)
+ * @len:       receives its length
  * @priv:      receives the leaf private key (borrowed)
  *
  * Return: 0, -NSM_PKI_ENOCHAIN, -NSM_PKI_EEXPIRED if the instance CA is not

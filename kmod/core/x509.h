@@ -24,7 +24,9 @@
  * struct nsm_x509_tmpl - what goes into a certificate
  * @serial:     NSM_SERIAL_LEN random bytes; made positive and non-zero
  * @issuer:     DER Name of the issuer (byte-exact copy of its subject)
+ * @issuer_len: its length
  * @subject:    DER Name of the subject
+ * @subject_len: its length
  * @not_before: validity start, seconds since the epoch
  * @not_after:  validity end (inclusive), seconds since the epoch
  * @pub:        subject public key, uncompressed point
@@ -53,16 +55,24 @@ struct nsm_x509_tmpl {
 };
 
 /**
- * nsm_x509_name() - DER Name "O=@o, OU=@ou, CN=@cn" (UTF8String values;
- * @ou may be NULL)
+ * nsm_x509_name() - a DER Name "O=@o, OU=@ou, CN=@cn" of UTF8Strings
+ * @out: receives the Name
+ * @cap: room at @out
+ * @o:   organization
+ * @ou:  organizational unit, or NULL for none
+ * @cn:  common name
+ *
  * Return: its length, or 0 if it does not fit @cap.
  */
 size_t nsm_x509_name(u8 *out, size_t cap, const char *o, const char *ou,
 		     const char *cn);
 
 /**
- * nsm_x509_key_id() - key identifier of @pub: the leftmost 160 bits of the
- * SHA-384 of the subjectPublicKey bits (RFC 7093 section 2, method 2)
+ * nsm_x509_key_id() - the key identifier of a public key
+ * @pub: the key
+ * @id:  receives the leftmost 160 bits of the SHA-384 of the
+ *       subjectPublicKey bits (RFC 7093 section 2, method 2)
+ *
  * Return: 0, or negative if hashing failed.
  */
 int nsm_x509_key_id(const u8 pub[P384_PUB_LEN], u8 id[NSM_KEYID_LEN]);
@@ -82,16 +92,22 @@ size_t nsm_x509_issue(const struct nsm_x509_tmpl *t,
 /**
  * struct nsm_x509_info - fields of a parsed certificate; pointers borrow
  * the certificate bytes
- * @tbs, @tbs_len:         the signed part (TLV)
- * @issuer, @issuer_len:   issuer Name (TLV)
- * @subject, @subject_len: subject Name (TLV)
- * @not_before, @not_after: validity, seconds since the epoch
+ * @tbs:         the signed part (TLV)
+ * @tbs_len:     its length
+ * @issuer:      issuer Name (TLV)
+ * @issuer_len:  its length
+ * @subject:     subject Name (TLV)
+ * @subject_len: its length
+ * @not_before:  validity start, seconds since the epoch
+ * @not_after:   validity end (inclusive)
  * @pub:      subject public key (P-384 uncompressed point)
  * @ca:       BasicConstraints cA
  * @pathlen:  pathLenConstraint, -1 if absent
  * @key_usage: first KeyUsage byte, or 0xff when the extension is absent
- * @skid, @skid_len: SubjectKeyIdentifier, NULL if absent
- * @sig_r, @sig_s:   the ECDSA signature, as 48-byte big-endian integers
+ * @skid:      SubjectKeyIdentifier, NULL if absent
+ * @skid_len:  its length
+ * @sig_r:     the ECDSA signature's r, 48 bytes big-endian
+ * @sig_s:     its s
  */
 struct nsm_x509_info {
 	const u8 *tbs;
@@ -113,8 +129,13 @@ struct nsm_x509_info {
 };
 
 /**
- * nsm_x509_parse() - parse a v3 certificate with a P-384 key signed with
- * ecdsa-with-SHA384; anything else is rejected
+ * nsm_x509_parse() - parse a certificate
+ * @der:  its bytes
+ * @len:  their number
+ * @info: receives the fields; pointers borrow @der
+ *
+ * Only v3 certificates with a P-384 key signed with ecdsa-with-SHA384 are
+ * accepted.
  * Return: 0, or -1 if @der is malformed, trails data or uses another
  * algorithm.
  */
