@@ -1034,6 +1034,87 @@ static void test_parser(void)
 	ok(1, "parser survives all %zu single-bit flips (%u still parse)", len * 8, accepted);
 }
 
+/* A CBOR Attestation request with three @n-byte fields (n < 65536). */
+static size_t attest_request(u8 *buf, size_t n, const u8 *fill)
+{
+	static const char *const names[3] = { "user_data", "nonce", "public_key" };
+	static const u8 head[] = "\xa1\x6b" "Attestation" "\xa3";
+	size_t len = sizeof(head) - 1, i;
+
+	memcpy(buf, head, len);
+	for (i = 0; i < 3; i++) {
+		size_t k = strlen(names[i]);
+
+		buf[len++] = 0x60 | k;
+		memcpy(buf + len, names[i], k);
+		len += k;
+		buf[len++] = 0x59;
+		buf[len++] = n >> 8;
+		buf[len++] = n & 0xff;
+		memcpy(buf + len, fill, n);
+		len += n;
+	}
+	return len;
+}
+
+/* Through the protocol core, as /dev/nsm answers it. */
+static void test_handle(X509 *root)
+{
+	static const u8 all_null[] =
+		"\xa1\x6b" "Attestation" "\xa3\x69" "user_data" "\xf6\x65" "nonce"
+		"\xf6\x6a" "public_key" "\xf6";
+	static u8 req[4096], resp[0x3000], fill[1024];
+	struct cbor_load_result res;
+	cbor_item_t *top;
+	struct doc d;
+	size_t len, rlen;
+	bool good;
+	int round;
+
+	for (len = 0; len < sizeof(fill); len++)
+		fill[len] = len * 13;
+	for (round = 0; round < 2; round++) {
+		if (round == 0) {
+			memcpy(req, all_null, sizeof(all_null) - 1);
+			rlen = sizeof(all_null) - 1;
+		} else {
+			rlen = attest_request(req, sizeof(fill), fill);
+		}
+		len = nsm_handle(&emu, req, rlen, resp, sizeof(resp));
+		top = cbor_load(resp, len, &res);
+		good = top && res.read == len && cbor_isa_map(top) &&
+		       cbor_map_size(top) == 1 &&
+		       text_is(cbor_map_handle(top)[0].key, "Attestation");
+		if (good) {
+			cbor_item_t *in = cbor_map_handle(top)[0].value;
+
+			good = cbor_isa_map(in) && cbor_map_size(in) == 1 &&
+			       text_is(cbor_map_handle(in)[0].key, "document") &&
+			       is_bstr(cbor_map_handle(in)[0].value);
+			if (good) {
+				cbor_item_t *b = cbor_map_handle(in)[0].value;
+
+				good = doc_parse(&d, cbor_bytestring_handle(b),
+						 cbor_bytestring_length(b), false, false) &&
+				       doc_sig_ok(&d) && doc_chain(&d, root) == X509_V_OK;
+				if (good && round)
+					good = bytes_eq(pay(&d, 6), fill, 1024) &&
+					       bytes_eq(pay(&d, 7), fill, 1024) &&
+					       bytes_eq(pay(&d, 8), fill, 1024);
+				if (good && !round)
+					good = cbor_is_null(pay(&d, 6)) &&
+					       cbor_is_null(pay(&d, 7)) &&
+					       cbor_is_null(pay(&d, 8));
+				doc_free(&d);
+			}
+		}
+		if (top)
+			cbor_decref(&top);
+		ok(good, "nsm_handle: %s request (%zu bytes) -> {\"Attestation\": {\"document\"}} of %zu bytes, verifies",
+		   round ? "three 1024-byte fields" : "all-null", rlen, len);
+	}
+}
+
 static void bench(void)
 {
 	struct nsm_request req = { .type = NSM_REQ_ATTESTATION };
@@ -1072,6 +1153,7 @@ int main(void)
 	test_documents(root);
 	test_clock(root);
 	test_rotation(root);
+	test_handle(root);
 	test_pem(root);
 	test_parser();
 	test_errors();
