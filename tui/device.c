@@ -118,7 +118,11 @@ static void build(struct app *app, struct lines *ls)
 	line_add(l, R_DIM, "a: request a document   R: refresh now");
 	l = lines_new(ls, -1);
 	l->selectable = 0;
-	line_add(l, R_HEADER, "PCR  lock    meaning               value");
+	line_add(l, R_HEADER, "PCR  lock    meaning                 value");
+	/* the description and the column header stay while PCRs scroll */
+	for (int i = 0; i < ls->n; i++)
+		ls->v[i].selectable = 0;
+	ls->sticky = ls->n;
 	for (int i = 0; i < 32; i++) {
 		l = lines_new(ls, i);
 		line_addf(l, R_NORMAL, "%3d  ", i);
@@ -128,7 +132,7 @@ static void build(struct app *app, struct lines *ls)
 		}
 		line_add(l, dev->pcr[i].lock ? R_WARN : R_DIM,
 			 dev->pcr[i].lock ? "locked  " : "open    ");
-		line_addf(l, R_DIM, "%-21.21s ", doc_pcr_meaning((unsigned)i));
+		line_addf(l, R_DIM, "%-23.23s ", doc_pcr_meaning((unsigned)i));
 		hex_str(dev->pcr[i].v, dev->pcr[i].len, hex, sizeof(hex));
 		line_add(l, R_NORMAL, hex);
 	}

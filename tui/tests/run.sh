@@ -57,8 +57,9 @@ fi
 
 # 2. screen tests: tests/screens/NAME.script -> tests/golden/NAME.txt
 #    "# args:" gives the command line (@TD@ = testdata, @CORRUPT@ = the
-#    generated corrupt files, @DATA@ = tests/data), "# size:" the screen,
-#    "# env:" extra variables.
+#    generated corrupt files, @DATA@ = tests/data, @WORK@ = a scratch
+#    directory, @FAKE@ = the fake device), "# size:" the screen, "# env:"
+#    extra variables, "# nosan" skips the sanitizer run.
 run_screens() {	# run_screens BINARY LABEL SUFFIX
 	local bin=$1 label=$2 suffix=$3 script name args size envs out golden rc
 	for script in "$here"/screens/*.script; do
@@ -69,6 +70,13 @@ run_screens() {	# run_screens BINARY LABEL SUFFIX
 		args=${args//@TD@/$TD_REL}
 		args=${args//@CORRUPT@/$corrupt}
 		args=${args//@DATA@/tui/tests/data}
+		args=${args//@WORK@/$work}
+		envs=${envs//@WORK@/$work}
+		envs=${envs//@FAKE@/$OUT/fake_nsm.so}
+		# a preloaded fake device and ASan's runtime do not mix
+		if [ -n "$suffix" ] && grep -q '^# nosan' "$script"; then
+			continue
+		fi
 		out=$work/$name$suffix.txt
 		golden=$here/golden/$name.txt
 		# word splitting of $args and $envs is intended
@@ -100,6 +108,14 @@ run_screens "$BIN" "" ""
 if [ -n "${NSM_TUI_SAN_BIN:-}" ]; then
 	run_screens "$NSM_TUI_SAN_BIN" " (ASan/UBSan)" .san
 fi
+
+python3 - "$work/nsm-tui-verify.json" <<'PY'
+import json, sys
+v = json.load(open(sys.argv[1]))
+assert v["source"] == "device #1" and v["ok"] is True, v
+assert v["root"] == "fake-root.pem", v
+PY
+result $? "device: the emulator's document verifies against its root (JSON)"
 
 # 3. exports: the document's CBOR byte for byte, the views as valid JSON
 rm -f "$work"/*.cbor "$work"/*.json
