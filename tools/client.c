@@ -99,5 +99,8 @@ int client_fail(const char *request, enum ErrorCode e, const char *detail)
 	error("%s%s%s failed: %s%s%s%s", request, detail ? " " : "",
 	      detail ? detail : "", client_error_name(e), why ? " (" : "",
 	      why ? why : "", why ? ")" : "");
+	if (code == NSMCTL_DEVICE)
+		fprintf(stderr, "hint: is %s an NSM device?\n",
+			client_device_path());
 	return code;
 }

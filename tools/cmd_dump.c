@@ -317,12 +317,8 @@ int cmd_dump(int argc, char **argv)
 		return dump_diag(path, fmt);
 
 	ret = doc_load(path, fmt, &doc, &det);
-	if (ret) {
-		if (ret == NSMCTL_INPUT)
-			fprintf(stderr, "hint: 'nsmctl dump --diag' shows any "
-				"CBOR\n");
+	if (ret)
 		return ret;
-	}
 	pr_begin(stdout, nsmctl.json);
 	print_doc(path, det, doc);
 	nsm_doc_free(&doc);

@@ -3,6 +3,7 @@
  * Documents from files (see docload.h).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,6 +81,7 @@ int doc_load(const char *path, enum in_format fmt, struct nsm_doc **docp,
 		      "%s [%s at offset %zu]", doc_display_name(path),
 		      nsm_input_format_name(det), len, perr.message,
 		      nsm_check_name(perr.code), perr.offset);
+		fprintf(stderr, "hint: 'nsmctl dump --diag' shows any CBOR\n");
 		return NSMCTL_INPUT;
 	}
 	if (ret) {

@@ -143,7 +143,8 @@ int sysfs_write(const char *dir, const char *attr, const void *buf,
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, attr);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	/* O_TRUNC as a shell's ">" does: sysfs ignores it, files honour it. */
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0) {
 		explain("write", path, errno);
 		return NSMCTL_DEVICE;
