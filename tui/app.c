@@ -263,27 +263,36 @@ static void draw_list(struct app *app)
 static void draw_title(struct app *app)
 {
 	struct rect r = app->lo.title;
-	int marked = 0, left, len;
-	char right[160];
+	char right[160], counts[64];
+	const char *title = app->title;
+	int marked = 0, room, tlen;
 
 	for (int i = 0; i < app->ndocs; i++)
 		marked += app->docs[i]->marked;
-	canvas_fill(&app->cv, r, R_TITLE);
-	left = canvas_printf(&app->cv, r.x, r.y, r.w, R_TITLE,
-			     " nsm-tui  %s  %d doc%s%s%.0d%s", app->title,
-			     app->ndocs, app->ndocs == 1 ? "" : "s",
-			     marked ? ", " : "", marked, marked ? " marked" : "");
-	snprintf(right, sizeof(right), "time: %s | root: %s ",
+	snprintf(counts, sizeof(counts), "%d doc%s", app->ndocs,
+		 app->ndocs == 1 ? "" : "s");
+	if (marked)
+		snprintf(counts + strlen(counts), sizeof(counts) - strlen(counts),
+			 ", %d marked", marked);
+	snprintf(right, sizeof(right), "time: %s | root: %.40s ",
 		 app->doc_time ? "document" : "now",
 		 app->roots[app->root].name);
-	/* the policy matters more than the title: it may cover its end */
-	len = (int)strlen(right);
-	if (len > r.w - 20)
-		len = r.w - 20;
-	if (left > r.w - len - 1)
-		canvas_fill(&app->cv, (struct rect){ r.w - len - 2, r.y, 2, 1 },
-			    R_TITLE);
-	canvas_put(&app->cv, r.x + r.w - len, r.y, len, R_TITLE, right);
+	/* the policy and the counts matter more than the path: shorten it */
+	room = r.w - (int)strlen(right) - (int)strlen(counts) - 14;
+	tlen = (int)strlen(title);
+	canvas_fill(&app->cv, r, R_TITLE);
+	if (room < 8)
+		room = 8;
+	if (tlen > room)
+		canvas_printf(&app->cv, r.x, r.y, r.w, R_TITLE,
+			      " nsm-tui  ...%s  %s", title + tlen - (room - 3),
+			      counts);
+	else
+		canvas_printf(&app->cv, r.x, r.y, r.w, R_TITLE,
+			      " nsm-tui  %s  %s", title, counts);
+	if ((int)strlen(right) < r.w / 2 + 10)
+		canvas_put(&app->cv, r.x + r.w - (int)strlen(right), r.y,
+			   (int)strlen(right), R_TITLE, right);
 }
 
 static void draw_sep(struct app *app)
