@@ -13,6 +13,7 @@
 #include "term.h"
 
 static attr_t role_attr[R_COUNT];
+static short role_pair[R_COUNT];	/* setcchar() takes the pair apart */
 
 static void setup_colours(int mono)
 {
@@ -47,7 +48,8 @@ static void setup_colours(int mono)
 		use_default_colors();
 		for (int r = 1; r < R_COUNT; r++) {
 			init_pair((short)r, scheme[r].fg, scheme[r].bg);
-			role_attr[r] = COLOR_PAIR(r) | scheme[r].attr;
+			role_pair[r] = (short)r;
+			role_attr[r] = scheme[r].attr;
 		}
 		return;
 	}
@@ -66,7 +68,8 @@ static void blit(const struct canvas *cv)
 			const struct cell *c = &cv->cells[y * cv->w + x];
 			wchar_t wc[2] = { (wchar_t)(unsigned char)c->ch, 0 };
 
-			setcchar(&row[x], wc, role_attr[c->role], 0, NULL);
+			setcchar(&row[x], wc, role_attr[c->role],
+				 role_pair[c->role], NULL);
 		}
 		/* the last cell of the last row would scroll: skip it */
 		mvadd_wchnstr(y, 0, row, y == LINES - 1 ? cv->w - 1 : cv->w);

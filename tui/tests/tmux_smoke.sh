@@ -64,6 +64,11 @@ tmux -L "$sock" resize-window -t smoke -x 100 -y 30 2>/dev/null ||
 	tmux -L "$sock" resize-pane -t smoke -x 100 -y 30
 wait_for "this help"
 
+# colours by role: the verdicts are drawn in colour (SGR 3x/9x/38)
+tmux -L "$sock" capture-pane -e -p -t smoke >"$tmp/pane.sgr"
+grep -qE $'\e\\[([0-9;]*;)?(3[0-7]|9[0-7]|38;5;[0-9]+)(;[0-9]+)*m' "$tmp/pane.sgr" ||
+	fail "no colour in the pane"
+
 tmux -L "$sock" send-keys -t smoke Escape q
 for _ in $(seq 1 100); do
 	[ -s "$tmp/status" ] && break
@@ -71,4 +76,27 @@ for _ in $(seq 1 100); do
 done
 [ -s "$tmp/status" ] || { capture; fail "q did not exit"; }
 [ "$(cat "$tmp/status")" = 0 ] || { capture; fail "exit status $(cat "$tmp/status")"; }
+
+# NO_COLOR (no-color.org): the same screen in monochrome, roles shown by
+# attributes only
+rm -f "$tmp/status"
+tmux -L "$sock" new-session -d -s mono -x 100 -y 30 \
+	"TERM=xterm-256color NO_COLOR=1 '$bin' '$dir'; echo \$? >'$tmp/status'; sleep 60"
+for _ in $(seq 1 100); do
+	tmux -L "$sock" capture-pane -e -p -t mono >"$tmp/pane.sgr" 2>/dev/null
+	grep -q "base_hinted_2026.cbor" "$tmp/pane.sgr" && break
+	sleep 0.1
+done
+cp "$tmp/pane.sgr" "$tmp/pane"
+grep -q "base_hinted_2026.cbor" "$tmp/pane.sgr" || fail "NO_COLOR: no list"
+grep -qE $'\e\\[([0-9;]*;)?(3[0-7]|9[0-7]|38;5;[0-9]+|4[0-7])(;[0-9]+)*m' "$tmp/pane.sgr" &&
+	fail "NO_COLOR: colour escape sequences in the pane"
+grep -qE $'\e\\[([0-9;]*;)?7(;[0-9]+)*m' "$tmp/pane.sgr" ||
+	fail "NO_COLOR: no reverse video for the title and cursor"
+tmux -L "$sock" send-keys -t mono q
+for _ in $(seq 1 100); do
+	[ -s "$tmp/status" ] && break
+	sleep 0.1
+done
+[ "$(cat "$tmp/status" 2>/dev/null)" = 0 ] || fail "NO_COLOR: q did not exit cleanly"
 exit 0
