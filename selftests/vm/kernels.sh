@@ -72,6 +72,10 @@ fetch_one() {
 		imgver=$(dpkg-deb -f "$deb" Version)
 		dpkg -x "$deb" "$dir/root"
 		[ -f "$dir/root/boot/vmlinuz-$rel" ] || die "no vmlinuz-$rel in $deb"
+		# modules.dep, so that the initramfs builder can resolve the
+		# dependencies of the kernel modules it copies.
+		depmod -b "$dir/root" "$rel" 2>/dev/null ||
+			die "depmod -b $dir/root $rel failed"
 		rm -rf "$dir/deb"
 		echo "$imgver" >"$dir/ok"
 	fi

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make bench`: every benchmark of the project, one section each, numbers
+# printed. Documentation/benchmarks.rst records results and this command.
+#
+#   scripts/bench.sh [SECTION...]     (default: all sections, in order)
+#
+# To add a benchmark, write a function bench_<name> that prints its numbers
+# and returns non-zero on failure, and add <name> to `sections` below.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+sections=(
+	kmod_vm
+)
+
+# /dev/nsm ioctl rate and p50/p99 latency of DescribePCR and ExtendPCR,
+# 1 and 2 threads, nsm_emu.ko in qemu (TCG, -smp 2) on Debian 6.1 and 6.12.
+bench_kmod_vm() {
+	local out rc
+	out=$(mktemp)
+	BENCH_SECONDS=${BENCH_SECONDS:-3} selftests/vm/run.sh --bench >"$out"
+	rc=$?
+	grep -E '^(not ok|# .*: bench )' "$out" | sed 's/^# //'
+	[ "$rc" -eq 0 ] || { echo "kmod_vm: failed, full log:"; cat "$out"; }
+	rm -f "$out"
+	return "$rc"
+}
+
+[ $# -gt 0 ] && sections=("$@")
+failed=()
+for s in "${sections[@]}"; do
+	if ! declare -F "bench_$s" >/dev/null; then
+		echo "bench.sh: no section $s (have: ${sections[*]})" >&2
+		exit 2
+	fi
+	echo "== $s"
+	start=$(date +%s)
+	bench_"$s" || failed+=("$s")
+	echo "== $s: $(($(date +%s) - start)) s"
+done
+[ ${#failed[@]} -eq 0 ] || { echo "bench.sh: failed: ${failed[*]}" >&2; exit 1; }

@@ -1,0 +1,96 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# /init of the VM runner's initramfs (busybox). Loads nsm_emu.ko, runs the
+# selftests (or the benchmark), checks the kernel log, sends the files the
+# tests left in /out to the host, and powers off.
+#
+# Everything the host parses is on the console between "@@NSM-VM" markers:
+#   @@NSM-VM START <uname -r>
+#   @@NSM-VM MODULE-LOADED | MODULE-LOAD-FAILED
+#   @@NSM-VM BEGIN <suite>      KTAP of the suite      @@NSM-VM END <suite> <rc>
+#   @@NSM-VM UNLOAD <suite> <ok|fail>  (rmmod after the suite, then reload)
+#   @@NSM-VM FILE <path>        base64 of /out/<path>  @@NSM-VM FILE-END
+#   @@NSM-VM DONE
+# The kernel console is at loglevel 1, so kernel messages do not interleave;
+# the whole kernel log goes to the host as out/dmesg.txt.
+
+PATH=/bin:/sbin
+export PATH
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /tmp /out
+mount -t tmpfs tmpfs /tmp
+. /etc/nsm-vm.conf
+
+KO=/lib/modules/nsm_emu.ko
+say() { echo "@@NSM-VM $*"; }
+
+finish() {
+	dmesg >/out/dmesg.txt
+	cd /out && find . -type f | sort | while read -r f; do
+		say FILE "${f#./}"
+		base64 "$f"
+		say FILE-END
+	done
+	say DONE
+	sync
+	poweroff -f
+	sleep 10
+}
+
+# Lines of the kernel log that mean a kernel bug, whatever the tests said.
+BAD='WARNING:|BUG:|Oops|KASAN|UBSAN|general protection|Call Trace|kernel BUG|list_add corruption|list_del corruption|refcount_t:|INFO: task .* blocked|possible circular locking|stack-protector|Kernel panic'
+
+say START "$(uname -r)"
+for m in $KMODS; do
+	insmod "/lib/modules/extra/$m.ko" || say KMOD-FAILED "$m"
+done
+if insmod $KO $MODULE_PARAMS; then
+	say MODULE-LOADED
+else
+	say MODULE-LOAD-FAILED
+	dmesg | tail -n 20
+	finish
+fi
+
+reload() {
+	if rmmod nsm_emu; then
+		say UNLOAD "$1" ok
+	else
+		say UNLOAD "$1" fail
+		lsmod
+	fi
+	grep -q '^nsm_emu ' /proc/modules || insmod $KO $MODULE_PARAMS
+}
+
+case $MODE in
+test)
+	for s in $SUITES; do
+		say BEGIN "$s"
+		NSM_KO=$KO NSM_OUT_DIR=/out timeout "$SUITE_TIMEOUT" "/tests/$s"
+		rc=$?
+		say END "$s" "$rc"
+		reload "$s"
+	done
+	say BEGIN dmesg
+	echo "TAP version 13"
+	echo "1..1"
+	if dmesg | grep -E "$BAD"; then
+		echo "not ok 1 dmesg_clean"
+	else
+		echo "ok 1 dmesg_clean"
+	fi
+	say END dmesg 0
+	;;
+bench)
+	say BEGIN bench
+	rc=0
+	for t in $BENCH_THREADS; do
+		/tests/nsm_bench -t "$t" -s "$BENCH_SECONDS" $BENCH_REQUESTS || rc=1
+	done
+	say END bench "$rc"
+	;;
+esac
+finish

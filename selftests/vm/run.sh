@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Test nsm_emu.ko on Debian's kernels under qemu (TCG): for every kernel,
+# build the module against its headers, pack it with the selftests into a
+# busybox initramfs, boot, and report every test as one top-level TAP line
+# "ok N - <kernel>: <test>". Exit status 1 if anything failed on any kernel
+# (a test, the module build or load, rmmod, the kernel log, a timeout).
+#
+#   run.sh [--bench] [-k RELEASE]...
+#
+# --bench    run nsm_bench instead of the tests (qemu -smp 2), print numbers
+# -k REL     only this kernel release (repeatable; default: kernels.sh list)
+#
+# Environment: NSM_VM_TIMEOUT (seconds per VM, default 300), NSM_VM_ACCEL
+# (default tcg), NSM_VM_CPU (default max), NSM_VM_SMP (default 2),
+# NSM_VM_MEM (MiB, default 512), NSM_MODULE_PARAMS (insmod parameters of
+# the first load), BENCH_SECONDS (default 3), BENCH_THREADS (default "1 2").
+#
+# Output per kernel in build/vm/<release>/: nsm_emu.ko, module-build.log,
+# initrd.img, console.log, and out/ with the files the guest's tests wrote
+# to $NSM_OUT_DIR (/out), plus out/dmesg.txt.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=${BUILD:-$top/build}
+vmdir=$build/vm
+testdir=$build/selftests/drivers/nsm
+
+mode=test
+kernels=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--bench) mode=bench ;;
+	-k) kernels+=("$2"); shift ;;
+	-h|--help) sed -n '3,/^set /{/^#/p}' "$0"; exit 0 ;;
+	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+timeout_s=${NSM_VM_TIMEOUT:-300}
+accel=${NSM_VM_ACCEL:-tcg}
+smp=${NSM_VM_SMP:-2}
+mem=${NSM_VM_MEM:-512}
+cpu=${NSM_VM_CPU:-max}
+
+n=0
+failed=0
+echo "TAP version 13"
+
+# emit STATUS NAME [DIRECTIVE]: one numbered top-level TAP line.
+emit() {
+	n=$((n + 1))
+	echo "$1 $n - $2${3:+ # $3}"
+	[ "$1" = "ok" ] || failed=1
+}
+
+finish() {
+	echo "1..$n"
+	exit $failed
+}
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+if ! bash "$top/scripts/deps.sh" >&2; then
+	emit "not ok" "vm: dependencies (scripts/deps.sh)"
+	finish
+fi
+if ! list=$("$here/kernels.sh" fetch "${kernels[@]}"); then
+	emit "not ok" "vm: fetch kernels (selftests/vm/kernels.sh)"
+	finish
+fi
+if ! make -s --no-print-directory -C "$top/selftests/drivers/nsm" >&2; then
+	emit "not ok" "vm: build the selftests"
+	finish
+fi
+
+# Suites in order: the conformance suite on a fresh device first, then any
+# other suite (e.g. attestation), the module lifetime tests last.
+suites=nsm_test
+for t in "$testdir"/nsm_*_test; do
+	t=${t##*/}
+	case $t in nsm_test|nsm_module_test) ;; *) suites+=" $t" ;; esac
+done
+suites+=" nsm_module_test"
+required="nsm_test nsm_module_test"
+
+# Copy the module sources to @1 and build them for kernel @2: both kernels'
+# builds (and other engineers' `make module`) would otherwise share kmod/.
+build_module() {
+	local src=$1 rel=$2
+	rm -rf "$src"
+	mkdir -p "$src"
+	(cd "$top" && tar -cf - --exclude='*.o' --exclude='*.ko' \
+		--exclude='*.cmd' --exclude='*.mod' --exclude='*.mod.c' \
+		--exclude=modules.order --exclude=Module.symvers \
+		Kbuild Makefile kmod include) | tar -xf - -C "$src"
+	make -C "$src" module KDIR="/usr/src/linux-headers-$rel" W=1 -j2
+}
+
+while read -r rel kroot; do
+	[ -n "$rel" ] || continue
+	dir=$vmdir/$rel
+	mkdir -p "$dir"
+	t_start=$(now)
+	n_before=$n
+	echo "# $rel: building nsm_emu.ko"
+
+	if ! build_module "$dir/src" "$rel" >"$dir/module-build.log" 2>&1; then
+		emit "not ok" "$rel: module_build"
+		tail -n 30 "$dir/module-build.log" | sed 's/^/# /'
+		continue
+	fi
+	emit "ok" "$rel: module_build"
+	warnings=$(grep -c 'warning:' "$dir/module-build.log")
+	if [ "$mode" = bench ]; then
+		:	# the tests judge the build; the benchmark only measures
+	elif [ "$warnings" -ne 0 ]; then
+		emit "not ok" "$rel: module_build_w1_clean" "$warnings warnings"
+		grep -A3 'warning:' "$dir/module-build.log" | head -n 20 | sed 's/^/# /'
+	else
+		emit "ok" "$rel: module_build_w1_clean"
+	fi
+	cp "$dir/src/kmod/nsm_emu.ko" "$dir/nsm_emu.ko"
+
+	if ! SUITES=$suites MODULE_PARAMS=${NSM_MODULE_PARAMS:-} \
+	     "$here/initramfs.sh" "$dir/initrd.img" "$kroot" "$rel" \
+	     "$dir/nsm_emu.ko" "$mode" "$testdir" >"$dir/initramfs.log" 2>&1; then
+		emit "not ok" "$rel: initramfs"
+		sed 's/^/# /' "$dir/initramfs.log"
+		continue
+	fi
+	sed 's/^/# /' "$dir/initramfs.log"
+
+	echo "# $rel: booting ($accel, -smp $smp, timeout ${timeout_s}s)"
+	t_vm=$(now)
+	timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel "$accel" -cpu "$cpu" \
+		-m "$mem" -smp "$smp" -nographic -no-reboot \
+		-kernel "$kroot/boot/vmlinuz-$rel" -initrd "$dir/initrd.img" \
+		-append "console=ttyS0 panic=-1 quiet loglevel=1" \
+		</dev/null >"$dir/console.log" 2>&1
+	qrc=$?
+	vm_time=$(elapsed "$t_vm")
+
+	# The files the guest sent (base64 between markers).
+	rm -rf "$dir/out"
+	mkdir -p "$dir/out"
+	awk -v out="$dir/out" '
+		{ sub(/\r$/, "") }
+		/^@@NSM-VM FILE-END$/ { if (f != "") close(f); f = ""; next }
+		/^@@NSM-VM FILE / {
+			p = substr($0, 15)
+			f = (p ~ /(^|\/)\.\.(\/|$)/ || p ~ /^\//) ? "" : out "/" p ".b64"
+			if (f != "") { d = f; sub(/\/[^\/]*$/, "", d); system("mkdir -p \"" d "\"") }
+			if (f != "") printf "" > f
+			next
+		}
+		f != "" { print >> f }
+	' "$dir/console.log"
+	while IFS= read -r -d '' b; do
+		base64 -d "$b" >"${b%.b64}" 2>/dev/null ||
+			echo "# $rel: cannot decode ${b#"$dir"/}"
+		rm -f "$b"
+	done < <(find "$dir/out" -name '*.b64' -print0)
+
+	while IFS=$'\t' read -r kind a b c; do
+		case $kind in
+		R) emit "$a" "$rel: $b" "$c" ;;
+		D) echo "# $a" ;;
+		B) echo "# $rel: $a" ;;
+		esac
+	done < <(awk -v suites="$([ "$mode" = test ] && echo "$suites dmesg" || echo bench)" \
+		     -v required="$required" -v timeout="$timeout_s" \
+		     -v timedout="$([ $qrc -eq 124 ] || [ $qrc -eq 137 ] && echo 1 || echo 0)" \
+		     -f "$here/console.awk" "$dir/console.log")
+	if [ "$qrc" -ne 0 ]; then
+		echo "# $rel: qemu exit status $qrc; last console lines:"
+		tail -n 15 "$dir/console.log" | sed 's/^/#   /'
+	fi
+	echo "# $rel: $((n - n_before)) results; VM ${vm_time}s, total $(elapsed "$t_start")s"
+done <<<"$list"
+
+finish
