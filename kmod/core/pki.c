@@ -618,6 +618,11 @@ void nsm_pki_get_status(const struct nsm_pki *pki, struct nsm_pki_status *st)
 	st->leaves_issued = pki->leaves_issued;
 }
 
+void nsm_pki_drop_leaf(struct nsm_pki *pki)
+{
+	leaf_drop(pki);
+}
+
 /* Scratch for a new leaf. */
 struct pki_leaf {
 	u8 priv[P384_SCALAR_LEN];

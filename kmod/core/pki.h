@@ -175,6 +175,14 @@ int nsm_pki_set_settings(struct nsm_pki *pki,
 void nsm_pki_get_status(const struct nsm_pki *pki, struct nsm_pki_status *st);
 
 /**
+ * nsm_pki_drop_leaf() - wipe the current leaf key and certificate, so the
+ * next document gets a new leaf (for example after the module id changed,
+ * since it names the leaf)
+ * @pki: the state
+ */
+void nsm_pki_drop_leaf(struct nsm_pki *pki);
+
+/**
  * nsm_pki_leaf() - the leaf to sign with at real time @now_ms, minting a new
  * one (fresh key, serial, lifetime) when there is none or the current one is
  * not valid at @now_ms

@@ -907,6 +907,32 @@ static void test_provision(void)
 		ossl_pki_free(&e);
 	}
 
+	/* every byte of the chain corrupted (one bit each) is refused */
+	{
+		static u8 flipped[4096];
+		unsigned int accepted = 0, changed = 0;
+		struct timespec t0, t1;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		for (i = 0; i < o.chain_len; i++) {
+			memcpy(flipped, o.chain, o.chain_len);
+			flipped[i] ^= 1 << (i % 8);
+			if (!nsm_pki_provision(emu.pki, o.raw, 48, flipped,
+					       o.chain_len, now))
+				accepted++;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		snap_take(&after);
+		changed = memcmp(after.root, before.root, before.root_len) ||
+			  memcmp(after.leaf, before.leaf, before.leaf_len);
+		ok(!accepted && !changed,
+		   "all %zu one-bit corruptions of the chain refused (%u accepted), state unchanged",
+		   o.chain_len, accepted);
+		diag("%.1f ms per refused provisioning (sanitizer build)",
+		     ((t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6) /
+		     o.chain_len);
+	}
+
 	/* good: raw, SEC1 and PKCS #8 keys */
 	ret = nsm_pki_provision(emu.pki, o.sec1, o.sec1_len, o.chain, o.chain_len, now);
 	ok(ret == 0, "provision accepts a SEC 1 ECPrivateKey (%s)", nsm_pki_strerror(ret));
@@ -1005,6 +1031,17 @@ static void test_errors(void)
 			       &(const u8 *){ NULL }) == -NSM_PKI_ENOCHAIN,
 	   "a PKI without chain issues no leaf");
 	nsm_pki_free(pki);
+	{
+		struct nsm_pki_status a, b;
+
+		attest(&req, &len);
+		nsm_pki_get_status(emu.pki, &a);
+		nsm_pki_drop_leaf(emu.pki);
+		attest(&req, &len);
+		nsm_pki_get_status(emu.pki, &b);
+		ok(b.leaves_issued == a.leaves_issued + 1,
+		   "nsm_pki_drop_leaf() makes the next document use a new leaf");
+	}
 }
 
 /* The truncations and bit flips of a certificate the parser must survive. */
