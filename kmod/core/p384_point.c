@@ -249,8 +249,8 @@ int p384_point_to_affine(u64 x[P384_LIMBS], u64 y[P384_LIMBS],
 }
 
 /*
- * r += d * 2^(8 row) * G for a signed digit -8 <= d <= 8, in constant
- * time: all eight table entries of the row are read, the wanted one is
+ * r += d * 2^(10 row) * G for a signed digit -16 <= d <= 16, in constant
+ * time: all sixteen table entries of the row are read, the wanted one is
  * kept with a mask, its y negated with a mask, and the sum discarded with
  * a mask when d is 0.
  */
@@ -262,12 +262,12 @@ static void comb_add_digit(struct p384_point *r, int row, int d)
 	u64 negy[P384_LIMBS];
 	u32 ud = (u32)d;
 	u32 neg = ud >> 31;
-	u32 abs = (ud ^ (0 - neg)) + neg;
+	u32 mag = (ud ^ (0 - neg)) + neg;
 	int i;
 
 	memset(&q, 0, sizeof(q));
 	for (i = 0; i < P384_COMB_COLS; i++) {
-		u64 m = eq_mask(abs, (u32)i + 1);
+		u64 m = eq_mask(mag, (u32)i + 1);
 
 		p384_cmov(q.x, line[i].x, m);
 		p384_cmov(q.y, line[i].y, m);
@@ -277,41 +277,54 @@ static void comb_add_digit(struct p384_point *r, int row, int d)
 	p384_cmov(q.y, negy, 0 - (u64)neg);
 
 	p384_point_add_affine(&sum, r, &q);
-	p384_point_cmov(r, &sum, ~eq_mask(abs, 0));
+	p384_point_cmov(r, &sum, ~eq_mask(mag, 0));
 }
+
+/* number of 5-bit digits: 77 windows cover bits 0..384 */
+#define COMB_DIGITS	77
 
 /**
  * p384_scalar_mul_base() - r = k * G in constant time
  * @r: result, projective
  * @k: any 384-bit scalar (callers pass reduced ones)
  *
- * k is recoded into 97 signed radix-16 digits e_i in [-8, 8]:
- * k = sum e_i 16^i. Splitting odd and even positions,
- * k = 16 * sum e_{2j+1} 256^j + sum e_{2j} 256^j, so with the table
- * T[j][|d|-1] = |d| * 256^j * G the whole product costs 48 + 49 mixed
- * additions and 4 doublings. The digit loop and the table scan are
- * independent of k.
+ * k is recoded into 77 signed radix-32 digits e_i in [-16, 16]:
+ * k = sum e_i 32^i. Splitting odd and even positions,
+ * k = 32 * sum e_{2j+1} 1024^j + sum e_{2j} 1024^j, so with the table
+ * T[j][|d|-1] = |d| * 1024^j * G the whole product costs 38 + 39 mixed
+ * additions and 5 doublings. The digit loop and the table scans are the
+ * same for every k; only the loop counters index memory.
  */
 void p384_scalar_mul_base(struct p384_point *r, const u64 k[P384_LIMBS])
 {
-	signed char e[97];
+	signed char e[COMB_DIGITS];
 	u32 carry = 0;
 	int i;
 
-	for (i = 0; i < 96; i++) {
-		u32 d = (u32)((k[i / 16] >> (4 * (i % 16))) & 15) + carry;
+	for (i = 0; i < COMB_DIGITS; i++) {
+		int pos = P384_COMB_WINDOW * i, limb = pos / 64, off = pos % 64;
+		u64 w = k[limb] >> off;
+		u32 d;
 
-		carry = (d + 8) >> 4;
-		e[i] = (signed char)((int)d - (int)(carry << 4));
+		/* public positions: windows straddling two limbs */
+		if (off > 64 - P384_COMB_WINDOW && limb + 1 < P384_LIMBS)
+			w |= k[limb + 1] << (64 - off);
+		d = (u32)(w & 31) + carry;
+		if (i == COMB_DIGITS - 1) {
+			/* top window holds 4 bits: d <= 16 needs no recoding */
+			e[i] = (signed char)d;
+			break;
+		}
+		carry = (d + 16) >> 5;
+		e[i] = (signed char)((int)d - (int)(carry << 5));
 	}
-	e[96] = (signed char)carry;
 
 	p384_point_set_infinity(r);
-	for (i = 0; i < 48; i++)
+	for (i = 0; i < COMB_DIGITS / 2; i++)
 		comb_add_digit(r, i, e[2 * i + 1]);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < P384_COMB_WINDOW; i++)
 		p384_point_double(r, r);
-	for (i = 0; i < 49; i++)
+	for (i = 0; i <= COMB_DIGITS / 2; i++)
 		comb_add_digit(r, i, e[2 * i]);
 
 	nsm_plat_wipe(e, sizeof(e));

@@ -215,102 +215,103 @@ static int mint_ca(struct nsm_pki_ca *ca, unsigned int i,
 
 /*
  * Scratch space for nsm_pki_generate(), allocated rather than put on the
- * (kernel) stack.
+ * (kernel) stack. Certificate i is issued by certificate i - 1.
  */
 struct pki_gen {
-	u8 priv[2][P384_SCALAR_LEN];	/* parent, child */
+	u8 priv[NSM_PKI_CHAIN_MAX][P384_SCALAR_LEN];
 	u8 pub[P384_PUB_LEN];
-	u8 name[2][NSM_NAME_MAX];
-	size_t name_len[2];
-	u8 keyid[2][NSM_KEYID_LEN];
+	u8 name[NSM_PKI_CHAIN_MAX][NSM_NAME_MAX];
+	size_t name_len[NSM_PKI_CHAIN_MAX];
+	u8 keyid[NSM_PKI_CHAIN_MAX][NSM_KEYID_LEN];
 	u8 rnd[8];
 	char id[24];
 	char cn[80];
 	char ou[40];
+	struct nsm_x509_info info;
 };
+
+/* Subject of ephemeral CA @i, in the shape of AWS's (NSM-FACTS.md 3). */
+static size_t ca_name(struct pki_gen *g, unsigned int i, const char *module_id)
+{
+	size_t inst;
+
+	hex(g->id, g->rnd, sizeof(g->rnd));
+	g->cn[0] = '\0';
+	switch (i) {
+	case 0:
+		/* the root's id names the whole chain */
+		cat(g->cn, sizeof(g->cn), "nsm-emu test root", 32);
+		g->ou[0] = '\0';
+		cat(g->ou, sizeof(g->ou), "ephemeral test PKI ", 32);
+		cat(g->ou, sizeof(g->ou), g->id, 16);
+		break;
+	case 1:
+		cat(g->cn, sizeof(g->cn), g->id, 16);
+		cat(g->cn, sizeof(g->cn), "." PKI_REGION "." PKI_DOMAIN, 64);
+		break;
+	case 2:
+		cat(g->cn, sizeof(g->cn), g->id, 16);
+		cat(g->cn, sizeof(g->cn), ".zonal." PKI_REGION "." PKI_DOMAIN, 64);
+		break;
+	default:
+		inst = instance_part(module_id);
+		if (inst) {
+			cat(g->cn, sizeof(g->cn), module_id, inst);
+		} else {
+			cat(g->cn, sizeof(g->cn), "i-", 2);
+			cat(g->cn, sizeof(g->cn), g->id, 16);
+		}
+		cat(g->cn, sizeof(g->cn), "." PKI_REGION "." PKI_DOMAIN, 64);
+		break;
+	}
+	return nsm_x509_name(g->name[i], NSM_NAME_MAX, PKI_ORG, g->ou, g->cn);
+}
 
 int nsm_pki_generate(struct nsm_pki *pki, const char *module_id, u64 now_s)
 {
 	static const int pathlen[NSM_PKI_CHAIN_MAX] = { -1, 2, 1, 0 };
+	const unsigned int last = NSM_PKI_CHAIN_MAX - 1;
 	struct nsm_pki_ca *ca;
 	struct pki_gen *g;
-	unsigned int i;
-	size_t inst;
+	unsigned int i, p;
 	int ret = -NSM_PKI_ENOMEM;
 
 	ca = nsm_plat_alloc(sizeof(*ca));
 	g = nsm_plat_alloc(sizeof(*g));
 	if (!ca || !g)
 		goto out;
-	ret = -NSM_PKI_ECRYPTO;
 	for (i = 0; i < NSM_PKI_CHAIN_MAX; i++) {
-		u8 *cur = g->priv[1], *parent = i ? g->priv[0] : g->priv[1];
-		unsigned int c = i & 1, p = i ? !c : c;
-
-		if (p384_keygen(cur) || p384_pubkey(cur, g->pub) ||
-		    nsm_x509_key_id(g->pub, g->keyid[c]) ||
+		p = i ? i - 1 : 0;	/* the issuer; the root signs itself */
+		ret = -NSM_PKI_ECRYPTO;
+		if (p384_keygen(g->priv[i]) || p384_pubkey(g->priv[i], g->pub) ||
+		    nsm_x509_key_id(g->pub, g->keyid[i]) ||
 		    nsm_plat_random(g->rnd, sizeof(g->rnd)))
 			goto out;
-		hex(g->id, g->rnd, sizeof(g->rnd));
-		g->cn[0] = '\0';
-		switch (i) {
-		case 0:
-			/* the root's id names the whole chain */
-			cat(g->cn, sizeof(g->cn), "nsm-emu test root", 32);
-			cat(g->ou, sizeof(g->ou), "ephemeral test PKI ", 32);
-			cat(g->ou, sizeof(g->ou), g->id, 16);
-			break;
-		case 1:
-			cat(g->cn, sizeof(g->cn), g->id, 16);
-			cat(g->cn, sizeof(g->cn), "." PKI_REGION "." PKI_DOMAIN, 64);
-			break;
-		case 2:
-			cat(g->cn, sizeof(g->cn), g->id, 16);
-			cat(g->cn, sizeof(g->cn), ".zonal." PKI_REGION "." PKI_DOMAIN, 64);
-			break;
-		default:
-			inst = instance_part(module_id);
-			if (inst) {
-				cat(g->cn, sizeof(g->cn), module_id, inst);
-			} else {
-				cat(g->cn, sizeof(g->cn), "i-", 2);
-				cat(g->cn, sizeof(g->cn), g->id, 16);
-			}
-			cat(g->cn, sizeof(g->cn), "." PKI_REGION "." PKI_DOMAIN, 64);
-			break;
-		}
-		g->name_len[c] = nsm_x509_name(g->name[c], NSM_NAME_MAX, PKI_ORG,
-					       g->ou, g->cn);
-		if (!g->name_len[c])
+		g->name_len[i] = ca_name(g, i, module_id);
+		if (!g->name_len[i])
 			goto out;
-		ret = mint_ca(ca, i, g->name[c], g->name_len[c],
-			      g->name[p], g->name_len[p], g->pub,
-			      i ? parent : cur, g->keyid[c],
-			      i ? g->keyid[p] : NULL, pathlen[i], now_s);
+		ret = mint_ca(ca, i, g->name[i], g->name_len[i],
+			      g->name[p], g->name_len[p], g->pub, g->priv[p],
+			      g->keyid[i], i ? g->keyid[p] : NULL, pathlen[i],
+			      now_s);
 		if (ret)
 			goto out;
-		ret = -NSM_PKI_ECRYPTO;
-		/* the child becomes the next parent */
-		memcpy(g->priv[0], cur, P384_SCALAR_LEN);
 	}
+	ret = -NSM_PKI_ECRYPTO;
+	if (nsm_x509_parse(ca->cert[last], ca->cert_len[last], &g->info))
+		goto out;
 	ca->n = NSM_PKI_CHAIN_MAX;
-	memcpy(ca->priv, g->priv[0], P384_SCALAR_LEN);
-	memcpy(ca->keyid, g->keyid[(NSM_PKI_CHAIN_MAX - 1) & 1], NSM_KEYID_LEN);
+	memcpy(ca->priv, g->priv[last], P384_SCALAR_LEN);
+	memcpy(ca->keyid, g->keyid[last], NSM_KEYID_LEN);
 	ca->keyid_len = NSM_KEYID_LEN;
-	{
-		struct nsm_x509_info info;
-		unsigned int last = NSM_PKI_CHAIN_MAX - 1;
-
-		if (nsm_x509_parse(ca->cert[last], ca->cert_len[last], &info))
-			goto out;
-		ca->subject_off = info.subject - ca->cert[last];
-		ca->subject_len = info.subject_len;
-		ca->not_after = info.not_after;
-	}
+	ca->subject_off = g->info.subject - ca->cert[last];
+	ca->subject_len = g->info.subject_len;
+	ca->not_after = g->info.not_after;
 	ca_swap(pki, ca);
 	ca = NULL;
 	ret = 0;
 out:
+	/* wipes the root, regional and zonal keys: they are never needed again */
 	nsm_plat_free(g, sizeof(*g));
 	if (ca)
 		ca_free(ca);
