@@ -1197,6 +1197,25 @@ int main(void)
 	bench();
 	test_provision();
 
+	/* back to an ephemeral chain: a new root, the old one no longer works */
+	{
+		struct nsm_request req = { .type = NSM_REQ_ATTESTATION };
+		struct nsm_pki_status st;
+		X509 *fresh;
+		struct doc d;
+		bool good;
+
+		ret = nsm_pki_generate(emu.pki, emu.module_id, now_ms / 1000);
+		fresh = pki_root(emu.pki);
+		nsm_pki_get_status(emu.pki, &st);
+		good = !ret && fresh && X509_cmp(fresh, root) && !st.provisioned &&
+		       good_doc(&req, fresh, &d, false, false) &&
+		       chain_verify(d.leaf, d.cab, root, d.timestamp / 1000) != X509_V_OK;
+		ok(good, "regenerating replaces a provisioned chain with a new ephemeral root");
+		doc_free(&d);
+		X509_free(fresh);
+	}
+
 	X509_free(root);
 	nsm_pki_free(emu.pki);
 	printf("1..%d\n", test_no);
