@@ -13,6 +13,7 @@
  * considered; the document passes when every attestation condition of at
  * least one of them holds.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,7 +154,17 @@ int nsm__kms_eval(const char *json, const struct nsm_doc *doc, bool *ok,
 	root = json_tokener_parse_ex(tok, json, (int)strnlen(json, INT32_MAX));
 	if (!root || json_tokener_get_error(tok) != json_tokener_success) {
 		snprintf(msg, msglen, "not valid JSON: %s",
+			 json_tokener_get_error(tok) == json_tokener_continue ?
+			 "unexpected end of input" :
 			 json_tokener_error_desc(json_tokener_get_error(tok)));
+		ret = -EINVAL;
+		goto out;
+	}
+	for (i = json_tokener_get_parse_end(tok); json[i]; i++)
+		if (!isspace((unsigned char)json[i]))
+			break;
+	if (json[i]) {
+		snprintf(msg, msglen, "not valid JSON: text after the policy");
 		ret = -EINVAL;
 		goto out;
 	}

@@ -151,6 +151,18 @@ static void errf(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* json_tokener_parse_ex() stops after the first value: refuse more. */
+static bool trailing_junk(struct json_tokener *tok, const char *text,
+			  size_t len)
+{
+	size_t i = json_tokener_get_parse_end(tok);
+
+	for (; i < len; i++)
+		if (!isspace((unsigned char)text[i]))
+			return true;
+	return false;
+}
+
 static int load_json(struct nsm_pcrset *set, char *err, size_t errlen,
 		     const char *text, size_t len)
 {
@@ -163,7 +175,13 @@ static int load_json(struct nsm_pcrset *set, char *err, size_t errlen,
 	root = json_tokener_parse_ex(tok, text, (int)len);
 	if (!root || json_tokener_get_error(tok) != json_tokener_success) {
 		errf(err, errlen, "JSON: %s",
-		     json_tokener_error_desc(json_tokener_get_error(tok)));
+		     json_tokener_get_error(tok) == json_tokener_continue ?
+			 "unexpected end of input" :
+			 json_tokener_error_desc(json_tokener_get_error(tok)));
+		goto out;
+	}
+	if (trailing_junk(tok, text, len)) {
+		errf(err, errlen, "JSON: text after the object");
 		goto out;
 	}
 	if (!json_object_is_type(root, json_type_object)) {

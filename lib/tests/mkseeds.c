@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Write the fuzzer's seed corpus: mutants of the real documents (bit
+ * flips, truncations, tag 18, a byte appended, spliced payloads), never
+ * the test data files themselves.
+ * Usage: mkseeds TESTDATA_DIR OUT_DIR
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nsm_verify.h"
+
+static unsigned int seed = 12345;
+
+static unsigned int rnd(void)
+{
+	seed = seed * 1103515245u + 12345u;
+	return seed >> 8;
+}
+
+static void put(const char *dir, const char *base, const char *what,
+		const uint8_t *p, size_t n)
+{
+	char path[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s-%s", dir, base, what);
+	f = fopen(path, "wb");
+	if (!f || fwrite(p, 1, n, f) != n) {
+		perror(path);
+		exit(1);
+	}
+	fclose(f);
+}
+
+static void mutate(const char *out, const char *path, const char *base)
+{
+	uint8_t *b, *m;
+	size_t len, i;
+	char what[32];
+
+	if (nsm_read_input_file(&b, &len, NULL, path, NSM_INPUT_CBOR))
+		return;
+	m = malloc(len + 1);
+	for (i = 0; i < 4; i++) {
+		memcpy(m, b, len);
+		m[rnd() % len] ^= (uint8_t)(1u << (rnd() % 8));
+		snprintf(what, sizeof(what), "flip%zu", i);
+		put(out, base, what, m, len);
+	}
+	put(out, base, "trunc", b, len - 1 - rnd() % (len / 2));
+	m[0] = 0xd2;
+	memcpy(m + 1, b, len);
+	put(out, base, "tag18", m, len + 1);
+	memcpy(m, b, len);
+	m[len] = 0;
+	put(out, base, "append", m, len + 1);
+	free(m);
+	free(b);
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const sub[] = { "aws", "foreign-ca" };
+	char dir[1024], path[2048];
+	struct dirent *e;
+	unsigned int i, n = 0;
+	DIR *d;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: mkseeds TESTDATA_DIR OUT_DIR\n");
+		return 2;
+	}
+	for (i = 0; i < 2; i++) {
+		snprintf(dir, sizeof(dir), "%s/%s", argv[1], sub[i]);
+		d = opendir(dir);
+		if (!d) {
+			perror(dir);
+			return 1;
+		}
+		while ((e = readdir(d))) {
+			size_t l = strlen(e->d_name);
+
+			if (l < 6 || strcmp(e->d_name + l - 5, ".cbor"))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			mutate(argv[2], path, e->d_name);
+			n++;
+		}
+		closedir(d);
+	}
+	printf("mkseeds: %u documents, %u seeds\n", n, n * 7);
+	return n ? 0 : 1;
+}
