@@ -720,6 +720,10 @@ unsigned int app_key(struct app *app, int key)
 	}
 	rf = views[app->view]->key ? views[app->view]->key(app, a) :
 	     RF_UNHANDLED;
+	if ((rf & RF_UNHANDLED) && a == A_ATTEST) {
+		app_error(app, "a requests a document in the device view (L)");
+		return RF_STATUS;
+	}
 	if (rf & RF_UNHANDLED) {
 		if (a == A_REFRESH)
 			return RF_ALL;

@@ -31,6 +31,9 @@ void detail_build(struct app *app, struct doc *d, struct lines *ls);
 int detail_span(struct doc *d, int id, size_t *off, size_t *len,
 		char *name, size_t cap);
 
+/* Move the tree's cursor to the previous/next node that has bytes. */
+unsigned int detail_field_step(struct app *app, int dir);
+
 /* The whole document as JSON (the detail and hex views' export). */
 void detail_json(struct doc *d, FILE *f);
 

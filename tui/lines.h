@@ -17,6 +17,7 @@ struct line {
 	int len, cap;
 	int tag;		/* view-defined: a tree node, a PCR, ... */
 	int selectable;		/* the cursor may stop here */
+	int node;		/* a tree node that opens and closes */
 };
 
 struct lines {

@@ -34,6 +34,7 @@ static struct line *node(struct lines *ls, int id, int depth, int expandable,
 {
 	struct line *l = lines_new(ls, id);
 
+	l->node = expandable;
 	line_pad(l, R_NORMAL, depth * 4);
 	line_add(l, R_DIM, expandable ? (open ? "[-] " : "[+] ") : "    ");
 	line_add(l, R_HEADER, label);
@@ -270,6 +271,7 @@ static void build_pcrs(struct app *app, struct doc *d, struct lines *ls)
 		else
 			snprintf(label, sizeof(label), "PCR%u", idx);
 		l = lines_new(ls, id);
+		l->node = v != NULL;
 		line_add(l, R_NORMAL, "    ");
 		line_add(l, R_DIM, v ? (popen ? "[-] " : "[+] ") : "    ");
 		line_addf(l, R_HEADER, "%-6s", label);
@@ -388,13 +390,9 @@ static int parent_of(int id)
 
 static int expandable(struct viewstate *vs)
 {
-	const struct line *l;
-
 	if (vs->cursor < 0 || vs->cursor >= vs->lines.n)
 		return 0;
-	l = &vs->lines.v[vs->cursor];
-	/* tree lines carry their marker; hex dump rows do not */
-	return strstr(l->text, "[+] ") || strstr(l->text, "[-] ");
+	return vs->lines.v[vs->cursor].node;
 }
 
 static unsigned int key(struct app *app, enum action a)
@@ -423,7 +421,7 @@ static unsigned int key(struct app *app, enum action a)
 			/* hex rows of an open node: jump to the node itself */
 			for (int i = vs->cursor; i >= 0; i--)
 				if (vs->lines.v[i].tag == id &&
-				    (strstr(vs->lines.v[i].text, "[-] "))) {
+				    vs->lines.v[i].node) {
 					vs->cursor = i;
 					return RF_VIEW;
 				}
@@ -433,6 +431,10 @@ static unsigned int key(struct app *app, enum action a)
 			return RF_VIEW;
 		}
 		return RF_UNHANDLED;
+	case A_FIELD_NEXT:
+		return detail_field_step(app, 1);
+	case A_FIELD_PREV:
+		return detail_field_step(app, -1);
 	case A_EXPAND_ALL: {
 		int any_closed = !is_open(app, N_COSE) || !is_open(app, N_CERT) ||
 				 !is_open(app, N_CAB);

@@ -176,7 +176,7 @@ static void build(struct app *app, struct lines *ls)
 }
 
 /* Move the detail cursor to the previous/next line that has bytes. */
-static unsigned int field_step(struct app *app, int dir)
+unsigned int detail_field_step(struct app *app, int dir)
 {
 	struct viewstate *dvs = &app->vs[V_DETAIL];
 	struct doc *d = app_doc(app);
@@ -203,9 +203,9 @@ static unsigned int key(struct app *app, enum action a)
 {
 	switch (a) {
 	case A_FIELD_NEXT:
-		return field_step(app, 1);
+		return detail_field_step(app, 1);
 	case A_FIELD_PREV:
-		return field_step(app, -1);
+		return detail_field_step(app, -1);
 	default:
 		return RF_UNHANDLED;
 	}
