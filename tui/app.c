@@ -4,6 +4,7 @@
  * Nothing here touches curses; term.c and script.c feed keys in and read
  * the canvas out.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -573,6 +574,20 @@ static unsigned int export(struct app *app, int view)
 		dot = strrchr(name, '.');
 		if (dot && dot != name)
 			*dot = 0;
+		/* "device #1" -> "device-1": a name that needs no quoting */
+		for (char *p = name, *q = name;; p++) {
+			int ok = isalnum((unsigned char)*p) || *p == '.' ||
+				 *p == '_' || *p == '-';
+
+			if (!*p) {
+				*q = 0;
+				break;
+			}
+			if (ok)
+				*q++ = *p;
+			else if (q > name && q[-1] != '-')
+				*q++ = '-';
+		}
 		snprintf(path, sizeof(path), "%s/%s.cbor", app->export_dir,
 			 name);
 	}
