@@ -14,6 +14,7 @@ cd "$top"
 
 sections=(
 	kmod_vm
+	tui
 )
 
 # /dev/nsm ioctl rate and p50/p99 latency of DescribePCR and ExtendPCR,
@@ -27,6 +28,11 @@ bench_kmod_vm() {
 	[ "$rc" -eq 0 ] || { echo "kmod_vm: failed, full log:"; cat "$out"; }
 	rm -f "$out"
 	return "$rc"
+}
+
+# nsm-tui: open a directory of 10,000 documents and draw the first screen.
+bench_tui() {
+	make -s --no-print-directory -C tui bench
 }
 
 [ $# -gt 0 ] && sections=("$@")
