@@ -335,21 +335,29 @@ static int ca_init(const char *dir, long days, const char *region, bool force)
 	pr_str(PR_ANY, "directory", "created a test PKI in %s\n", dir);
 	pr_arr_open(PR_JSON, "chain");
 	for (i = 0; i < PKIDIR_CHAIN_LEN; i++) {
-		char *subj = X509_NAME_oneline(X509_get_subject_name(cert[i]),
-					       NULL, 0);
+		char subj[256] = "?";
+		BIO *mb = BIO_new(BIO_s_mem());
 
+		if (mb && X509_NAME_print_ex(mb, X509_get_subject_name(cert[i]),
+					     0, XN_FLAG_RFC2253) >= 0) {
+			int l = BIO_read(mb, subj, sizeof(subj) - 1);
+
+			subj[l > 0 ? l : 0] = '\0';
+		}
+		BIO_free(mb);
 		pr_obj_open(PR_JSON, NULL);
 		pr_str(PR_ANY, "role", "  %-9s", levels[i].role);
-		pr_str(PR_ANY, "subject", " %s\n", subj ? subj : "?");
+		pr_str(PR_ANY, "subject", " %s\n", subj);
 		pr_obj_close(PR_JSON);
-		OPENSSL_free(subj);
 	}
 	pr_arr_close(PR_JSON);
-	pr_str(PR_ANY, "root", "root:     %s/" PKIDIR_ROOT, dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, PKIDIR_ROOT);
+	pr_str(PR_ANY, "root", "root:     %s", path);
 	pr_str(PR_ANY, "root_sha256", " (sha256 %s)\n", fp);
-	pr_str(PR_ANY, "chain_file", "chain:    %s/" PKIDIR_CHAIN "\n", dir);
-	pr_str(PR_ANY, "key_file", "key:      %s/" PKIDIR_KEY " (keep it private)\n",
-	       dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, PKIDIR_CHAIN);
+	pr_str(PR_ANY, "chain_file", "chain:    %s\n", path);
+	snprintf(path, sizeof(path), "%s/%s", dir, PKIDIR_KEY);
+	pr_str(PR_ANY, "key_file", "key:      %s (keep it private)\n", path);
 	pr_text("next:     nsmctl emu provision %s\n", dir);
 	ret = pr_end() ? NSMCTL_DEVICE : NSMCTL_OK;
 out:

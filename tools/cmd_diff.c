@@ -55,6 +55,24 @@ static bool row_equal(const struct column *c, int n, uint32_t idx)
 	return true;
 }
 
+/* Debug-mode enclaves report PCR0, PCR1 and PCR2 as zeros (NSM-FACTS 4). */
+static bool is_debug(const struct nsm_pcrset *set)
+{
+	uint32_t i;
+	size_t len, j;
+
+	for (i = 0; i < 3; i++) {
+		const uint8_t *v = nsm_pcrset_get(set, i, &len);
+
+		if (!v)
+			return false;
+		for (j = 0; j < len; j++)
+			if (v[j])
+				return false;
+	}
+	return true;
+}
+
 static int load_columns(struct column *c, int *n, const char *expected,
 			char **files, int nfiles, enum in_format fmt)
 {
@@ -106,7 +124,7 @@ int cmd_diff(int argc, char **argv)
 	const char *expected = NULL;
 	enum in_format fmt = IN_AUTO;
 	uint32_t idx, ndiff = 0, ncompared = 0;
-	bool all = false;
+	bool all = false, debug;
 	int opt, ret, n = 0, i, nfiles, stdin_users = 0;
 
 	memset(cols, 0, sizeof(cols));
@@ -160,8 +178,13 @@ int cmd_diff(int argc, char **argv)
 		pr_obj_open(PR_JSON, NULL);
 		pr_str(PR_ANY, "label", "%s: ", cols[i].label);
 		pr_str(PR_ANY, "name", "%s", cols[i].name);
-		pr_str(PR_ANY, "kind", " (%s)\n",
+		pr_str(PR_ANY, "kind", " (%s",
 		       cols[i].expected ? "expected" : "document");
+		debug = is_debug(cols[i].set);
+		pr_bool(PR_JSON, "debug_mode", "%s", debug);
+		if (debug)
+			pr_text(", debug mode: PCR0-2 are zero");
+		pr_text(")\n");
 		pr_obj_close(PR_JSON);
 	}
 	pr_arr_close(PR_JSON);

@@ -18,6 +18,7 @@ static struct {
 	int depth;			/* open JSON containers, top object included */
 	bool has_member[PR_MAX_DEPTH];
 	bool is_array[PR_MAX_DEPTH];
+	bool inline_[PR_MAX_DEPTH];	/* array of scalars: one line */
 	int indent;			/* text indentation level */
 	bool bol;			/* text: at the beginning of a line */
 } pr = { .bol = true };
@@ -185,17 +186,23 @@ static void json_string(const char *str)
 	fputc('"', pr.f);
 }
 
-/* Start a member (object) or element (array): comma, newline, key. */
-static void json_member(const char *key)
+/*
+ * Start a member (object) or element (array): comma, newline, key. Arrays
+ * whose first element is a scalar stay on one line ([0, 1, 2]).
+ */
+static void json_member(const char *key, bool scalar)
 {
 	int d = pr.depth - 1;
 
 	if (d < 0)
 		return;
+	if (pr.is_array[d] && !pr.has_member[d])
+		pr.inline_[d] = scalar;
 	if (pr.has_member[d])
-		fputc(',', pr.f);
+		fputs(pr.inline_[d] ? ", " : ",", pr.f);
 	pr.has_member[d] = true;
-	json_newline();
+	if (!pr.inline_[d])
+		json_newline();
 	if (!pr.is_array[d]) {
 		json_string(key ? key : "");
 		fputs(": ", pr.f);
@@ -213,6 +220,7 @@ static void json_push(bool array)
 	}
 	pr.is_array[pr.depth] = array;
 	pr.has_member[pr.depth] = false;
+	pr.inline_[pr.depth] = false;
 	pr.depth++;
 }
 
@@ -225,7 +233,7 @@ static void json_pop(void)
 	pr.depth--;
 	array = pr.is_array[pr.depth];
 	had = pr.has_member[pr.depth];
-	if (had)
+	if (had && !pr.inline_[pr.depth])
 		json_newline();
 	fputc(array ? ']' : '}', pr.f);
 }
@@ -257,7 +265,7 @@ void pr_obj_open(enum pr_where w, const char *key)
 {
 	if (!pr.json || !applies(w))
 		return;
-	json_member(key);
+	json_member(key, false);
 	json_push(false);
 }
 
@@ -271,7 +279,7 @@ void pr_arr_open(enum pr_where w, const char *key)
 {
 	if (!pr.json || !applies(w))
 		return;
-	json_member(key);
+	json_member(key, false);
 	json_push(true);
 }
 
@@ -288,7 +296,7 @@ void pr_str_(enum pr_where w, const char *key, const char *fmt, const char *v)
 		text_printf(fmt, v ? v : "null");
 		return;
 	}
-	json_member(key);
+	json_member(key, true);
 	if (v)
 		json_string(v);
 	else
@@ -303,7 +311,7 @@ void pr_u64_(enum pr_where w, const char *key, const char *fmt, uint64_t v)
 		text_printf(fmt, v);
 		return;
 	}
-	json_member(key);
+	json_member(key, true);
 	fprintf(pr.f, "%llu", (unsigned long long)v);
 }
 
@@ -315,7 +323,7 @@ void pr_i64_(enum pr_where w, const char *key, const char *fmt, int64_t v)
 		text_printf(fmt, v);
 		return;
 	}
-	json_member(key);
+	json_member(key, true);
 	fprintf(pr.f, "%lld", (long long)v);
 }
 
@@ -327,7 +335,7 @@ void pr_bool_(enum pr_where w, const char *key, const char *fmt, bool v)
 		text_printf(fmt, v ? "true" : "false");
 		return;
 	}
-	json_member(key);
+	json_member(key, true);
 	fputs(v ? "true" : "false", pr.f);
 }
 

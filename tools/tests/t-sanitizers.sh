@@ -10,7 +10,7 @@ if [ -n "$NSMCTL_ASAN" ] && [ -x "$NSMCTL_ASAN" ]; then
 	expect "asan: dump --diag" 0 $A dump --diag $TD/aws/base_hinted_2026.cbor
 	expect "asan: verify --time doc" 0 $A verify --time doc $doc
 	expect "asan: verify --json now" 1 $A verify --json $doc
-	expect "asan: verify with policies" 1 $A verify --time doc --pcr 4=00 --nonce 01 \
+	expect "asan: verify with policies" 1 $A verify --time doc --pcr 4=$zero --nonce 01 \
 		--kms-policy $T/kms.json --expected $T/eif.json --reject-debug $doc
 	expect "asan: diff" 1 $A diff --all --json $doc $TD/aws/signal_svr2_valid_bytes2.cbor $TD/aws/marlin_sdk_aws_pcr16.cbor
 	expect "asan: ca init" 0 $A ca init $T/pki-asan
