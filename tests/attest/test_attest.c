@@ -542,6 +542,23 @@ static void test_documents(X509 *root)
 	   "empty public_key stays an empty bstr, absent user_data null, nonce echoed");
 	doc_free(&d);
 
+	/* PCRs locked beyond the boot set, not contiguous: 0..15, 17, 31 */
+	emu.locked = 0x8002ffff;
+	good = good_doc(&req, root, &d, false, false);
+	if (good) {
+		static const unsigned int want[] = { 15, 17, 31 };
+
+		pcrs = pay(&d, 3);
+		p = cbor_map_handle(pcrs);
+		good = cbor_map_size(pcrs) == 18;
+		for (i = 0; good && i < 3; i++)
+			good = cbor_get_int(p[15 + i].key) == want[i] &&
+			       bytes_eq(p[15 + i].value, emu.pcr[want[i]], 48);
+	}
+	ok(good, "pcrs lists exactly the locked PCRs (0..15, 17, 31), ascending");
+	doc_free(&d);
+	emu.locked = 0xffff;
+
 	set_switch(true, false, 0, NSM_PKI_LEAF_LIFETIME);
 	good = good_doc(&req, root, &d, true, false);
 	ok(good && docbuf[0] == 0xd2 && docbuf[1] == 0x84,
@@ -905,6 +922,26 @@ static void test_provision(void)
 		ok(ret == -NSM_PKI_EEXPIRED && !memcmp(after.root, before.root, before.root_len),
 		   "provision rejects an expired chain (%s)", nsm_pki_strerror(ret));
 		ossl_pki_free(&e);
+	}
+
+	/* random key blobs of every length up to 200 bytes never pass */
+	{
+		static u8 junk[200];
+		unsigned int accepted = 0, k;
+
+		for (k = 0; k < 2000; k++) {
+			size_t len = k % sizeof(junk);
+
+			nsm_plat_random(junk, len);
+			if (k & 1)	/* DER-looking: SEQUENCE, length */
+				junk[0] = 0x30, junk[1] = len > 2 ? len - 2 : 0;
+			if (!nsm_pki_provision(emu.pki, junk, len, o.chain,
+					       o.chain_len, now))
+				accepted++;
+		}
+		snap_take(&after);
+		ok(!accepted && !memcmp(after.root, before.root, before.root_len),
+		   "2000 random key blobs (0..199 bytes) all refused, state unchanged");
 	}
 
 	/* every byte of the chain corrupted (one bit each) is refused */
