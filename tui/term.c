@@ -66,9 +66,18 @@ static void blit(const struct canvas *cv)
 	for (int y = 0; y < cv->h && y < LINES; y++) {
 		for (int x = 0; x < cv->w; x++) {
 			const struct cell *c = &cv->cells[y * cv->w + x];
-			wchar_t wc[2] = { (wchar_t)(unsigned char)c->ch, 0 };
+			wchar_t wc[CCHARW_MAX] = { (wchar_t)(unsigned char)c->ch };
+			attr_t a = 0;
+			short p;
 
-			setcchar(&row[x], wc, role_attr[c->role],
+			/*
+			 * Separator dashes become a real line where the
+			 * terminal has one (ncurses falls back to ASCII); the
+			 * text dump keeps '-'.
+			 */
+			if (c->role == R_BORDER && c->ch == '-')
+				getcchar(WACS_HLINE, wc, &a, &p, NULL);
+			setcchar(&row[x], wc, a | role_attr[c->role],
 				 role_pair[c->role], NULL);
 		}
 		/* the last cell of the last row would scroll: skip it */

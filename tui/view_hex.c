@@ -139,11 +139,8 @@ static void build(struct app *app, struct lines *ls)
 	l->selectable = 0;
 	line_addf(l, R_DIM, "%zu bytes; [ ] previous/next field", len);
 	for (size_t row = 0; row < len; row += 16) {
-		size_t hex0;
-
 		l = lines_new(ls, (int)(row / 16));
 		line_addf(l, R_DIM, "%06zx  ", row);
-		hex0 = (size_t)l->len;
 		for (size_t i = row; i < row + 16; i++) {
 			int in = have && i >= off && i < off + flen;
 
@@ -156,7 +153,6 @@ static void build(struct app *app, struct lines *ls)
 			line_add(l, in && i + 1 < off + flen && i % 16 != 15 ?
 				 R_HILITE : R_NORMAL, i % 8 == 7 ? "  " : " ");
 		}
-		(void)hex0;
 		line_add(l, R_DIM, "|");
 		for (size_t i = row; i < row + 16 && i < len; i++) {
 			char c = isprint(raw[i]) ? (char)raw[i] : '.';
