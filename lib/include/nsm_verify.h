@@ -536,10 +536,12 @@ struct nsm_pcr_diff {
 size_t nsm_pcr_diff(struct nsm_pcr_diff out[NSM_MAX_PCRS],
 		    const struct nsm_pcrset *a, const struct nsm_pcrset *b);
 /** nsm_pcr_diff_docs() - nsm_pcr_diff() of two documents' pcrs; pointers
- * borrow from the documents; -ENOMEM as a negative value */
+ * borrow from the documents. Return: entries written (0..32), or -EINVAL /
+ * -ENOMEM */
 int nsm_pcr_diff_docs(struct nsm_pcr_diff out[NSM_MAX_PCRS],
 		      const struct nsm_doc *a, const struct nsm_doc *b);
-/** nsm_pcr_diff_doc() - a document (A) against expected values (B) */
+/** nsm_pcr_diff_doc() - a document (A) against expected values (B);
+ * returns as nsm_pcr_diff_docs() */
 int nsm_pcr_diff_doc(struct nsm_pcr_diff out[NSM_MAX_PCRS],
 		     const struct nsm_doc *a, const struct nsm_pcrset *b);
 /** nsm_pcr_diff_state_name() - "unchanged", "changed", "missing-a",

@@ -1118,12 +1118,19 @@ static int check_chain(struct vctx *c, int64_t at_ms)
 	X509_STORE_CTX_set_verify_cb(ctx, verify_cb);
 	X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx),
 				   (time_t)(at_ms / 1000));
-	if (X509_verify_cert(ctx) != 1 &&
-	    !c->chain_fail[NSM_CHECK_CHAIN_TRUSTED_ROOT]) {
+	/* The callback lets verification continue past errors to report
+	 * them all, so the recorded errors decide; a failure reported without
+	 * any callback (an internal error) still fails the chain. */
+	if (X509_verify_cert(ctx) != 1) {
 		int err = X509_STORE_CTX_get_error(ctx);
+		bool recorded = false;
 
-		chain_fail(c, err == X509_V_OK ? NSM_CHECK_CHAIN_OTHER : x509_err_code(err),
-			   "X509_verify_cert: %s", X509_verify_cert_error_string(err));
+		for (i = 0; i < sizeof(chain_codes) / sizeof(chain_codes[0]); i++)
+			recorded |= c->chain_fail[chain_codes[i]];
+		if (!recorded)
+			chain_fail(c, err == X509_V_OK ? NSM_CHECK_CHAIN_OTHER :
+				   x509_err_code(err), "X509_verify_cert: %s",
+				   X509_verify_cert_error_string(err));
 	}
 	{
 		STACK_OF(X509) *path = X509_STORE_CTX_get0_chain(ctx);
