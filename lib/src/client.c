@@ -247,6 +247,8 @@ enum ErrorCode nsm_extend_pcr(int32_t fd, uint16_t index, const uint8_t *data,
 
 	if (!data || !pcr_data_len)
 		return ERROR_CODE_INVALID_ARGUMENT;
+	if (data_len > NSM_REQUEST_MAX_SIZE)
+		return ERROR_CODE_INPUT_TOO_LARGE;	/* cannot fit: no call */
 	f = cbor_new_definite_map(2);
 	if (!f || !map_put(f, "index", build_u16(index)) ||
 	    !map_put(f, "data", build_bytes(data, data_len))) {
@@ -412,7 +414,8 @@ enum ErrorCode nsm_get_attestation_doc(int32_t fd, const uint8_t *user_data,
 	if (!att_doc_len)
 		return ERROR_CODE_INVALID_ARGUMENT;
 	/* a request that cannot fit is refused before encoding it */
-	if ((uint64_t)user_data_len + nonce_len + pub_key_len > NSM_REQUEST_MAX_SIZE)
+	if ((uint64_t)(user_data ? user_data_len : 0) + (nonce_data ? nonce_len : 0) +
+	    (pub_key_data ? pub_key_len : 0) > NSM_REQUEST_MAX_SIZE)
 		return ERROR_CODE_INPUT_TOO_LARGE;
 	f = cbor_new_definite_map(3);
 	if (!f || !map_put(f, "user_data", build_bytes(user_data, user_data_len)) ||

@@ -236,6 +236,12 @@ static void test_attestation(int fd)
 	rc = nsm_get_attestation_doc(fd, big, 4070, NULL, 0, NULL, 0, doc, &len);
 	tap_ok(rc == ERROR_CODE_INPUT_TOO_LARGE && fake_calls == calls,
 	       "request of just over 0x1000 bytes once encoded: InputTooLarge, no call");
+	len = sizeof(doc);
+	rc = nsm_get_attestation_doc(fd, NULL, 99999, NULL, 99999, NULL, 99999, doc, &len);
+	tap_ok(rc == ERROR_CODE_SUCCESS && fake_calls == calls + 1,
+	       "NULL inputs with large lengths are nulls, not too large");
+	calls = fake_calls;
+	len = sizeof(doc);
 	rc = nsm_get_attestation_doc(fd, big, 4040, NULL, 0, NULL, 0, doc, &len);
 	tap_ok(rc == ERROR_CODE_SUCCESS && fake_calls == calls + 1,
 	       "request just under 0x1000 bytes goes through");
