@@ -42,16 +42,24 @@ bench_tui() {
 	make -s --no-print-directory -C tui bench
 }
 
-[ $# -gt 0 ] && sections=("$@")
-failed=()
-for s in "${sections[@]}"; do
-	if ! declare -F "bench_$s" >/dev/null; then
-		echo "bench.sh: no section $s (have: ${sections[*]})" >&2
-		exit 2
-	fi
-	echo "== $s"
-	start=$(date +%s)
-	bench_"$s" || failed+=("$s")
-	echo "== $s: $(($(date +%s) - start)) s"
-done
-[ ${#failed[@]} -eq 0 ] || { echo "bench.sh: failed: ${failed[*]}" >&2; exit 1; }
+# In a function, so that bash has read all of it before it runs: the file
+# may be edited while a long benchmark is running.
+main() {
+	local s start failed=() run=("${sections[@]}")
+
+	[ $# -gt 0 ] && run=("$@")
+	for s in "${run[@]}"; do
+		if ! declare -F "bench_$s" >/dev/null; then
+			echo "bench.sh: no section $s (have: ${sections[*]})" >&2
+			exit 2
+		fi
+		echo "== $s"
+		start=$(date +%s)
+		bench_"$s" || failed+=("$s")
+		echo "== $s: $(($(date +%s) - start)) s"
+	done
+	[ ${#failed[@]} -eq 0 ] || { echo "bench.sh: failed: ${failed[*]}" >&2; exit 1; }
+}
+
+main "$@"
+exit

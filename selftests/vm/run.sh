@@ -88,17 +88,31 @@ done
 suites+=" nsm_module_test"
 required="nsm_test nsm_module_test"
 
-# Copy the module sources to @1 and build them for kernel @2: both kernels'
-# builds (and other engineers' `make module`) would otherwise share kmod/.
+# The module sources, as a tar stream (mtimes excluded: content only).
+module_sources() {
+	(cd "$top" && find Kbuild Makefile kmod include -type f \
+		\( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) | LC_ALL=C sort |
+		tar -cf - --mtime=@0 --owner=0 --group=0 --numeric-owner -T -)
+}
+
+# Build the module for kernel @2 in a private copy @1 of the sources: both
+# kernels' builds (and anyone's `make module`) would otherwise share kmod/.
+# Unchanged sources since the last build: keep its .ko and log (so its W=1
+# warnings still count); otherwise a clean build.
 build_module() {
-	local src=$1 rel=$2
-	rm -rf "$src"
-	mkdir -p "$src"
-	(cd "$top" && tar -cf - --exclude='*.o' --exclude='*.ko' \
-		--exclude='*.cmd' --exclude='*.mod' --exclude='*.mod.c' \
-		--exclude=modules.order --exclude=Module.symvers \
-		Kbuild Makefile kmod include) | tar -xf - -C "$src"
-	make -C "$src" module KDIR="/usr/src/linux-headers-$rel" W=1 -j2
+	local dir=$1 rel=$2 sum
+	sum=$(module_sources | sha256sum | cut -d' ' -f1)
+	if [ -f "$dir/nsm_emu.ko" ] && [ -f "$dir/module-build.log" ] &&
+	   [ "$(cat "$dir/module-sources.sha256" 2>/dev/null)" = "$sum" ]; then
+		return 0
+	fi
+	rm -rf "$dir/src" "$dir/nsm_emu.ko" "$dir/module-sources.sha256"
+	mkdir -p "$dir/src"
+	module_sources | tar -xf - -C "$dir/src"
+	make -C "$dir/src" module KDIR="/usr/src/linux-headers-$rel" W=1 -j2 \
+		>"$dir/module-build.log" 2>&1 || return 1
+	cp "$dir/src/kmod/nsm_emu.ko" "$dir/nsm_emu.ko"
+	echo "$sum" >"$dir/module-sources.sha256"
 }
 
 while read -r rel kroot; do
@@ -109,7 +123,7 @@ while read -r rel kroot; do
 	n_before=$n
 	echo "# $rel: building nsm_emu.ko"
 
-	if ! build_module "$dir/src" "$rel" >"$dir/module-build.log" 2>&1; then
+	if ! build_module "$dir" "$rel"; then
 		emit "not ok" "$rel: module_build"
 		tail -n 30 "$dir/module-build.log" | sed 's/^/# /'
 		continue
@@ -124,7 +138,6 @@ while read -r rel kroot; do
 	else
 		emit "ok" "$rel: module_build_w1_clean"
 	fi
-	cp "$dir/src/kmod/nsm_emu.ko" "$dir/nsm_emu.ko"
 
 	if ! SUITES=$suites MODULE_PARAMS=${NSM_MODULE_PARAMS:-} \
 	     "$here/initramfs.sh" "$dir/initrd.img" "$kroot" "$rel" \
