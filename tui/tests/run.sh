@@ -140,6 +140,24 @@ assert len(diff["columns"]) == 2 and any(p["changed"] for p in diff["pcrs"])
 PY
 result $? "export: JSON content (verdict, checks, diff columns)"
 
+# command-line errors: clear message, documented exit status, no terminal
+check_exit() {	# check_exit STATUS MESSAGE-PATTERN ARGS...
+	local want=$1 pat=$2 rc
+	shift 2
+	"$BIN" "$@" </dev/null >"$work/cli.out" 2>"$work/cli.err"
+	rc=$?
+	[ $rc -eq "$want" ] && grep -q -- "$pat" "$work/cli.err"
+	result $? "cli: nsm-tui $* -> exit $want ($(head -c 60 "$work/cli.err" | head -1))"
+}
+check_exit 2 "usage:" --bogus
+check_exit 2 "no certificate" --root "$TD_REL/aws/base_hinted_2026.cbor"
+check_exit 2 "No such file" --root /nonexistent.pem
+check_exit 2 "bad --now" --now yesterday
+check_exit 2 "--expected" --expected "$TD_REL/aws/expected.json"
+check_exit 1 "No such file" /nonexistent/docs
+"$BIN" --help | grep -q -- "--expected FILE"
+result $? "cli: --help documents the options"
+
 # 4. a directory full of hostile files never hangs or crashes the TUI
 printf 'keys Gkkkkkkkkkkkkkkkkkkkkkkvxdo\nkeys jjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjj\nkeys c\ndump\nkeys q\n' \
 	>"$work/hostile.script"
