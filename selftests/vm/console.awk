@@ -5,6 +5,7 @@
 #   R<TAB>ok|not ok<TAB>name<TAB>directive
 #   D<TAB>diagnostic text
 #   B<TAB>benchmark line
+#   X<TAB>output line of the exec script
 # Variables: suites (expected suites, space separated), required (suites
 # that must not skip), timedout (1 if qemu was killed), timeout (seconds).
 
@@ -55,8 +56,8 @@ infile {
 
 /^@@NSM-VM END / {
 	rc = $4; insuite = 0; ended[suite] = 1
-	if (suite == "bench") {
-		res(rc == 0 ? "ok" : "not ok", "bench")
+	if (suite == "bench" || suite == "exec") {
+		res(rc == 0 ? "ok" : "not ok", suite, rc == 0 ? "" : "exit status " rc)
 	} else if (rc == 4 && nres == 0) {
 		if (suite in isreq)
 			res("not ok", suite, "skipped: " skipwhy)
@@ -69,6 +70,11 @@ infile {
 			res("not ok", suite, "ran " nres " of " plan " tests")
 	}
 	skipwhy = ""
+	next
+}
+
+insuite && suite == "exec" {
+	printf "X\t%s\n", $0
 	next
 }
 

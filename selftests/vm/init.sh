@@ -11,6 +11,7 @@
 #   @@NSM-VM BEGIN <suite>      KTAP of the suite      @@NSM-VM END <suite> <rc>
 #   @@NSM-VM UNLOAD <suite> <ok|fail>  (rmmod after the suite, then reload)
 #   @@NSM-VM FILE <path>        base64 of /out/<path>  @@NSM-VM FILE-END
+#   (exec mode: the script's output between BEGIN exec and END exec <rc>)
 #   @@NSM-VM DONE
 # The kernel console is at loglevel 1, so kernel messages do not interleave;
 # the whole kernel log goes to the host as out/dmesg.txt.
@@ -83,6 +84,12 @@ test)
 		echo "ok 1 dmesg_clean"
 	fi
 	say END dmesg 0
+	;;
+exec)
+	# run.sh --exec: a script of the caller, with its files in /extra.
+	say BEGIN exec
+	PATH=/extra:$PATH NSM_KO=$KO NSM_OUT_DIR=/out sh /exec.sh
+	say END exec $?
 	;;
 bench)
 	say BEGIN bench

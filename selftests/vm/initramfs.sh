@@ -17,7 +17,8 @@
 # dependencies from modules.dep; built-in ones are skipped, compressed ones
 # are unpacked (busybox insmod takes plain .ko files).
 # Environment: SUITES, SUITE_TIMEOUT, MODULE_PARAMS, BENCH_* go into
-# /etc/nsm-vm.conf for init.sh.
+# /etc/nsm-vm.conf for init.sh; EXEC_SCRIPT (exec mode) becomes /exec.sh
+# and the files of EXTRA_DIR go to /extra.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,6 +44,14 @@ install -m 0644 "$ko" "$work/lib/modules/nsm_emu.ko"
 for t in "$testdir"/*; do
 	[ -x "$t" ] && [ -f "$t" ] && install -m 0755 "$t" "$work/tests/"
 done
+
+if [ -n "${EXEC_SCRIPT:-}" ]; then
+	install -m 0755 "$EXEC_SCRIPT" "$work/exec.sh"
+fi
+if [ -n "${EXTRA_DIR:-}" ]; then
+	mkdir -p "$work/extra"
+	cp -a "$EXTRA_DIR"/. "$work/extra/"
+fi
 
 # ---- kernel modules, dependencies first ----
 declare -A seen=()

@@ -7,9 +7,14 @@
 # "ok N - <kernel>: <test>". Exit status 1 if anything failed on any kernel
 # (a test, the module build or load, rmmod, the kernel log, a timeout).
 #
-#   run.sh [--bench] [-k RELEASE]...
+#   run.sh [--bench | --exec SCRIPT [--extra DIR]] [-k RELEASE]...
 #
 # --bench    run nsm_bench instead of the tests (qemu -smp 2), print numbers
+# --exec S   run the shell script S in the guest once the module is loaded
+#            (busybox sh; PATH starts with /extra, NSM_KO and NSM_OUT_DIR set)
+#            and print its output as is; files it writes to /out come back
+# --extra D  copy the files of directory D to the guest's /extra (static
+#            binaries: the guest has no shared libraries)
 # -k REL     only this kernel release (repeatable; default: kernels.sh list)
 #
 # Environment: NSM_VM_TIMEOUT (seconds per VM, default 300), NSM_VM_ACCEL
@@ -30,9 +35,13 @@ testdir=$build/selftests/drivers/nsm
 
 mode=test
 kernels=()
+exec_script=
+extra_dir=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--bench) mode=bench ;;
+	--exec) mode=exec; exec_script=$(realpath "$2"); shift ;;
+	--extra) extra_dir=$(realpath "$2"); shift ;;
 	-k) kernels+=("$2"); shift ;;
 	-h|--help) sed -n '3,/^set /{/^#/p}' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
@@ -140,6 +149,7 @@ while read -r rel kroot; do
 	fi
 
 	if ! SUITES=$suites MODULE_PARAMS=${NSM_MODULE_PARAMS:-} \
+	     EXEC_SCRIPT=$exec_script EXTRA_DIR=$extra_dir \
 	     "$here/initramfs.sh" "$dir/initrd.img" "$kroot" "$rel" \
 	     "$dir/nsm_emu.ko" "$mode" "$testdir" >"$dir/initramfs.log" 2>&1; then
 		emit "not ok" "$rel: initramfs"
@@ -179,13 +189,18 @@ while read -r rel kroot; do
 		rm -f "$b"
 	done < <(find "$dir/out" -name '*.b64' -print0)
 
+	case $mode in
+	test) expect="$suites dmesg" ;;
+	*) expect=$mode ;;
+	esac
 	while IFS=$'\t' read -r kind a b c; do
 		case $kind in
 		R) emit "$a" "$rel: $b" "$c" ;;
 		D) echo "# $a" ;;
 		B) echo "# $rel: $a" ;;
+		X) echo "$a" ;;
 		esac
-	done < <(awk -v suites="$([ "$mode" = test ] && echo "$suites dmesg" || echo bench)" \
+	done < <(awk -v suites="$expect" \
 		     -v required="$required" -v timeout="$timeout_s" \
 		     -v timedout="$([ $qrc -eq 124 ] || [ $qrc -eq 137 ] && echo 1 || echo 0)" \
 		     -f "$here/console.awk" "$dir/console.log")
