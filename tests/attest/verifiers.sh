@@ -85,6 +85,15 @@ printf "$(printf '\\%03o' $((byte ^ 1)))" |
 	dd of="$w/flipped.cbor" bs=1 seek="$last" conv=notrunc status=none
 neither "flipped signature bit" "$w/flipped.cbor" "$w/plain.pem"
 neither "another emulator's root" "$w/plain.cbor" "$w/tagged.pem"
+size=$(stat -c %s "$w/plain.cbor")
+head -c $((size - 1)) "$w/plain.cbor" > "$w/truncated.cbor"
+neither "truncated by one byte" "$w/truncated.cbor" "$w/plain.pem"
+{ cat "$w/plain.cbor"; printf '\x00'; } > "$w/appended.cbor"
+neither "one byte appended" "$w/appended.cbor" "$w/plain.pem"
+{ head -c 5 "$w/plain.cbor"; printf '\x23'; tail -c +7 "$w/plain.cbor"; } > "$w/alg.cbor"
+neither "algorithm changed to ES512 (-36)" "$w/alg.cbor" "$w/plain.pem"
+: > "$w/empty.cbor"
+refute "empty file: openssl CLI rejects it" bash "$here/verify-doc.sh" "$w/empty.cbor" "$w/plain.pem"
 mk ahead --offset $((4 * 3600 * 1000))
 neither "clock offset +4h (leaf expired at document time)" "$w/ahead.cbor" "$w/ahead.pem"
 check "clock offset +4h: valid at the current time (openssl)" \

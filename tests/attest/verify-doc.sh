@@ -119,7 +119,8 @@ chead $pos
 [ "$MT" -eq 4 ] && [ "$VAL" -eq 4 ] || fail "not a 4-element COSE_Sign1 array"
 chead $NEXT
 [ "$MT" -eq 2 ] || fail "protected header is not a byte string"
-[ "$(hex_at "$NEXT" "$VAL")" = a1013822 ] || fail "protected header is not {1: -35} (ES384)"
+[ "$VAL" -eq 4 ] && [ "$(hex_at "$NEXT" 4)" = a1013822 ] ||
+	fail "protected header is not {1: -35} (ES384)"
 pos=$((NEXT + VAL))
 chead $pos
 [ "$MT" -eq 5 ] || fail "unprotected header is not a map"
