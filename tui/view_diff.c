@@ -90,6 +90,12 @@ static void compute(struct app *app, const struct col *c, int n,
 	}
 }
 
+/* The expected column exists and says nothing about this PCR. */
+static int unconstrained(const struct col *c, int n, const struct row *r)
+{
+	return n && !c[n - 1].d && !r->v[n - 1];
+}
+
 static void label(const struct row *r, const struct col *c, int n,
 		  uint32_t i, char *buf, size_t cap)
 {
@@ -167,18 +173,24 @@ static void build(struct app *app, struct lines *ls)
 		if (!r->present)
 			continue;
 		if (!r->differs && !app->diff_all) {
-			/* collapse a run of unchanged PCRs into one line */
-			int j = i;
+			/*
+			 * Collapse a run of unchanged PCRs into one line; PCRs
+			 * the expected set does not name get their own runs.
+			 */
+			int j = i, free_ = unconstrained(c, n, r);
+			const char *what = free_ ? "not in the expected set" :
+					   "unchanged";
 
 			while (j + 1 < 32 && rows[j + 1].present &&
-			       !rows[j + 1].differs)
+			       !rows[j + 1].differs &&
+			       unconstrained(c, n, &rows[j + 1]) == free_)
 				j++;
 			l = lines_new(ls, 100 + i);
 			if (j > i)
-				line_addf(l, R_DIM, "PCR%d-%d  unchanged (%d)", i, j,
+				line_addf(l, R_DIM, "PCR%d-%d  %s (%d)", i, j, what,
 					  j - i + 1);
 			else
-				line_addf(l, R_DIM, "PCR%d  unchanged", i);
+				line_addf(l, R_DIM, "PCR%d  %s", i, what);
 			i = j;
 			continue;
 		}
