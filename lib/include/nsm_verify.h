@@ -681,7 +681,8 @@ struct nsm_result;
  * signature is checked even when the chain fails, to explain more at
  * once); a check whose inputs are missing is NSM_CHECK_SKIP.
  * Return: 0 when the checks ran (see nsm_result_ok()); -EINVAL (NULL
- * argument, unknown opts version, malformed KMS policy), -ENOMEM. On error
+ * argument, unknown opts version or time policy, negative given time,
+ * malformed KMS policy), -ENOMEM. On error
  * *@resultp is NULL and nsm_verifier_errmsg() explains.
  */
 int nsm_verify(struct nsm_result **resultp, struct nsm_verifier *v,

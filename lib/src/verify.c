@@ -1460,6 +1460,10 @@ int nsm_verify(struct nsm_result **resultp, struct nsm_verifier *v,
 		set_errmsg(v, "unknown time policy %d", (int)opts->time_policy);
 		return -EINVAL;
 	}
+	if (opts->time_policy == NSM_TIME_GIVEN && opts->time_ms < 0) {
+		set_errmsg(v, "verification time before 1970");
+		return -EINVAL;
+	}
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return -ENOMEM;

@@ -564,6 +564,11 @@ static void test_policy(void)
 	expect_fail(v, &prod, &o, NSM_CHECK_POLICY_KMS, "KMS policy without attestation conditions");
 
 	o = at_doc();
+	o.time_policy = NSM_TIME_GIVEN;
+	o.time_ms = -1;
+	tap_ok(nsm_verify_bytes(&r, v, prod.p, prod.len, &o) == -EINVAL && !r,
+	       "negative given time is -EINVAL");
+	o = at_doc();
 	o.version = 99;
 	tap_ok(nsm_verify_bytes(&r, v, prod.p, prod.len, &o) == -EINVAL,
 	       "unknown opts version is -EINVAL");
