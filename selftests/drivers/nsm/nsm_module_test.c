@@ -291,14 +291,6 @@ TEST(module_param_debug)
 
 TEST(module_param_module_id)
 {
-	/* NSM-FACTS.md: serde_cbor's DescribeNSM for exactly this device. */
-	static const char want_hex[] =
-		"a16b44657363726962654e534da76d76657273696f6e5f6d616a6f72016d7665"
-		"7273696f6e5f6d696e6f72006d76657273696f6e5f706174636800696d6f6475"
-		"6c655f69647827692d30313233343536373839616263646566302d656e633031"
-		"3233343536373839616263646566686d61785f7063727318206b6c6f636b6564"
-		"5f7063727390000102030405060708090a0b0c0d0e0f66646967657374665348"
-		"41333834";
 	uint8_t req[32], resp[1024], want[512];
 	size_t n = sizeof(resp);
 	long wl;
@@ -307,7 +299,7 @@ TEST(module_param_module_id)
 	reload("module_id=i-0123456789abcdef0-enc0123456789abcdef");
 	fd = nsm_open();
 	ASSERT_GE(fd, 0);
-	wl = hex_decode(want_hex, want, sizeof(want));
+	wl = hex_decode(nsm_describe_nsm_reference, want, sizeof(want));
 	ASSERT_GT(wl, 0);
 	ASSERT_EQ(nsm_raw(fd, req, req_describe_nsm(req, sizeof(req)), resp, &n), 0);
 	ASSERT_EQ(n, (size_t)wl);

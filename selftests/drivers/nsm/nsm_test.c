@@ -34,6 +34,12 @@
 #define PCR_THREADS	18
 #define PCR_LOCK	20
 
+/* NSM-FACTS.md section 2: serde_cbor's bytes of DescribePCR{true, 0...}. */
+static const char describe_pcr_locked_zero[] =
+	"a16b4465736372696265504352a2646c6f636bf56464617461"
+	"5830000000000000000000000000000000000000000000000000"
+	"000000000000000000000000000000000000000000000000";
+
 static int open_dev(void)
 {
 	int fd = nsm_open();
@@ -139,6 +145,84 @@ TEST(sha384_known_vectors)
 				     want, sizeof(want)), SHA384_LEN);
 		ASSERT_MEM_EQ(got, want, SHA384_LEN);
 	}
+}
+
+/*
+ * The suite's own encoders against NSM-FACTS.md section 2, so that every
+ * comparison built on them compares with serde_cbor's bytes.
+ */
+TEST(encoders_match_reference)
+{
+	static const struct { enum nsm_err e; const char *hex; } errs[] = {
+		{ NSM_E_INVALID_ARGUMENT, "a1654572726f726f496e76616c6964417267756d656e74" },
+		{ NSM_E_INVALID_INDEX, "a1654572726f726c496e76616c6964496e646578" },
+		{ NSM_E_READ_ONLY_INDEX, "a1654572726f726d526561644f6e6c79496e646578" },
+		{ NSM_E_INVALID_OPERATION, "a1654572726f7270496e76616c69644f7065726174696f6e" },
+		{ NSM_E_INPUT_TOO_LARGE, "a1654572726f726d496e707574546f6f4c61726765" },
+		{ NSM_E_INTERNAL_ERROR, "a1654572726f726d496e7465726e616c4572726f72" },
+	};
+	uint8_t got[128], want[128], zero[NSM_PCR_LEN] = { 0 };
+	size_t gl;
+	long wl;
+	unsigned int i;
+
+#define CHECK_HEX(expr, hex) do {					\
+	gl = (expr);							\
+	wl = hex_decode(hex, want, sizeof(want));			\
+	ASSERT_GT(wl, 0);						\
+	ASSERT_EQ(gl, (size_t)wl);					\
+	ASSERT_MEM_EQ(got, want, gl);					\
+} while (0)
+
+	for (i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		CHECK_HEX(resp_error(got, sizeof(got), errs[i].e), errs[i].hex);
+		ASSERT_EQ(resp_is_error(got, gl), errs[i].e);
+	}
+	CHECK_HEX(req_describe_nsm(got, sizeof(got)), "6b44657363726962654e534d");
+	CHECK_HEX(req_describe_pcr(got, sizeof(got), 0),
+		  "a16b4465736372696265504352a165696e64657800");
+	CHECK_HEX(req_describe_pcr(got, sizeof(got), 300),
+		  "a16b4465736372696265504352a165696e64657819012c");
+	CHECK_HEX(req_extend_pcr(got, sizeof(got), 16, "\x01\x02\x03", 3),
+		  "a169457874656e64504352a265696e64657810646461746143010203");
+	CHECK_HEX(req_lock_pcr(got, sizeof(got), 16),
+		  "a1674c6f636b504352a165696e64657810");
+	CHECK_HEX(req_lock_pcrs(got, sizeof(got), 32),
+		  "a1684c6f636b50435273a16572616e67651820");
+	CHECK_HEX(req_lock_pcrs(got, sizeof(got), 0),
+		  "a1684c6f636b50435273a16572616e676500");
+	CHECK_HEX(req_attestation(got, sizeof(got), NULL, 0, NULL, 0, NULL, 0),
+		  "a16b4174746573746174696f6ea369757365725f64617461f6656e6f6e6365f6"
+		  "6a7075626c69635f6b6579f6");
+	CHECK_HEX(req_attestation(got, sizeof(got), "\x01", 1, "\x02", 1, NULL, 0),
+		  "a16b4174746573746174696f6ea369757365725f646174614101656e6f6e6365"
+		  "41026a7075626c69635f6b6579f6");
+	CHECK_HEX(req_get_random(got, sizeof(got)), "6947657452616e646f6d");
+	CHECK_HEX(resp_describe_pcr(got, sizeof(got), true, zero),
+		  describe_pcr_locked_zero);
+	CHECK_HEX(resp_extend_pcr(got, sizeof(got), zero),
+		  "a169457874656e64504352a164646174615830"
+		  "000000000000000000000000000000000000000000000000"
+		  "000000000000000000000000000000000000000000000000");
+	{
+		struct nsm_description d = {
+			.version = { 1, 0, 0 },
+			.module_id = "i-0123456789abcdef0-enc0123456789abcdef",
+			.max_pcrs = 32, .nlocked = 16, .digest = "SHA384",
+		};
+		uint8_t enc[256], ref[256];
+		struct nsm_description back;
+
+		for (i = 0; i < 16; i++)
+			d.locked[i] = (uint16_t)i;
+		gl = resp_describe_nsm(enc, sizeof(enc), &d);
+		wl = hex_decode(nsm_describe_nsm_reference, ref, sizeof(ref));
+		ASSERT_EQ(gl, (size_t)wl);
+		ASSERT_MEM_EQ(enc, ref, gl);
+		ASSERT_EQ(parse_describe_nsm(ref, gl, &back), 0);
+		ASSERT_TRUE(!strcmp(back.module_id, d.module_id));
+	}
+#undef CHECK_HEX
 }
 
 /* ------------------------------------------------------------------ */
@@ -482,11 +566,6 @@ TEST(abi_unknown_ioctl)
 /* ------------------------------------------------------------------ */
 /* Requests and their exact answers (NSM-FACTS.md section 2)           */
 
-static const char describe_pcr_locked_zero[] =
-	"a16b4465736372696265504352a2646c6f636bf56464617461"
-	"5830000000000000000000000000000000000000000000000000"
-	"000000000000000000000000000000000000000000000000";
-
 TEST(describe_pcr_exact_bytes)
 {
 	int fd = open_dev();
@@ -564,13 +643,6 @@ TEST(describe_nsm)
 
 TEST(describe_nsm_reference_bytes)
 {
-	static const char want[] =
-		"a16b44657363726962654e534da76d76657273696f6e5f6d616a6f72016d7665"
-		"7273696f6e5f6d696e6f72006d76657273696f6e5f706174636800696d6f6475"
-		"6c655f69647827692d30313233343536373839616263646566302d656e633031"
-		"3233343536373839616263646566686d61785f7063727318206b6c6f636b6564"
-		"5f7063727390000102030405060708090a0b0c0d0e0f66646967657374665348"
-		"41333834";
 	struct nsm_description d;
 	int fd = open_dev();
 
@@ -578,7 +650,7 @@ TEST(describe_nsm_reference_bytes)
 	if (strcmp(d.module_id, "i-0123456789abcdef0-enc0123456789abcdef") ||
 	    d.version[0] != 1 || d.version[1] || d.version[2] || d.nlocked != 16)
 		SKIP("needs module_id i-0123456789abcdef0-enc0123456789abcdef, v1.0.0, PCRs 0-15 locked");
-	expect_exchange_hex(fd, "6b44657363726962654e534d", want);
+	expect_exchange_hex(fd, "6b44657363726962654e534d", nsm_describe_nsm_reference);
 	close(fd);
 }
 

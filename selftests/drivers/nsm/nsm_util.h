@@ -36,6 +36,13 @@ enum nsm_err {
 
 extern const char *const nsm_err_names[NSM_E_COUNT];
 
+/*
+ * NSM-FACTS.md section 2: serde_cbor's DescribeNSM response for version
+ * 1.0.0, module_id "i-0123456789abcdef0-enc0123456789abcdef", PCRs 0-15
+ * locked (hex).
+ */
+extern const char nsm_describe_nsm_reference[];
+
 /* The device under test: $NSM_DEV, default /dev/nsm. */
 const char *nsm_dev_path(void);
 /* open(2) it read-write; -1 and errno on failure. */
