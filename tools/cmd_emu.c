@@ -150,41 +150,38 @@ static void print_counters_attr(char *text)
 
 static int emu_status(const char *dir)
 {
-	char *text;
+	static const char *const attrs[] = {
+		"module_id", "debug", "preset", "measurements", "pcrs",
+		"counters",
+	};
+	char *text[6] = { NULL };
+	size_t i;
 	int ret;
 
 	ret = sysfs_check(dir);
 	if (ret)
 		return ret;
+	/* Read everything first: a partial status would mislead. */
+	for (i = 0; i < 6; i++) {
+		ret = sysfs_read(dir, attrs[i], &text[i], NULL);
+		if (ret)
+			goto out;
+	}
+	chomp(text[0]);
+	chomp(text[2]);
 	pr_begin(stdout, nsmctl.json);
 	pr_str(PR_ANY, "control", "control:      %s\n", dir);
-	if (!sysfs_read(dir, "module_id", &text, NULL)) {
-		chomp(text);
-		pr_str(PR_ANY, "module_id", "module_id:    %s\n", text);
-		free(text);
-	}
-	if (!sysfs_read(dir, "debug", &text, NULL)) {
-		pr_bool(PR_ANY, "debug", "debug:        %s\n", text[0] == '1');
-		free(text);
-	}
-	if (!sysfs_read(dir, "preset", &text, NULL)) {
-		chomp(text);
-		pr_str(PR_ANY, "presets", "presets:      %s\n", text);
-		free(text);
-	}
-	if (!sysfs_read(dir, "measurements", &text, NULL)) {
-		print_measurements_attr(text);
-		free(text);
-	}
-	if (!sysfs_read(dir, "pcrs", &text, NULL)) {
-		print_pcrs_attr(text);
-		free(text);
-	}
-	if (!sysfs_read(dir, "counters", &text, NULL)) {
-		print_counters_attr(text);
-		free(text);
-	}
-	return pr_end() ? NSMCTL_DEVICE : NSMCTL_OK;
+	pr_str(PR_ANY, "module_id", "module_id:    %s\n", text[0]);
+	pr_bool(PR_ANY, "debug", "debug:        %s\n", text[1][0] == '1');
+	pr_str(PR_ANY, "presets", "presets:      %s\n", text[2]);
+	print_measurements_attr(text[3]);
+	print_pcrs_attr(text[4]);
+	print_counters_attr(text[5]);
+	ret = pr_end() ? NSMCTL_DEVICE : NSMCTL_OK;
+out:
+	for (i = 0; i < 6; i++)
+		free(text[i]);
+	return ret;
 }
 
 static int emu_preset(const char *dir, int argc, char **argv)

@@ -63,3 +63,7 @@ else
 fi
 chmod 0644 $S/reset
 expect "emu root without the PKI attribute" 3 $E emu root
+mv $S/counters $S/counters.away
+expect "emu status with an unreadable attribute" 3 $E emu status
+check "no partial status printed" "[ ! -s $T/out ] && grep -q 'cannot read .*counters' $T/err"
+mv $S/counters.away $S/counters
