@@ -58,7 +58,7 @@ MODULE_PARM_DESC(pcr3, "PCR3 (parent IAM role) at boot, 96 hex digits (default: 
 module_param_named(pcr4, pcr_param[4], charp, 0);
 MODULE_PARM_DESC(pcr4, "PCR4 (parent instance id) at boot, 96 hex digits (default: from the fake instance id)");
 module_param_named(pcr8, pcr_param[5], charp, 0);
-MODULE_PARM_DESC(pcr8, "PCR8 (EIF signing certificate) at boot, 96 hex digits (default: from the fake image)");
+MODULE_PARM_DESC(pcr8, "PCR8 (EIF signing certificate) at boot, 96 hex digits (default: zero, an unsigned image)");
 
 static char *module_id;
 module_param(module_id, charp, 0);
