@@ -253,36 +253,42 @@ int p384_point_to_affine(u64 x[P384_LIMBS], u64 y[P384_LIMBS],
 	return -inf;
 }
 
+/* per-digit temporaries of the comb, wiped once per multiplication */
+struct comb_scratch {
+	struct p384_affine q;
+	struct p384_point sum;
+	u64 negy[P384_LIMBS];
+};
+
 /*
  * r += d * 2^(10 row) * G for a signed digit -16 <= d <= 16, in constant
  * time: all sixteen table entries of the row are read, the wanted one is
  * kept with a mask, its y negated with a mask, and the sum discarded with
- * a mask when d is 0.
+ * a mask when d is 0. The selected point and the sum live in @s, which the
+ * caller wipes once at the end.
  */
-static void comb_add_digit(struct p384_point *r, int row, int d)
+static void comb_add_digit(struct p384_point *r, int row, int d,
+			   struct comb_scratch *s)
 {
 	const struct p384_affine *line = p384_comb_table[row];
-	struct p384_affine q;
-	struct p384_point sum;
-	u64 negy[P384_LIMBS];
 	u32 ud = (u32)d;
 	u32 neg = ud >> 31;
 	u32 mag = (ud ^ (0 - neg)) + neg;
 	int i;
 
-	memset(&q, 0, sizeof(q));
+	memset(&s->q, 0, sizeof(s->q));
 	for (i = 0; i < P384_COMB_COLS; i++) {
 		u64 m = eq_mask(mag, (u32)i + 1);
 
-		p384_cmov(q.x, line[i].x, m);
-		p384_cmov(q.y, line[i].y, m);
+		p384_cmov(s->q.x, line[i].x, m);
+		p384_cmov(s->q.y, line[i].y, m);
 	}
-	memset(negy, 0, sizeof(negy));
-	fsub(negy, negy, q.y);
-	p384_cmov(q.y, negy, 0 - (u64)neg);
+	memset(s->negy, 0, sizeof(s->negy));
+	fsub(s->negy, s->negy, s->q.y);
+	p384_cmov(s->q.y, s->negy, 0 - (u64)neg);
 
-	p384_point_add_affine(&sum, r, &q);
-	p384_point_cmov(r, &sum, ~eq_mask(mag, 0));
+	p384_point_add_affine(&s->sum, r, &s->q);
+	p384_point_cmov(r, &s->sum, ~eq_mask(mag, 0));
 }
 
 /* number of 5-bit digits: 77 windows cover bits 0..384 */
@@ -302,6 +308,7 @@ static void comb_add_digit(struct p384_point *r, int row, int d)
  */
 void p384_scalar_mul_base(struct p384_point *r, const u64 k[P384_LIMBS])
 {
+	struct comb_scratch s;
 	signed char e[COMB_DIGITS];
 	u32 carry = 0;
 	int i;
@@ -326,12 +333,13 @@ void p384_scalar_mul_base(struct p384_point *r, const u64 k[P384_LIMBS])
 
 	p384_point_set_infinity(r);
 	for (i = 0; i < COMB_DIGITS / 2; i++)
-		comb_add_digit(r, i, e[2 * i + 1]);
+		comb_add_digit(r, i, e[2 * i + 1], &s);
 	for (i = 0; i < P384_COMB_WINDOW; i++)
 		p384_point_double(r, r);
 	for (i = 0; i <= COMB_DIGITS / 2; i++)
-		comb_add_digit(r, i, e[2 * i]);
+		comb_add_digit(r, i, e[2 * i], &s);
 
+	nsm_plat_wipe(&s, sizeof(s));
 	nsm_plat_wipe(e, sizeof(e));
 	nsm_plat_wipe(&carry, sizeof(carry));
 }
