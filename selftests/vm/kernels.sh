@@ -91,6 +91,8 @@ list)
 	;;
 fetch)
 	mkdir -p "$cache"
+	exec 8>"$cache/.lock"	# concurrent runs share the cache
+	flock 8
 	rels=("$@")
 	[ ${#rels[@]} -gt 0 ] || mapfile -t rels < <(list)
 	for r in "${rels[@]}"; do

@@ -78,6 +78,14 @@ if ! bash "$top/scripts/deps.sh" >&2; then
 	emit "not ok" "vm: dependencies (scripts/deps.sh)"
 	finish
 fi
+# One run at a time per build directory: runs share the module builds and
+# each kernel's console log. (BUILD=<dir> gives a run a directory of its own.)
+mkdir -p "$vmdir"
+exec 9>"$vmdir/.lock"
+if ! flock -n 9; then
+	echo "# waiting for another VM run using $vmdir"
+	flock 9
+fi
 if ! list=$("$here/kernels.sh" fetch "${kernels[@]}"); then
 	emit "not ok" "vm: fetch kernels (selftests/vm/kernels.sh)"
 	finish
