@@ -146,12 +146,12 @@ while read -r rel kroot; do
 		continue
 	fi
 	emit "ok" "$rel: module_build"
-	warnings=$(grep -c 'warning:' "$dir/module-build.log")
+	warnings=$(grep -ci 'warning:' "$dir/module-build.log")
 	if [ "$mode" = bench ]; then
 		:	# the tests judge the build; the benchmark only measures
 	elif [ "$warnings" -ne 0 ]; then
 		emit "not ok" "$rel: module_build_w1_clean" "$warnings warnings"
-		grep -A3 'warning:' "$dir/module-build.log" | head -n 20 | sed 's/^/# /'
+		grep -i -A3 'warning:' "$dir/module-build.log" | head -n 20 | sed 's/^/# /'
 	else
 		emit "ok" "$rel: module_build_w1_clean"
 	fi
