@@ -488,7 +488,7 @@ struct vctx {
 	bool types_ok;
 	EVP_PKEY *leaf_key;	/* reference held */
 	/* first X.509 error per chain check code, from the verify callback */
-	char chain_msg[NSM_CHECK_COUNT][200];
+	char chain_msg[NSM_CHECK_COUNT][480];
 	bool chain_fail[NSM_CHECK_COUNT];
 };
 
@@ -909,13 +909,25 @@ static int verify_cb(int ok, X509_STORE_CTX *ctx)
 {
 	struct vctx *c = X509_STORE_CTX_get_app_data(ctx);
 	int err = X509_STORE_CTX_get_error(ctx);
+	enum nsm_check_code code = x509_err_code(err);
+	int depth = X509_STORE_CTX_get_error_depth(ctx);
 	char cn[96];
 
 	if (ok)
 		return ok;
 	cert_name(cn, sizeof(cn), X509_STORE_CTX_get_current_cert(ctx));
-	chain_fail(c, x509_err_code(err), "certificate %d (%s): %s",
-		   X509_STORE_CTX_get_error_depth(ctx), cn,
+	if (c->chain_fail[code]) {
+		/* the same problem on another certificate (typically several
+		 * expired ones): name it too, while there is room */
+		char *m = c->chain_msg[code];
+		size_t l = strlen(m);
+
+		if (l + strlen(cn) + 24 < sizeof(c->chain_msg[code]))
+			snprintf(m + l, sizeof(c->chain_msg[code]) - l,
+				 "; also certificate %d (%s)", depth, cn);
+		return 1;
+	}
+	chain_fail(c, code, "certificate %d (%s): %s", depth, cn,
 		   X509_verify_cert_error_string(err));
 	return 1;	/* continue, to report every problem */
 }
