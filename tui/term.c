@@ -139,6 +139,8 @@ int term_run(struct app *app)
 			continue;
 		} else {
 			ch = translate(ch);
+			if (ch == TK_CTRL('l'))
+				clearok(curscr, TRUE);	/* repaint everything */
 		}
 		rf = app_key(app, ch);
 		if (rf & RF_QUIT)

@@ -170,6 +170,34 @@ for bin in "$BIN" ${NSM_TUI_SAN_BIN:-}; do
 	result $rc "hostile: every view over corrupt files, exit 0 ($(basename "$(dirname "$bin")")/$(basename "$bin"))"
 done
 
+# monkey test: 8,000 random keys over good and hostile documents, every
+# view, prompts, resizes, under ASan/UBSan; it must end only at its final q
+mkdir -p "$work/monkey"
+python3 - "$work/monkey.script" <<'PY'
+import random, sys
+rnd = random.Random(5)
+keys = list("jkhlgGdvxcLmMtr[]nNzoRaeE?/ ") + ["<Up>", "<Down>", "<Left>",
+    "<Right>", "<PgUp>", "<PgDn>", "<Home>", "<End>", "<Enter>", "<Tab>",
+    "<S-Tab>", "<Esc>", "<C-f>", "<C-b>", "<C-l>", "<BS>", "<C-u>"]
+with open(sys.argv[1], "w") as f:
+    for i in range(8000):
+        if i % 500 == 250:
+            f.write("resize %d %d\n" % (rnd.randint(20, 160), rnd.randint(5, 60)))
+        f.write("keys %s\n" % rnd.choice(keys))
+        if i % 2000 == 0:
+            f.write("dump\n")
+    f.write("resize 80 24\nkeys <Esc><Esc>q\n")
+PY
+for bin in "$BIN" ${NSM_TUI_SAN_BIN:-}; do
+	NSM_DEVICE=/nonexistent timeout 300 "$bin" --script "$work/monkey.script" \
+		--export-dir "$work/monkey" --output "$work/monkey.out" \
+		"$TD_REL/aws" "$corrupt" >/dev/null 2>"$work/monkey.err"
+	rc=$?
+	sed 's/^/# /' "$work/monkey.err" | head -20
+	[ $rc -eq 0 ] && [ "$(tail -1 "$work/monkey.out")" = "[quit]" ]
+	result $? "monkey: 8,000 random keys, exit at the final q ($(basename "$(dirname "$bin")")/$(basename "$bin"))"
+done
+
 # 5. the screens shown in the guide are the program's, verbatim
 #    (tests/doc_screens.py --write refreshes them after UPDATE_GOLDEN)
 python3 "$here/doc_screens.py" "$TOP/Documentation/tui.rst" "$here/golden"
