@@ -142,7 +142,8 @@ struct nsm_check {
 	const char *message;
 };
 
-/** nsm_check_name() - stable name of @code ("cose.signature"), or "unknown" */
+/** nsm_check_name() - stable name of @code ("cose.signature"), or
+ * "unknown"; a static string, like every *_name() result of this header */
 const char *nsm_check_name(enum nsm_check_code code);
 /** nsm_check_code_from_name() - inverse of nsm_check_name(); -1 if unknown */
 int nsm_check_code_from_name(const char *name);
@@ -577,12 +578,15 @@ void nsm_verifier_free(struct nsm_verifier **vp);
 
 /**
  * nsm_verifier_add_root_pem() - trust every certificate in PEM text
- * Return: 0, -EINVAL (no certificate in the text), -ENOMEM.
+ * (copied; @pem need not be NUL-terminated). Adding a root twice is not
+ * an error.
+ * Return: 0, -EINVAL (NULL argument, or no certificate in the text),
+ * -ENOMEM.
  */
 int nsm_verifier_add_root_pem(struct nsm_verifier *v, const char *pem,
 			      size_t len);
-/** nsm_verifier_add_root_der() - trust one DER certificate; -EINVAL if it
- * does not parse */
+/** nsm_verifier_add_root_der() - trust one DER certificate (copied);
+ * -EINVAL if it is not exactly one certificate, -ENOMEM */
 int nsm_verifier_add_root_der(struct nsm_verifier *v, const uint8_t *der,
 			      size_t len);
 /** nsm_verifier_add_root_file() - PEM or DER file; -errno from reading,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "nsm_verify.h"
+#include "internal.h"	/* nsm__kms_eval(): the fuzzer links the sources */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -61,6 +62,7 @@ static void walk(const struct nsm_doc *d)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct nsm_verifier *v;
+	static struct nsm_doc *last;
 	struct nsm_verify_opts o;
 	struct nsm_result *r = NULL;
 	struct nsm_pcrset *set = NULL;
@@ -76,6 +78,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(dec);
 	if (nsm_pcrset_load(&set, NULL, 0, (const char *)data, size) == 0)
 		nsm_pcrset_free(&set);
+	/* the input as a KMS key policy, against the last document parsed */
+	if (last && size && data[0] == '{') {
+		char *json = strndup((const char *)data, size), msg[256];
+		bool ok;
+
+		if (json)
+			nsm__kms_eval(json, last, &ok, msg, sizeof(msg));
+		free(json);
+	}
 
 	if (nsm_doc_parse(&d, &pe, data, size))
 		return 0;
@@ -101,6 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nsm_result_free(&r);
 	nsm_pcr_diff_doc(diff, d, set);
 	nsm_pcrset_free(&set);
-	nsm_doc_free(&d);
+	nsm_doc_free(&last);
+	last = d;
 	return 0;
 }

@@ -91,6 +91,27 @@ int main(int argc, char **argv)
 		}
 		closedir(d);
 	}
-	printf("mkseeds: %u documents, %u seeds\n", n, n * 7);
+	/* the text parsers: expected measurements and KMS policies */
+	{
+		static const char *const texts[] = {
+			"PCR0 000000000000000000000000000000000000000000000000"
+			"000000000000000000000000000000000000000000000000\n# c\n",
+			"{\"Measurements\":{\"HashAlgorithm\":\"Sha384 { ... }\","
+			"\"PCR0\":\"00\",\"PCR8\":\"11\"}}",
+			"{\"Statement\":[{\"Effect\":\"Allow\",\"Condition\":"
+			"{\"StringEqualsIgnoreCase\":{\"kms:RecipientAttestation:"
+			"ImageSha384\":\"00\"},\"StringEquals\":{\"kms:Recipient"
+			"Attestation:PCR8\":[\"aa\",\"bb\"]}}}]}",
+		};
+
+		for (i = 0; i < 3; i++) {
+			char what[16];
+
+			snprintf(what, sizeof(what), "%u", i);
+			put(argv[2], "text", what, (const uint8_t *)texts[i],
+			    strlen(texts[i]));
+		}
+	}
+	printf("mkseeds: %u documents, %u seeds\n", n, n * 7 + 3);
 	return n ? 0 : 1;
 }
