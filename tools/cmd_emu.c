@@ -8,8 +8,11 @@
  *   preset [NAME]          list presets, or boot from one
  *   measurements [FILE]    show the boot measurements, or set them from a
  *                          measurements file / nitro-cli describe-eif JSON
+ *   set NAME VALUE         module_id, debug and the fidelity switches
  *   provision [--check] DIR  validate a `nsmctl ca init` PKI with OpenSSL,
  *                          then load it into the module
+ *   new-chain              replace the PKI with a fresh ephemeral chain
+ *   rotate                 retire the current leaf certificate
  *   root                   the root certificate documents chain up to
  */
 #include <errno.h>
@@ -35,16 +38,31 @@
 #include "sysfs.h"
 
 /*
- * TODO(pki): the PKI attributes are not fixed yet (kmod/pki_sysfs.c is a
- * placeholder). These names follow kmod/core/pki.h's nsm_pki_provision():
- * the instance CA key as DER (SEC 1 or PKCS #8) and the chain as
- * concatenated DER, root first; the chain is written first, the key last,
- * assuming the key write performs the provisioning. Adjust when the
- * module's attributes land.
+ * Provisioning (kmod/pki_sysfs.c): the chain and the key are staged
+ * through two write-only binary attributes, then a write of 1 to
+ * pki_commit validates and installs them, or fails with EINVAL and leaves
+ * the reason in pki_status's last_error line. We send DER.
  */
 #define ATTR_PKI_CHAIN	"pki_chain"
 #define ATTR_PKI_KEY	"pki_key"
+#define ATTR_PKI_COMMIT	"pki_commit"
 #define ATTR_PKI_ROOT	"pki_root"
+#define ATTR_PKI_STATUS	"pki_status"
+#define ATTR_PKI_RESET	"pki_reset"
+#define ATTR_PKI_ROTATE	"pki_rotate"
+
+/* Attributes `emu set` may write, with what they take. */
+static const struct {
+	const char *name;
+	const char *takes;
+} settable[] = {
+	{ "module_id", "1-127 printable characters, no spaces" },
+	{ "debug", "0 or 1" },
+	{ "cose_tagged", "0 or 1 (COSE_Sign1 tag 18)" },
+	{ "indefinite_map", "0 or 1 (indefinite-length payload map)" },
+	{ "clock_offset_ms", "milliseconds added to document timestamps" },
+	{ "leaf_lifetime_s", "seconds a new leaf certificate lives" },
+};
 
 /* Boot measurements cover PCRs 0..15 (the ones locked at boot). */
 #define BOOT_PCRS	16
@@ -148,6 +166,33 @@ static void print_counters_attr(char *text)
 	pr_obj_close(PR_JSON);
 }
 
+/* pki_status: "<name> <value>" lines; numbers stay numbers in JSON. */
+static void print_pki_status(char *text)
+{
+	char *cur = text, *line;
+
+	pr_obj_open(PR_JSON, "pki");
+	pr_text("pki:\n");
+	pr_indent(1);
+	while ((line = next_line(&cur))) {
+		char *val = strchr(line, ' '), *end;
+		long long v;
+
+		if (!val)
+			continue;
+		*val++ = '\0';
+		pr_str(PR_TEXT, NULL, "%-16s", line);
+		errno = 0;
+		v = strtoll(val, &end, 10);
+		if (*val && !*end && !errno)
+			pr_i64(PR_ANY, line, "%" PRId64 "\n", v);
+		else
+			pr_str(PR_ANY, line, "%s\n", val);
+	}
+	pr_indent(-1);
+	pr_obj_close(PR_JSON);
+}
+
 static int emu_status(const char *dir)
 {
 	static const char *const attrs[] = {
@@ -177,6 +222,17 @@ static int emu_status(const char *dir)
 	print_measurements_attr(text[3]);
 	print_pcrs_attr(text[4]);
 	print_counters_attr(text[5]);
+	if (sysfs_has(dir, ATTR_PKI_STATUS)) {
+		char *pki;
+
+		ret = sysfs_read(dir, ATTR_PKI_STATUS, &pki, NULL);
+		if (ret) {
+			pr_end();
+			goto out;
+		}
+		print_pki_status(pki);
+		free(pki);
+	}
 	ret = pr_end() ? NSMCTL_DEVICE : NSMCTL_OK;
 out:
 	for (i = 0; i < 6; i++)
@@ -470,6 +526,22 @@ out:
 	return ret;
 }
 
+/* After a refused commit: the module's reason, from pki_status. */
+static void explain_pki_error(const char *dir)
+{
+	char *text, *cur, *line;
+
+	if (!sysfs_has(dir, ATTR_PKI_STATUS) ||
+	    sysfs_read(dir, ATTR_PKI_STATUS, &text, NULL))
+		return;
+	cur = text;
+	while ((line = next_line(&cur)))
+		if (!strncmp(line, "last_error ", 11) && strcmp(line + 11, "none"))
+			fprintf(stderr, "hint: the module says: %s; the previous "
+				"PKI stays in force\n", line + 11);
+	free(text);
+}
+
 static int emu_provision(const char *dir, int argc, char **argv, bool check)
 {
 	uint8_t *chain = NULL, *key = NULL;
@@ -491,22 +563,75 @@ static int emu_provision(const char *dir, int argc, char **argv, bool check)
 	ret = sysfs_check(dir);
 	if (ret)
 		goto out;
-	if (!sysfs_has(dir, ATTR_PKI_CHAIN) || !sysfs_has(dir, ATTR_PKI_KEY)) {
-		error("%s has no provisioning attributes (%s, %s): this "
+	if (!sysfs_has(dir, ATTR_PKI_CHAIN) || !sysfs_has(dir, ATTR_PKI_KEY) ||
+	    !sysfs_has(dir, ATTR_PKI_COMMIT)) {
+		error("%s has no provisioning attributes (%s, %s, %s): this "
 		      "nsm_emu does not support provisioning", dir,
-		      ATTR_PKI_CHAIN, ATTR_PKI_KEY);
+		      ATTR_PKI_CHAIN, ATTR_PKI_KEY, ATTR_PKI_COMMIT);
 		ret = NSMCTL_DEVICE;
 		goto out;
 	}
 	ret = sysfs_write(dir, ATTR_PKI_CHAIN, chain, chain_len);
 	if (!ret)
 		ret = sysfs_write(dir, ATTR_PKI_KEY, key, key_len);
-	if (!ret && !nsmctl.json)
+	if (!ret)
+		ret = sysfs_write(dir, ATTR_PKI_COMMIT, "1", 1);
+	if (ret) {
+		explain_pki_error(dir);
+		goto out;
+	}
+	if (!nsmctl.json)
 		printf("provisioned %s into %s\n", argv[0], dir);
 out:
 	free(chain);
 	OPENSSL_clear_free(key, key_len);
 	return ret;
+}
+
+static int emu_set(const char *dir, int argc, char **argv)
+{
+	size_t i;
+	int ret;
+
+	if (argc != 2)
+		return usage_error("emu", "set takes a name and a value");
+	for (i = 0; i < sizeof(settable) / sizeof(settable[0]); i++)
+		if (!strcmp(argv[0], settable[i].name))
+			break;
+	if (i == sizeof(settable) / sizeof(settable[0])) {
+		error("'%s' cannot be set; settable:", argv[0]);
+		for (i = 0; i < sizeof(settable) / sizeof(settable[0]); i++)
+			fprintf(stderr, "  %-16s %s\n", settable[i].name,
+				settable[i].takes);
+		return NSMCTL_USAGE;
+	}
+	ret = sysfs_check(dir);
+	if (ret)
+		return ret;
+	ret = sysfs_write(dir, argv[0], argv[1], strlen(argv[1]));
+	if (ret)
+		fprintf(stderr, "hint: %s takes %s\n", settable[i].name,
+			settable[i].takes);
+	return ret;
+}
+
+/* Write 1 to an action attribute of the PKI. */
+static int emu_action(const char *dir, int argc, const char *sub,
+		      const char *attr)
+{
+	int ret;
+
+	if (argc)
+		return usage_error("emu", "%s takes no argument", sub);
+	ret = sysfs_check(dir);
+	if (ret)
+		return ret;
+	if (!sysfs_has(dir, attr)) {
+		error("%s has no %s attribute: this nsm_emu cannot %s", dir,
+		      attr, sub);
+		return NSMCTL_DEVICE;
+	}
+	return sysfs_write(dir, attr, "1", 1);
 }
 
 static int emu_root(const char *dir, int argc, char **argv, const char *out)
@@ -573,7 +698,8 @@ int cmd_emu(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return usage_error("emu", "missing subcommand (status, reset, "
-				   "preset, measurements, provision, root)");
+				   "preset, measurements, set, provision, "
+				   "new-chain, rotate, root)");
 	sub = argv[optind++];
 	n = argc - optind;
 	argv += optind;
@@ -601,6 +727,12 @@ int cmd_emu(int argc, char **argv)
 		ret = emu_provision(dir, n, argv, check);
 	} else if (!strcmp(sub, "root")) {
 		ret = emu_root(dir, n, argv, out);
+	} else if (!strcmp(sub, "set")) {
+		ret = emu_set(dir, n, argv);
+	} else if (!strcmp(sub, "rotate")) {
+		ret = emu_action(dir, n, sub, ATTR_PKI_ROTATE);
+	} else if (!strcmp(sub, "new-chain")) {
+		ret = emu_action(dir, n, sub, ATTR_PKI_RESET);
 	} else {
 		ret = usage_error("emu", "unknown subcommand '%s'", sub);
 	}

@@ -63,7 +63,41 @@ else
 fi
 chmod 0644 $S/reset
 expect "emu root without the PKI attribute" 3 $E emu root
+expect "emu rotate without the PKI attribute" 3 $E emu rotate
 mv $S/counters $S/counters.away
 expect "emu status with an unreadable attribute" 3 $E emu status
 check "no partial status printed" "[ ! -s $T/out ] && grep -q 'cannot read .*counters' $T/err"
 mv $S/counters.away $S/counters
+
+# PKI attributes: provisioning stages DER chain and key, then commits.
+: > $S/pki_chain; : > $S/pki_key; : > $S/pki_commit; : > $S/pki_rotate; : > $S/pki_reset
+printf 'mode ephemeral\nchain_len 4\nclock_offset_ms -5\nlast_error none\n' > $S/pki_status
+$N ca init $T/pki-emu >/dev/null
+expect "emu provision into the fake directory" 0 $E emu provision $T/pki-emu
+check "chain written as concatenated DER, root first" \
+	"csplit -s -z -f $T/pe- $T/pki-emu/chain.pem '/-----BEGIN CERTIFICATE-----/' '{*}' &&
+	 for f in $T/pe-0*; do openssl x509 -in \$f -outform DER; done > $T/chain.der &&
+	 cmp -s $T/chain.der $S/pki_chain"
+check "key written as the DER of the instance key" \
+	"openssl pkey -in $T/pki-emu/instance.key -pubout -outform DER > $T/k1.der &&
+	 openssl pkey -inform DER -in $S/pki_key -pubout -outform DER > $T/k2.der 2>/dev/null &&
+	 cmp -s $T/k1.der $T/k2.der"
+check "then committed" "[ \"\$(cat $S/pki_commit)\" = 1 ]"
+expect "emu status shows the PKI" 0 $E emu status --json
+json_ok "pki status in JSON, numbers as numbers" "d['pki'] == {'mode': 'ephemeral', 'chain_len': 4, 'clock_offset_ms': -5, 'last_error': 'none'}"
+expect "emu rotate" 0 $E emu rotate
+check "rotate wrote 1" "[ \"\$(cat $S/pki_rotate)\" = 1 ]"
+expect "emu new-chain" 0 $E emu new-chain
+check "new-chain wrote 1 to pki_reset" "[ \"\$(cat $S/pki_reset)\" = 1 ]"
+expect "emu set of a missing attribute" 3 $E emu set cose_tagged 1
+: > $S/cose_tagged
+expect "emu set cose_tagged 1 (attribute present)" 0 $E emu set cose_tagged 1
+check "switch written" "[ \"\$(cat $S/cose_tagged)\" = 1 ]"
+expect "emu set of an unknown name" 2 $E emu set pcrs 1
+check "settable names listed" "grep -q 'leaf_lifetime_s' $T/err"
+expect "emu set without value" 2 $E emu set debug
+printf 'PEM-ROOT\n' > $S/pki_root
+expect "emu root" 0 $E emu root
+check "root printed" "[ \"\$(cat $T/out)\" = PEM-ROOT ]"
+expect "emu root -o" 0 $E emu root -o $T/root-out.pem
+check "root written" "[ \"\$(cat $T/root-out.pem)\" = PEM-ROOT ]"

@@ -1,0 +1,113 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# nsmctl against the real nsm_emu module, inside the VM (busybox sh, root).
+# Run by tools/tests/vm/run.sh through selftests/vm/run.sh --exec; nsmctl
+# and its shared libraries are in /extra (the guest has none), started
+# through the dynamic loader. TAP on stdout.
+
+X=/extra
+nsmctl() {
+	"$X/ld-linux-x86-64.so.2" --library-path "$X" "$X/nsmctl" "$@"
+}
+. "$X/expect.sh"		# values computed on the host
+
+n=0
+fail=0
+T=/tmp/nsmctl-vm
+mkdir -p $T
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+	n=$((n + 1)); fail=1; echo "not ok $n - $1"
+	sed 's/^/# /' $T/err | head -5
+	sed 's/^/# out: /' $T/out | head -5
+}
+# expect NAME RC CMD...
+expect() {
+	name=$1 want=$2
+	shift 2
+	"$@" >$T/out 2>$T/err
+	rc=$?
+	if [ "$rc" = "$want" ]; then ok "$name"; else echo "# exit $rc, wanted $want"; not_ok "$name"; fi
+}
+# check NAME SHELL-CONDITION
+check() {
+	if eval "$2"; then ok "$1"; else not_ok "$1"; fi
+}
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+
+echo "TAP version 13"
+expect "describe" 0 nsmctl describe
+check "describe: PCRs 0-15 locked, SHA384" "grep -q '^locked_pcrs:  0-15' $T/out && grep -q '^digest:       SHA384' $T/out"
+module_id=$(sed -n 's/^module_id: *//p' $T/out)
+expect "describe --json" 0 nsmctl describe --json
+check "describe --json: max_pcrs 32" "grep -q '\"max_pcrs\": 32' $T/out"
+expect "pcr read" 0 nsmctl pcr read
+check "32 PCRs, 16 locked" "[ \$(wc -l < $T/out) = 32 ] && [ \$(grep -c ' locked ' $T/out) = 16 ]"
+check "PCR3 zero, PCR0 not" "grep -q '^PCR3  locked   0\{96\}' $T/out && ! grep -q '^PCR0  locked   0\{96\}' $T/out"
+expect "pcr extend 16" 0 nsmctl pcr extend 16 --data 010203
+check "extend: SHA384(0^48 || 010203)" "grep -q '$EXTEND_010203' $T/out"
+expect "pcr read 16 after extend" 0 nsmctl pcr read 16
+check "PCR16 holds the extended value" "grep -q '^PCR16 unlocked $EXTEND_010203' $T/out"
+expect "pcr extend of locked PCR0" 5 nsmctl pcr extend 0 --data 00
+check "ReadOnlyIndex reported" "grep -q ReadOnlyIndex $T/err"
+expect "pcr read 32" 5 nsmctl pcr read 32
+expect "pcr lock 16" 0 nsmctl pcr lock 16
+expect "pcr extend 16 once locked" 5 nsmctl pcr extend 16 --data 00
+expect "pcr lock-range 32" 0 nsmctl pcr lock-range 32
+expect "pcr read 31" 0 nsmctl pcr read 31
+check "PCR31 locked" "grep -q '^PCR31 locked ' $T/out"
+expect "pcr lock-range 33" 5 nsmctl pcr lock-range 33
+expect "random -n 300" 0 nsmctl random -n 300
+check "600 hex digits" "[ \$(tr -d '\n' < $T/out | wc -c) = 600 ]"
+expect "attest" 0 nsmctl attest --nonce 0102 --user-data 68656c6c6f -o $T/doc1.cbor
+expect "dump --json of the device's document" 0 nsmctl dump --json $T/doc1.cbor
+check "nonce and user data echoed, module id" "grep -q '\"nonce\": \"0102\"' $T/out && grep -q '\"user_data\": \"68656c6c6f\"' $T/out && grep -q \"\\\"module_id\\\": \\\"$module_id\\\"\" $T/out"
+expect "verify now without its root" 1 nsmctl verify --json $T/doc1.cbor
+check "only the trust anchor fails" "[ \$(grep -c '\"status\": \"fail\"' $T/out) = 1 ] && grep -q '\"first_failure\": \"chain.trusted_root\"' $T/out"
+if nsmctl emu root -o $T/root.pem 2>$T/err; then
+	ok "emu root"
+	expect "verify with the module's root" 0 nsmctl verify --no-aws-root --root $T/root.pem --nonce 0102 --max-age 5m $T/doc1.cbor
+else
+	skip "emu root" "$(head -1 $T/err)"
+	skip "verify with the module's root" "no root attribute"
+fi
+expect "emu status" 0 nsmctl emu status --json
+check "status: module id and counters" "grep -q \"\\\"module_id\\\": \\\"$module_id\\\"\" $T/out && grep -q '\"attestation\": 1' $T/out"
+expect "emu reset" 0 nsmctl emu reset
+expect "pcr read 16 after reset" 0 nsmctl pcr read 16
+check "PCR16 zero and unlocked again" "grep -q '^PCR16 unlocked 0\{96\}' $T/out"
+expect "emu preset debug" 0 nsmctl emu preset debug
+expect "pcr read 0 in debug mode" 0 nsmctl pcr read 0
+check "debug mode reports PCR0 as zeros" "grep -q '^PCR0  locked   0\{96\}' $T/out"
+expect "attest in debug mode" 0 nsmctl attest -o $T/doc-debug.cbor
+expect "emu preset default" 0 nsmctl emu preset default
+expect "emu preset bogus" 3 nsmctl emu preset bogus
+printf 'PCR0 %s\n# the image we pretend to boot\nPCR8 %s\n' $PCR_A $PCR_A > $T/m.txt
+expect "emu measurements FILE" 0 nsmctl emu measurements $T/m.txt
+expect "emu reset applies them" 0 nsmctl emu reset
+expect "pcr read 0 after measurements" 0 nsmctl pcr read 0
+check "PCR0 is the measurement" "grep -q '^PCR0  locked   $PCR_A' $T/out"
+expect "attest with new measurements" 0 nsmctl attest -o $T/doc2.cbor
+expect "diff of documents before and after" 1 nsmctl diff $T/doc1.cbor $T/doc2.cbor
+check "PCR0 and PCR8 differ" "grep -q '^!PCR0 (enclave image): differs' $T/out && grep -q '^!PCR8 (EIF signing certificate): differs' $T/out && ! grep -q '^!PCR4' $T/out"
+expect "diff --expected the measurements" 0 nsmctl diff --expected $T/m.txt $T/doc2.cbor
+expect "diff flags the debug document" 1 nsmctl diff $T/doc-debug.cbor $T/doc1.cbor
+check "debug mode named" "grep -q '^a: .*debug mode: PCR0-2 are zero' $T/out"
+expect "emu measurements clear" 0 nsmctl emu measurements clear
+expect "emu reset" 0 nsmctl emu reset
+expect "missing device" 3 env NSM_DEVICE=/dev/no-such-nsm nsmctl describe
+
+expect "ca init" 0 nsmctl ca init $T/pki
+expect "emu provision --check" 0 nsmctl emu provision --check $T/pki
+if [ -e /sys/class/misc/nsm/pki_chain ]; then
+	expect "emu provision" 0 nsmctl emu provision $T/pki
+	expect "attest after provisioning" 0 nsmctl attest -o $T/doc3.cbor
+	expect "verify with the provisioned root" 0 nsmctl verify --no-aws-root --root $T/pki/root.pem $T/doc3.cbor
+else
+	expect "emu provision without provisioning attributes" 3 nsmctl emu provision $T/pki
+	skip "provisioned documents verify" "the module has no pki_chain attribute"
+fi
+echo "1..$n"
+exit $fail
