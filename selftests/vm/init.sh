@@ -70,7 +70,8 @@ case $MODE in
 test)
 	for s in $SUITES; do
 		say BEGIN "$s"
-		NSM_KO=$KO NSM_OUT_DIR=/out timeout "$SUITE_TIMEOUT" "/tests/$s"
+		NSM_KO=$KO NSM_KO_TWIN=/lib/modules/nsm_emv.ko NSM_OUT_DIR=/out \
+			timeout "$SUITE_TIMEOUT" "/tests/$s"
 		rc=$?
 		say END "$s" "$rc"
 		reload "$s"

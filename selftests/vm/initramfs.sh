@@ -41,6 +41,10 @@ for a in $("$busybox" --list); do
 done
 install -m 0755 "$here/init.sh" "$work/init"
 install -m 0644 "$ko" "$work/lib/modules/nsm_emu.ko"
+# The twin: the same module renamed nsm_emv (every "nsm_emu" string, so the
+# module name, its log prefix and symbol names), which the kernel loads next
+# to nsm_emu: a second NSM driver for the collision and side-by-side tests.
+perl -0777 -pe 's/nsm_emu/nsm_emv/g' "$ko" >"$work/lib/modules/nsm_emv.ko"
 for t in "$testdir"/*; do
 	[ -x "$t" ] && [ -f "$t" ] && install -m 0755 "$t" "$work/tests/"
 done

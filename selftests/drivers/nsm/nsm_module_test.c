@@ -6,6 +6,8 @@
  * unload the module themselves with finit_module(2)/delete_module(2), so
  * they need root and the module file: NSM_KO=/path/to/nsm_emu.ko (its
  * crypto dependencies loaded already). Without it they skip (exit 4).
+ * NSM_KO_TWIN names a copy of the module renamed nsm_emv (the VM runner
+ * makes one) for the tests of two NSM devices at once.
  *
  * Every test leaves the module loaded with default parameters, or not
  * loaded when it says so; the last test loads it with defaults again.
@@ -29,12 +31,12 @@ static const char *ko_path(void)
 	return getenv("NSM_KO");
 }
 
-/* finit_module(2) with @params; 0 or -errno. */
-static int mod_load(const char *params)
+/* finit_module(2) of the module file @path with @params; 0 or -errno. */
+static int mod_load_file(const char *path, const char *params)
 {
 	int fd, rc = 0;
 
-	fd = open(ko_path(), O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (syscall(SYS_finit_module, fd, params, 0) != 0)
@@ -43,10 +45,20 @@ static int mod_load(const char *params)
 	return rc;
 }
 
+static int mod_load(const char *params)
+{
+	return mod_load_file(ko_path(), params);
+}
+
 /* delete_module(2) without waiting, as rmmod does; 0 or -errno. */
+static int mod_unload_name(const char *name)
+{
+	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
+}
+
 static int mod_unload(void)
 {
-	return syscall(SYS_delete_module, MOD_NAME, O_NONBLOCK) ? -errno : 0;
+	return mod_unload_name(MOD_NAME);
 }
 
 static bool mod_loaded(void)
@@ -370,6 +382,82 @@ TEST(module_devname_collision)
 	ASSERT_FALSE(mod_loaded());
 	ASSERT_EQ(stat(path, &after), 0);
 	ASSERT_EQ(after.st_rdev, before.st_rdev);
+	ASSERT_LOAD("");
+}
+
+/*
+ * The twin: the same module with its name patched to "nsm_emv" (the VM
+ * runner makes it), a second, independent module that can be loaded next
+ * to nsm_emu - the stand-in for a real NSM driver owning /dev/nsm.
+ */
+#define TWIN_NAME	"nsm_emv"
+
+static const char *twin_path(void)
+{
+	const char *p = getenv("NSM_KO_TWIN");
+
+	return p && *p && !access(p, R_OK) ? p : NULL;
+}
+
+TEST(module_collision_with_nsm)
+{
+	char log[4096];
+	uint8_t v[NSM_PCR_LEN];
+	int k, ours, rc;
+	bool lock;
+
+	if (!twin_path())
+		SKIP("NSM_KO_TWIN (nsm_emu.ko renamed nsm_emv) not set");
+	reload("");
+	/* /dev/nsm exists: a second NSM must not take it over. */
+	k = kmsg_mark();
+	rc = mod_load_file(twin_path(), "");
+	ours = kmsg_since(k, log, sizeof(log));
+	if (rc == 0)
+		mod_unload_name(TWIN_NAME);
+	ASSERT_EQ(rc, -EEXIST);
+	if (ours < 1 || !strstr(log, TWIN_NAME ": ") || !strstr(log, "\"nsm\""))
+		TH_LOG("kernel log:\n%s", log);
+	/* One line, from the module that refused to load, naming the device. */
+	ASSERT_TRUE(strstr(log, TWIN_NAME ": ") != NULL);
+	ASSERT_TRUE(strstr(log, "\"nsm\"") != NULL);
+	ASSERT_EQ(strstr(log, "\n") - log + 1, (long)strlen(log));
+	ASSERT_FALSE(exists("/sys/module/" TWIN_NAME));
+	dev_pcr("/dev/nsm", 0, &lock, v);
+	ASSERT_TRUE(lock);
+}
+
+TEST(module_side_by_side)
+{
+	uint8_t a[NSM_PCR_LEN], b[NSM_PCR_LEN], v[NSM_PCR_LEN];
+	int fd1, fd2;
+	bool lock;
+
+	if (!twin_path())
+		SKIP("NSM_KO_TWIN (nsm_emu.ko renamed nsm_emv) not set");
+	reload("");
+	ASSERT_EQ(mod_load_file(twin_path(), "devname=nsm2 debug=1"), 0);
+	fd1 = open("/dev/nsm", O_RDWR);
+	fd2 = open("/dev/nsm2", O_RDWR);
+	ASSERT_GE(fd1, 0);
+	ASSERT_GE(fd2, 0);
+	/* Two devices, two states. */
+	ASSERT_EQ(nsm_extend_pcr(fd2, 16, "two", 3, b), 0);
+	ASSERT_EQ(nsm_describe_pcr(fd1, 16, &lock, a), 0);
+	ASSERT_TRUE(all_zero(a, sizeof(a)));
+	ASSERT_EQ(nsm_describe_pcr(fd1, 0, &lock, a), 0);
+	ASSERT_FALSE(all_zero(a, sizeof(a)));
+	ASSERT_EQ(nsm_describe_pcr(fd2, 0, &lock, v), 0);
+	ASSERT_TRUE(all_zero(v, sizeof(v)));		/* debug=1 there only */
+	/* Each open file pins its own module only. */
+	close(fd1);
+	ASSERT_EQ(mod_unload_name(TWIN_NAME), -EWOULDBLOCK);
+	ASSERT_UNLOAD();
+	ASSERT_EQ(nsm_describe_pcr(fd2, 16, &lock, v), 0);
+	ASSERT_MEM_EQ(v, b, NSM_PCR_LEN);
+	close(fd2);
+	ASSERT_EQ(mod_unload_name(TWIN_NAME), 0);
+	ASSERT_FALSE(exists("/dev/nsm2"));
 	ASSERT_LOAD("");
 }
 
