@@ -130,9 +130,9 @@ static inline void ksft_print_msg(const char *fmt, ...)
 	errno = 0;							\
 	_r = (long)(call);						\
 	if (_r != -1 || errno != (err))					\
-		NSM_FAIL_(1, "%s: expected -1/%s, got %ld/%s", #call,	\
-			  strerrorname_np(err) ?: "?", _r,		\
-			  errno ? (strerrorname_np(errno) ?: "?") : "0");	\
+		NSM_FAIL_(1, "%s: expected -1, errno %d (%s); got %ld, errno %d (%s)", \
+			  #call, (err), strerror(err), _r, errno,	\
+			  strerror(errno));				\
 } while (0)
 
 #define ASSERT_MEM_EQ(a, b, n) do {					\
