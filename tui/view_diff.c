@@ -24,19 +24,24 @@ struct row {
 	int differs;
 };
 
-static int columns(struct app *app, struct col *c)
+/* The columns; *left receives how many marked documents have none. */
+static int columns(struct app *app, struct col *c, int *left)
 {
 	int n = 0;
 
-	for (int i = 0; i < app->ndocs && n < MAX_COLS - 1; i++) {
+	*left = 0;
+	for (int i = 0; i < app->ndocs; i++) {
 		struct doc *d = app->docs[i];
 
 		if (!d->marked)
 			continue;
 		doc_load(d);
-		if (d->state != DOC_OK)
+		if (d->state != DOC_OK || n == MAX_COLS - 1) {
+			(*left)++;
 			continue;
-		c[n] = (struct col){ (char)('A' + n), d->source, d };
+		}
+		/* E stays for the expected measurements */
+		c[n] = (struct col){ "ABCDFGH"[n], d->source, d };
 		n++;
 	}
 	if (n == 0 && app->expected) {
@@ -118,7 +123,8 @@ static void build(struct app *app, struct lines *ls)
 {
 	struct col c[MAX_COLS];
 	struct row rows[32];
-	int n = columns(app, c), changed = 0, cellw, w = app->lo.view.w;
+	int left, n = columns(app, c, &left), changed = 0, cellw;
+	int w = app->lo.view.w;
 	struct line *l;
 	char hex[2 * NSM_PCR_MAX_LEN + 1], buf[64];
 
@@ -146,6 +152,13 @@ static void build(struct app *app, struct lines *ls)
 			line_add(l, R_NORMAL, "expected measurements  ");
 			line_add(l, R_DIM, c[k].name);
 		}
+	}
+	if (left) {
+		l = lines_new(ls, -1);
+		l->selectable = 0;
+		line_addf(l, R_WARN, "%d marked document%s not compared (not a "
+			  "document, or more than %d)", left, left == 1 ? "" : "s",
+			  MAX_COLS - 1);
 	}
 	for (int i = 0; i < 32; i++)
 		changed += rows[i].differs;
@@ -262,7 +275,7 @@ static void json(struct app *app, FILE *f)
 {
 	struct col c[MAX_COLS];
 	struct row rows[32];
-	int n = columns(app, c), first = 1;
+	int left, n = columns(app, c, &left), first = 1;
 	char buf[64];
 
 	compute(app, c, n, rows);
