@@ -669,10 +669,28 @@ int cmd_emu(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *devname = NULL, *dir, *sub, *out = NULL;
+	int opt, n, ret, i, optargc = argc;
 	bool check = false;
-	int opt, n, ret;
 
-	while ((opt = getopt_long(argc, argv, ":hjn:co:", opts, NULL)) != -1) {
+	/*
+	 * "set NAME VALUE" takes values such as clock_offset_ms -3600000:
+	 * nothing after "set" is an option.
+	 */
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			break;
+		} else if (!strcmp(argv[i], "--dev") || !strcmp(argv[i], "-n") ||
+			   !strcmp(argv[i], "--output") || !strcmp(argv[i], "-o")) {
+			i++;
+		} else if (argv[i][0] != '-') {
+			if (!strcmp(argv[i], "set"))
+				optargc = i + 1;
+			break;
+		}
+	}
+
+	while ((opt = getopt_long(optargc, argv, ":hjn:co:", opts,
+				  NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			return show_usage("emu");
@@ -696,7 +714,7 @@ int cmd_emu(int argc, char **argv)
 			return option_error("emu", opt, argv);
 		}
 	}
-	if (optind >= argc)
+	if (optind >= optargc)
 		return usage_error("emu", "missing subcommand (status, reset, "
 				   "preset, measurements, set, provision, "
 				   "new-chain, rotate, root)");

@@ -101,3 +101,6 @@ expect "emu root" 0 $E emu root
 check "root printed" "[ \"\$(cat $T/out)\" = PEM-ROOT ]"
 expect "emu root -o" 0 $E emu root -o $T/root-out.pem
 check "root written" "[ \"\$(cat $T/root-out.pem)\" = PEM-ROOT ]"
+: > $S/clock_offset_ms
+expect "emu set with a negative value" 0 $E emu set clock_offset_ms -3600000
+check "negative value written" "[ \"\$(cat $S/clock_offset_ms)\" = -3600000 ]"

@@ -97,17 +97,41 @@ expect "diff flags the debug document" 1 nsmctl diff $T/doc-debug.cbor $T/doc1.c
 check "debug mode named" "grep -q '^a: .*debug mode: PCR0-2 are zero' $T/out"
 expect "emu measurements clear" 0 nsmctl emu measurements clear
 expect "emu reset" 0 nsmctl emu reset
-expect "missing device" 3 env NSM_DEVICE=/dev/no-such-nsm nsmctl describe
+expect "missing device" 3 nsmctl --device /dev/no-such-nsm describe
 
 expect "ca init" 0 nsmctl ca init $T/pki
 expect "emu provision --check" 0 nsmctl emu provision --check $T/pki
-if [ -e /sys/class/misc/nsm/pki_chain ]; then
-	expect "emu provision" 0 nsmctl emu provision $T/pki
-	expect "attest after provisioning" 0 nsmctl attest -o $T/doc3.cbor
-	expect "verify with the provisioned root" 0 nsmctl verify --no-aws-root --root $T/pki/root.pem $T/doc3.cbor
-else
-	expect "emu provision without provisioning attributes" 3 nsmctl emu provision $T/pki
-	skip "provisioned documents verify" "the module has no pki_chain attribute"
-fi
+expect "emu provision" 0 nsmctl emu provision $T/pki
+expect "emu status after provisioning" 0 nsmctl emu status --json
+check "PKI mode provisioned" "grep -q '\"mode\": \"provisioned\"' $T/out"
+expect "attest after provisioning" 0 nsmctl attest --nonce 0a0b -o $T/doc3.cbor
+expect "verify with the provisioned root only" 0 nsmctl verify --no-aws-root --root $T/pki/root.pem --nonce 0a0b --max-age 5m $T/doc3.cbor
+expect "emu root is the provisioned root" 0 nsmctl emu root -o $T/root2.pem
+check "same certificate" "cmp -s $T/root2.pem $T/pki/root.pem"
+expect "the ephemeral root no longer verifies" 1 nsmctl verify --no-aws-root --root $T/root.pem $T/doc3.cbor
+nsmctl ca init $T/pki2 >/dev/null
+cp $T/pki2/instance.key $T/pki/instance.key
+expect "provision --check refuses a mismatched key" 4 nsmctl emu provision --check $T/pki
+expect "emu set cose_tagged 1" 0 nsmctl emu set cose_tagged 1
+expect "emu set indefinite_map 1" 0 nsmctl emu set indefinite_map 1
+expect "attest tagged, indefinite" 0 nsmctl attest -o $T/doc4.cbor
+expect "dump shows tag and indefinite map" 0 nsmctl dump --json $T/doc4.cbor
+check "tagged and indefinite" "grep -q '\"tagged\": true' $T/out && grep -q '\"payload_map\": \"indefinite\"' $T/out"
+expect "dump --diag shows both" 0 nsmctl dump --diag $T/doc4.cbor
+check "18( and <<{_" "head -1 $T/out | grep -q '^18(\\[' && grep -q '<<{_' $T/out"
+expect "tagged, indefinite document verifies" 0 nsmctl verify --no-aws-root --root $T/pki2/../pki/root.pem $T/doc4.cbor
+expect "emu set clock_offset_ms -86400000" 0 nsmctl emu set clock_offset_ms -86400000
+expect "attest a day in the past" 0 nsmctl attest -o $T/doc5.cbor
+expect "leaf not yet valid at the document's time" 1 nsmctl verify --json --time doc --no-aws-root --root $T/pki/root.pem $T/doc5.cbor
+check "chain.not_yet_valid named" "grep -q '\"first_failure\": \"chain.not_yet_valid\"' $T/out"
+expect "emu set clock_offset_ms 0" 0 nsmctl emu set clock_offset_ms 0
+expect "emu set cose_tagged bogus" 3 nsmctl emu set cose_tagged maybe
+expect "emu set leaf_lifetime_s 0 refused" 3 nsmctl emu set leaf_lifetime_s 0
+expect "emu rotate" 0 nsmctl emu rotate
+expect "emu new-chain" 0 nsmctl emu new-chain
+expect "attest under the new chain" 0 nsmctl attest -o $T/doc6.cbor
+expect "the provisioned root no longer verifies" 1 nsmctl verify --no-aws-root --root $T/pki/root.pem $T/doc6.cbor
+expect "emu status: ephemeral again" 0 nsmctl emu status
+check "mode ephemeral" "grep -q '^  mode  *ephemeral' $T/out"
 echo "1..$n"
 exit $fail
