@@ -48,6 +48,9 @@ void app_free(struct app *app)
 	for (int i = 0; i < app->ndocs; i++)
 		doc_free(app->docs[i]);
 	free(app->docs);
+	for (int i = 0; i < app->ndirs; i++)
+		free(app->dirs[i]);
+	free(app->dirs);
 	for (int i = 0; i < app->nroots; i++) {
 		free(app->roots[i].name);
 		nsm_verifier_free(&app->roots[i].v);
@@ -690,9 +693,15 @@ static unsigned int global_action(struct app *app, enum action a)
 		return export(app, 1);
 	case A_REDRAW:
 		return RF_ALL;
-	case A_REFRESH:
+	case A_REFRESH: {
+		int added = rescan_dirs(app);
+
 		app->gen++;
+		if (added)
+			app_msg(app, "%d new document%s", added,
+				added == 1 ? "" : "s");
 		return RF_UNHANDLED;	/* the view may refresh too */
+	}
 	default:
 		return RF_UNHANDLED;
 	}

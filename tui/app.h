@@ -66,6 +66,8 @@ struct app {
 	int ndocs, capdocs;
 	int cursor, top;	/* in the list */
 	char title[128];	/* what was opened */
+	char **dirs;		/* directories opened, for rescans */
+	int ndirs;
 
 	/* screen */
 	int cols, lines;
@@ -141,6 +143,7 @@ void lv_goto_tag(struct viewstate *vs, int tag);
 
 /* loader.c */
 int load_path(struct app *app, const char *path, char *err, size_t errlen);
+int rescan_dirs(struct app *app);
 
 /* json.c: tiny JSON writer */
 void json_str(FILE *f, const char *s);

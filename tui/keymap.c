@@ -90,7 +90,7 @@ const char *action_help(enum action a)
 	case A_SEARCH_NEXT: return "next match";
 	case A_SEARCH_PREV: return "previous match";
 	case A_ZOOM: return "zoom the focused pane";
-	case A_REFRESH: return "reload: device PCRs, verdicts";
+	case A_REFRESH: return "refresh: new files, verdicts, device PCRs";
 	case A_ATTEST: return "device: request a new document";
 	case A_EXPORT_DOC: return "export the document (CBOR)";
 	case A_EXPORT_VIEW: return "export the view (JSON)";

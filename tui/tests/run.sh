@@ -205,7 +205,7 @@ result $? "Documentation/tui.rst: every screen is the program's own"
 
 # 6. tmux: the real binary on a real terminal
 "$here/tmux_smoke.sh" "$BIN" "$TD_REL/aws"
-result $? "tmux smoke test at 100x30 (list, verify, help, resize, q exits 0)"
+result $? "tmux smoke test at 100x30 (views, help, resize, colour, NO_COLOR, R rescan, q exits 0)"
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -3,7 +3,8 @@
 #
 # Smoke test of nsm-tui on a real terminal: tmux runs it at 100x30 with
 # TERM=xterm-256color; keys are sent, the pane is captured and checked,
-# the window is resized, and q must end the program with status 0.
+# the window is resized, and q must end the program with status 0. Then
+# the same under NO_COLOR, and a growing capture directory rescanned by R.
 # A private tmux socket keeps the test away from the user's sessions.
 #
 # usage: tmux_smoke.sh NSM-TUI DIR
@@ -99,4 +100,26 @@ for _ in $(seq 1 100); do
 	sleep 0.1
 done
 [ "$(cat "$tmp/status" 2>/dev/null)" = 0 ] || fail "NO_COLOR: q did not exit cleanly"
+
+# a capture directory that grows: R picks up the new file
+mkdir "$tmp/cap"
+cp "$dir/base_hinted_2026.cbor" "$tmp/cap/a.cbor"
+rm -f "$tmp/status"
+tmux -L "$sock" new-session -d -s cap -x 100 -y 30 \
+	"TERM=xterm-256color '$bin' '$tmp/cap'; echo \$? >'$tmp/status'; sleep 60"
+capture() {
+	tmux -L "$sock" capture-pane -p -t cap >"$tmp/pane" 2>/dev/null
+}
+wait_for " 1 doc "
+cp "$dir/signal_svr2_valid_bytes.cbor" "$tmp/cap/b.cbor"
+tmux -L "$sock" send-keys -t cap R
+wait_for "1 new document"
+wait_for " 2 docs "
+grep -q "b.cbor" "$tmp/pane" || fail "rescan: b.cbor not listed"
+tmux -L "$sock" send-keys -t cap q
+for _ in $(seq 1 100); do
+	[ -s "$tmp/status" ] && break
+	sleep 0.1
+done
+[ "$(cat "$tmp/status" 2>/dev/null)" = 0 ] || fail "rescan: q did not exit cleanly"
 exit 0
