@@ -1006,9 +1006,14 @@ static int chain_key(const struct nsm_doc *d, uint8_t key[NSM_SHA256_LEN])
 		uint64_t l = x->dlen;
 		int b;
 
+		/* type and length prefix every element: equal keys mean equal
+		 * inputs to X509_verify_cert() */
+		lenb[0] = x->major;
+		ok = EVP_DigestUpdate(m, lenb, 1);
 		for (b = 0; b < 8; b++)
 			lenb[b] = (uint8_t)(l >> (56 - 8 * b));
-		ok = EVP_DigestUpdate(m, lenb, 8) && EVP_DigestUpdate(m, x->data, x->dlen);
+		ok = ok && EVP_DigestUpdate(m, lenb, 8) &&
+		     (!x->dlen || EVP_DigestUpdate(m, x->data, x->dlen));
 	}
 	ok = ok && EVP_DigestFinal_ex(m, key, &ol);
 	EVP_MD_CTX_free(m);
@@ -1111,6 +1116,7 @@ static int check_chain(struct vctx *c, int64_t at_ms)
 			ERR_clear_error();
 			add_check(r, NSM_CHECK_CERT_DECODE, NSM_CHECK_FAIL,
 				  "cabundle[%zu] is not one DER X.509 certificate", i);
+			any_fail = true;	/* never cached */
 			continue;
 		}
 		if (!sk_X509_push(untrusted, x)) {

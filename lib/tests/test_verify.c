@@ -620,6 +620,46 @@ static void test_cache(void)
 			    "another verifier without the root shares no cache");
 		nsm_verifier_free(&other);
 	}
+	/* an undecodable extra cabundle entry: reported, and never cached */
+	{
+		struct nsm_verifier *v2;
+		struct nsm_span cs, last;
+		static const uint8_t junk_cert[] = { 0x84, 0x41, 0x00 };	/* 5 entries, h'00' */
+		struct blob m;
+		uint64_t h0, m0;
+		const struct nsm_check *c;
+
+		b.p[s.data_off + 40] ^= 0x80;
+		nsm_doc_free(&d);
+		nsm_doc_parse(&d, NULL, b.p, b.len);
+		nsm_doc_field_span(d, NSM_FIELD_CABUNDLE, &cs);
+		nsm_doc_cabundle_span(d, nsm_doc_cabundle_count(d) - 1, &last);
+		/* replace the array head (0x84) by 0x85 and append h'00' */
+		{
+			const uint8_t *raw = nsm_doc_raw(d, NULL);
+			size_t body = last.off + last.len - (cs.off + 1);
+			uint8_t *ins = malloc(body + 3);
+
+			ins[0] = 0x85;
+			memcpy(ins + 1, raw + cs.off + 1, body);
+			memcpy(ins + 1 + body, junk_cert + 1, 2);
+			m = splice_payload(d, cs.off, cs.off + cs.len, ins, body + 3, 0);
+			free(ins);
+		}
+		nsm_verifier_new(&v2, 0);
+		r = run(v2, &m, &o);
+		nsm_result_free(&r);
+		r = run(v2, &m, &o);
+		nsm_verifier_cache_stats(v2, &h0, &m0);
+		c = nsm_result_find(r, NSM_CHECK_CERT_DECODE);
+		tap_ok(c && c->status == NSM_CHECK_FAIL && strstr(c->message, "cabundle[4]") &&
+		       h0 == 0 && m0 == 2,
+		       "undecodable cabundle entry: chain.decode fails, chain not cached (%s)",
+		       c ? c->message : "-");
+		nsm_result_free(&r);
+		nsm_verifier_free(&v2);
+		free(m.p);
+	}
 	nsm_doc_free(&d);
 	nsm_verifier_free(&v);
 	free(b.p);
