@@ -104,6 +104,19 @@ for t in "$testdir"/nsm_* $(cd "$top/selftests/drivers/nsm" &&
 	fi
 done
 
+# Records (see console.awk) on stdin -> TAP lines of kernel @1.
+records() {
+	local rel=$1 kind a b c
+	while IFS=$'\t' read -r kind a b c; do
+		case $kind in
+		R) emit "$a" "$rel: $b" "$c" ;;
+		D) echo "# $a" ;;
+		B) echo "# $rel: $a" ;;
+		X) echo "$a" ;;
+		esac
+	done
+}
+
 # Suites in order: the conformance suite on a fresh device first, then any
 # other suite (e.g. attestation), the module lifetime tests last.
 suites=nsm_test
@@ -218,14 +231,7 @@ while read -r rel kroot; do
 	test) expect="$suites dmesg" ;;
 	*) expect=$mode ;;
 	esac
-	while IFS=$'\t' read -r kind a b c; do
-		case $kind in
-		R) emit "$a" "$rel: $b" "$c" ;;
-		D) echo "# $a" ;;
-		B) echo "# $rel: $a" ;;
-		X) echo "$a" ;;
-		esac
-	done < <(awk -v suites="$expect" \
+	records "$rel" < <(awk -v suites="$expect" \
 		     -v required="$required" -v timeout="$timeout_s" \
 		     -v timedout="$([ $qrc -eq 124 ] || [ $qrc -eq 137 ] && echo 1 || echo 0)" \
 		     -f "$here/console.awk" "$dir/console.log")
