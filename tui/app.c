@@ -320,7 +320,9 @@ static void draw_status(struct app *app)
 {
 	struct rect r = app->lo.status;
 	struct prompt *p = &app->prompt;
+	struct doc *d;
 	char pos[32];
+	int w;
 
 	canvas_fill(&app->cv, r, R_STATUS);
 	if (p->active) {
@@ -338,13 +340,24 @@ static void draw_status(struct app *app)
 	}
 	snprintf(pos, sizeof(pos), "%d/%d ", app->ndocs ? app->cursor + 1 : 0,
 		 app->ndocs);
-	if (app->status[0])
-		canvas_put(&app->cv, r.x + 1, r.y, r.w - 2 - (int)strlen(pos),
+	d = app->ndocs ? app->docs[app->cursor] : NULL;
+	w = r.w - 2 - (int)strlen(pos);
+	if (app->status[0]) {
+		canvas_put(&app->cv, r.x + 1, r.y, w,
 			   app->status_error ? R_FAIL : R_STATUS, app->status);
-	else
-		canvas_put(&app->cv, r.x + 1, r.y, r.w - 2 - (int)strlen(pos),
-			   R_STATUS, "?:help q:quit Tab:pane /:search "
+	} else if (d && d->state == DOC_ERROR) {
+		/* the list has room for a few words of it: the whole reason */
+		canvas_printf(&app->cv, r.x + 1, r.y, w, R_STATUS,
+			      "ERROR: %s", d->err);
+	} else if (d && d->state == DOC_OK && d->verdict.gen == app->gen &&
+		   !d->verdict.ok) {
+		canvas_printf(&app->cv, r.x + 1, r.y, w, R_STATUS,
+			      "INVALID: %s  (v: checklist)", d->verdict.summary);
+	} else {
+		canvas_put(&app->cv, r.x + 1, r.y, w, R_STATUS,
+			   "?:help q:quit Tab:pane /:search "
 			   "d v x c L:views m:mark t:time r:root");
+	}
 	canvas_put(&app->cv, r.x + r.w - (int)strlen(pos), r.y,
 		   (int)strlen(pos), R_STATUS, pos);
 }
