@@ -113,7 +113,7 @@ static ssize_t nsm_stage_write(struct nsm_stage *st, const char *name,
 		ret = -EINVAL;
 	} else if (count > st->cap - st->len) {
 		pr_warn_ratelimited("%s: input over %zu bytes\n", name,
-				    st->cap - 1);
+				    st->cap);
 		st->spoiled = true;
 		ret = -EFBIG;
 	} else {

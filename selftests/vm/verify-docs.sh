@@ -107,7 +107,8 @@ for s in "${sets[@]}"; do
 	for d in "$s"/*.cose; do
 		[ -f "$d" ] && printf '%s\t%s\n' "$d" "$root"
 	done
-done | LC_ALL=C sort >"$work/jobs"
+done >"$work/jobs.unsorted"
+LC_ALL=C sort "$work/jobs.unsorted" >"$work/jobs"
 
 # verify_one DOC ROOT: one line "<doc>\t<ok|fail>\t<what>", details in DOC.log.
 verify_one() {

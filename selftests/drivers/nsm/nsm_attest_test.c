@@ -1,0 +1,1420 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attestation documents of /dev/nsm: their COSE_Sign1 structure, the
+ * fields a request echoes, the PCRs they report, leaf rotation, and the
+ * emulator's PKI control interface (provisioning, fidelity switches).
+ *
+ * The documents are parsed here with a CBOR walker of our own (strict:
+ * shortest-form heads, exact key order, no trailing bytes). Signatures
+ * and chains are checked outside: with $NSM_OUT_DIR set, every document is
+ * written to $NSM_OUT_DIR/attest/<root id>/<name>.cose next to root.pem,
+ * the root it must verify against, and the VM runner verifies them all on
+ * the host with the openssl command line and a third-party verifier
+ * (selftests/vm/verify-docs.sh). Names ending in ".bad-time" must verify at
+ * the current time only (their leaf is not valid at the document's time).
+ *
+ * Tests of the control interface (/sys/class/misc/<dev>/pki_*) skip on a
+ * device without it, e.g. a real NSM. Provisioning a good PKI needs
+ * chain.pem, instance.key and root.pem from `nsmctl ca init` (or OpenSSL)
+ * in $NSM_PKI_DIR (default /extra/pki); without them that test skips.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nsm_harness.h"
+#include "nsm_util.h"
+
+#define REQ_MAX		NSM_REQUEST_MAX_SIZE
+#define RESP_MAX	NSM_RESPONSE_MAX_SIZE
+#define CERT_MAX	1024
+#define CHAIN_MAX	4
+#define LIFETIME_DEFAULT 10800
+#define THREADS		64
+
+static const uint8_t cose_protected[] = { 0x44, 0xa1, 0x01, 0x38, 0x22 };
+
+/* ---- a strict CBOR walker for documents ---- */
+
+struct rd {
+	const uint8_t *p, *end;
+	const char *err;
+};
+
+static bool rd_fail(struct rd *r, const char *why)
+{
+	if (!r->err)
+		r->err = why;
+	return false;
+}
+
+/*
+ * Read a head: major type and argument; *indef set for 0x1f (allowed only
+ * when @indef is non-NULL). Arguments must use the shortest form.
+ */
+static bool rd_head(struct rd *r, unsigned int *major, uint64_t *val,
+		    bool *indef)
+{
+	unsigned int ai, n, i;
+	uint64_t v = 0;
+
+	if (r->err)
+		return false;
+	if (r->p >= r->end)
+		return rd_fail(r, "truncated");
+	*major = *r->p >> 5;
+	ai = *r->p++ & 31;
+	if (indef)
+		*indef = false;
+	if (ai < 24) {
+		*val = ai;
+		return true;
+	}
+	if (ai == 31) {
+		if (!indef || (*major != 4 && *major != 5))
+			return rd_fail(r, "unexpected indefinite length");
+		*indef = true;
+		*val = 0;
+		return true;
+	}
+	if (ai > 27)
+		return rd_fail(r, "reserved additional information");
+	n = 1u << (ai - 24);
+	if ((size_t)(r->end - r->p) < n)
+		return rd_fail(r, "truncated head");
+	for (i = 0; i < n; i++)
+		v = v << 8 | *r->p++;
+	if ((n == 1 && v < 24) || (n == 2 && v <= 0xff) ||
+	    (n == 4 && v <= 0xffff) || (n == 8 && v <= 0xffffffff))
+		return rd_fail(r, "integer not in its shortest form");
+	*val = v;
+	return true;
+}
+
+static bool rd_expect(struct rd *r, unsigned int major, uint64_t *val,
+		      const char *why)
+{
+	unsigned int m;
+
+	if (!rd_head(r, &m, val, NULL))
+		return false;
+	return m == major ? true : rd_fail(r, why);
+}
+
+static bool rd_string(struct rd *r, unsigned int major, const uint8_t **p,
+		      size_t *len, const char *why)
+{
+	uint64_t n;
+
+	if (!rd_expect(r, major, &n, why))
+		return false;
+	if (n > (uint64_t)(r->end - r->p))
+		return rd_fail(r, "string runs past the end");
+	*p = r->p;
+	*len = n;
+	r->p += n;
+	return true;
+}
+
+static bool rd_key(struct rd *r, const char *key)
+{
+	const uint8_t *p;
+	size_t n;
+
+	if (!rd_string(r, 3, &p, &n, "key is not a text string"))
+		return false;
+	if (n != strlen(key) || memcmp(p, key, n))
+		return rd_fail(r, "unexpected key (order or name)");
+	return true;
+}
+
+struct opt_bytes {
+	bool present;		/* false: null */
+	const uint8_t *p;
+	size_t len;
+};
+
+static bool rd_opt_bytes(struct rd *r, struct opt_bytes *o)
+{
+	memset(o, 0, sizeof(*o));
+	if (r->p < r->end && *r->p == 0xf6) {
+		r->p++;
+		return true;
+	}
+	o->present = true;
+	return rd_string(r, 2, &o->p, &o->len, "optional field not bstr/null");
+}
+
+struct doc {
+	bool tagged, indefinite;
+	const uint8_t *payload, *sig;
+	size_t payload_len;
+	char module_id[256];
+	char digest[16];
+	uint64_t timestamp;
+	unsigned int npcrs;
+	uint64_t pcr_index[NSM_PCRS];
+	const uint8_t *pcr[NSM_PCRS];
+	const uint8_t *cert;
+	size_t cert_len;
+	unsigned int ncab;
+	const uint8_t *cab[CHAIN_MAX];
+	size_t cab_len[CHAIN_MAX];
+	struct opt_bytes public_key, user_data, nonce;
+};
+
+/* Walk the payload map (real hardware's key order). */
+static bool parse_payload(struct rd *r, struct doc *d)
+{
+	const uint8_t *s;
+	unsigned int m;
+	uint64_t n, i;
+	size_t len;
+	bool indef;
+
+	if (!rd_head(r, &m, &n, &indef) || m != 5)
+		return rd_fail(r, "payload is not a map");
+	d->indefinite = indef;
+	if (!indef && n != 9)
+		return rd_fail(r, "payload map has not 9 entries");
+	if (!rd_key(r, "module_id") ||
+	    !rd_string(r, 3, &s, &len, "module_id not text"))
+		return false;
+	if (!len || len >= sizeof(d->module_id))
+		return rd_fail(r, "module_id length");
+	memcpy(d->module_id, s, len);
+	if (!rd_key(r, "digest") ||
+	    !rd_string(r, 3, &s, &len, "digest not text"))
+		return false;
+	if (len >= sizeof(d->digest))
+		return rd_fail(r, "digest length");
+	memcpy(d->digest, s, len);
+	if (!rd_key(r, "timestamp") ||
+	    !rd_expect(r, 0, &d->timestamp, "timestamp not uint"))
+		return false;
+	if (!rd_key(r, "pcrs") || !rd_expect(r, 5, &n, "pcrs not a map"))
+		return false;
+	if (!n || n > NSM_PCRS)
+		return rd_fail(r, "pcrs: 1..32 entries");
+	d->npcrs = n;
+	for (i = 0; i < n; i++) {
+		if (!rd_expect(r, 0, &d->pcr_index[i], "pcr index not uint") ||
+		    !rd_string(r, 2, &d->pcr[i], &len, "pcr not bstr"))
+			return false;
+		if (len != NSM_PCR_LEN || d->pcr_index[i] >= NSM_PCRS ||
+		    (i && d->pcr_index[i] <= d->pcr_index[i - 1]))
+			return rd_fail(r, "pcrs: bad index order or length");
+	}
+	if (!rd_key(r, "certificate") ||
+	    !rd_string(r, 2, &d->cert, &d->cert_len, "certificate not bstr"))
+		return false;
+	if (!rd_key(r, "cabundle") ||
+	    !rd_expect(r, 4, &n, "cabundle not an array"))
+		return false;
+	if (!n || n > CHAIN_MAX)
+		return rd_fail(r, "cabundle: 1..4 entries");
+	d->ncab = n;
+	for (i = 0; i < n; i++)
+		if (!rd_string(r, 2, &d->cab[i], &d->cab_len[i],
+			       "cabundle entry not bstr"))
+			return false;
+	if (!rd_key(r, "public_key") || !rd_opt_bytes(r, &d->public_key) ||
+	    !rd_key(r, "user_data") || !rd_opt_bytes(r, &d->user_data) ||
+	    !rd_key(r, "nonce") || !rd_opt_bytes(r, &d->nonce))
+		return false;
+	if (indef) {
+		if (r->p >= r->end || *r->p != 0xff)
+			return rd_fail(r, "indefinite map without break");
+		r->p++;
+	}
+	if (r->p != r->end)
+		return rd_fail(r, "bytes after the payload map");
+	return true;
+}
+
+/* Parse a whole document; NULL if it has real hardware's shape. */
+static const char *doc_parse(const uint8_t *b, size_t n, struct doc *d)
+{
+	struct rd r = { b, b + n, NULL }, pr;
+	const uint8_t *prot;
+	size_t len;
+	uint64_t v;
+
+	memset(d, 0, sizeof(*d));
+	if (n && b[0] == 0xd2) {	/* tag 18, COSE_Sign1 */
+		d->tagged = true;
+		r.p++;
+	}
+	if (!rd_expect(&r, 4, &v, "not an array") || v != 4)
+		return r.err ?: "not a 4-element array";
+	prot = r.p;
+	if (!rd_string(&r, 2, &prot, &len, "protected header not bstr"))
+		return r.err;
+	if (len != 4 || memcmp(prot - 1, cose_protected, 5))
+		return "protected header is not a1013822 ({1: -35})";
+	if (!rd_expect(&r, 5, &v, "unprotected header not a map") || v)
+		return r.err ?: "unprotected header not empty";
+	if (!rd_string(&r, 2, &d->payload, &d->payload_len, "payload not bstr") ||
+	    !rd_string(&r, 2, &d->sig, &len, "signature not bstr"))
+		return r.err;
+	if (len != 96)
+		return "signature is not 96 bytes";
+	if (r.p != r.end)
+		return "bytes after the COSE_Sign1 array";
+	pr = (struct rd){ d->payload, d->payload + d->payload_len, NULL };
+	if (!parse_payload(&pr, d))
+		return pr.err;
+	if (strcmp(d->digest, "SHA384"))
+		return "digest is not SHA384";
+	if (!d->cert_len || d->cert_len > CERT_MAX)
+		return "certificate size";
+	for (v = 0; v < d->ncab; v++)
+		if (!d->cab_len[v] || d->cab_len[v] > CERT_MAX)
+			return "cabundle entry size";
+	return NULL;
+}
+
+/* ---- requests ---- */
+
+/*
+ * One Attestation; NULL pointers send null. Returns 0 and the document in
+ * @doc (RESP_MAX bytes of room), -errno, or the error response's code.
+ */
+static int attest(int fd, const void *ud, size_t udl, const void *nonce,
+		  size_t nl, const void *pk, size_t pkl, uint8_t *doc,
+		  size_t *doc_len)
+{
+	static __thread uint8_t req[REQ_MAX], resp[RESP_MAX];
+	const uint8_t *d;
+	size_t n, rl = sizeof(resp);
+	int rc, e;
+
+	n = req_attestation(req, sizeof(req), ud, udl, nonce, nl, pk, pkl);
+	if (!n)
+		return -E2BIG;
+	rc = nsm_raw(fd, req, n, resp, &rl);
+	if (rc)
+		return rc;
+	e = resp_is_error(resp, rl);
+	if (e >= 0)
+		return e ? e : NSM_BAD_SHAPE;
+	if (parse_attestation(resp, rl, &d, &n))
+		return NSM_BAD_SHAPE;
+	memcpy(doc, d, n);
+	*doc_len = n;
+	return 0;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (uint64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
+}
+
+static void fill_random(uint8_t *p, size_t n)
+{
+	static unsigned int seed = 12345;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)(rand_r(&seed) >> 7);
+}
+
+/* ---- the control interface ---- */
+
+static const char *ctl_path(const char *attr)
+{
+	static __thread char path[PATH_MAX];
+	const char *dev = nsm_dev_path(), *base = strrchr(dev, '/');
+
+	snprintf(path, sizeof(path), "/sys/class/misc/%s/%s",
+		 base ? base + 1 : dev, attr);
+	return path;
+}
+
+static bool have_ctl(void)
+{
+	return geteuid() == 0 && access(ctl_path("pki_commit"), F_OK) == 0;
+}
+
+#define NEED_CTL() do {							\
+	if (!have_ctl())						\
+		SKIP("no nsm_emu PKI control interface (%s) or not root", \
+		     ctl_path("pki_commit"));				\
+} while (0)
+
+/* Write @len bytes in chunks of @chunk (0: one write); 0 or -errno. */
+static int ctl_write_chunks(const char *attr, const void *buf, size_t len,
+			    size_t chunk)
+{
+	const uint8_t *p = buf;
+	int fd, rc = 0;
+	size_t off = 0;
+
+	fd = open(ctl_path(attr), O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (!chunk)
+		chunk = len ? len : 1;
+	while (off < len || (!len && !off)) {
+		size_t n = len - off < chunk ? len - off : chunk;
+		ssize_t w = write(fd, p + off, n);
+
+		if (w < 0) {
+			rc = -errno;
+			break;
+		}
+		if (!len)
+			break;
+		off += (size_t)w;
+	}
+	close(fd);
+	return rc;
+}
+
+static int ctl_write(const char *attr, const void *buf, size_t len)
+{
+	return ctl_write_chunks(attr, buf, len, 0);
+}
+
+static int ctl_puts(const char *attr, const char *s)
+{
+	return ctl_write(attr, s, strlen(s));
+}
+
+/* Read an attribute, NUL-terminated; length or -errno. */
+static ssize_t ctl_read(const char *attr, char *buf, size_t cap)
+{
+	ssize_t n, got = 0;
+	int fd;
+
+	fd = open(ctl_path(attr), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while ((n = read(fd, buf + got, cap - 1 - (size_t)got)) > 0)
+		got += n;
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[got] = '\0';
+	return got;
+}
+
+/* A number line "<key> <value>" of pki_status; LLONG_MIN if absent. */
+static long long ctl_status(const char *key)
+{
+	char buf[2048], *line;
+	size_t kl = strlen(key);
+
+	if (ctl_read("pki_status", buf, sizeof(buf)) < 0)
+		return LLONG_MIN;
+	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
+		if (!strncmp(line, key, kl) && line[kl] == ' ')
+			return strtoll(line + kl + 1, NULL, 10);
+	return LLONG_MIN;
+}
+
+/* The last_error line of pki_status, into @out. */
+static void ctl_last_error(char *out, size_t cap)
+{
+	char buf[2048], *p;
+
+	out[0] = '\0';
+	if (ctl_read("pki_status", buf, sizeof(buf)) < 0)
+		return;
+	p = strstr(buf, "\nlast_error ");
+	if (!p)
+		return;
+	p += strlen("\nlast_error ");
+	snprintf(out, cap, "%.*s", (int)strcspn(p, "\n"), p);
+}
+
+/* ---- PEM ---- */
+
+static int b64v(int c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+/* DER of every CERTIFICATE block of @pem, concatenated; length or -1. */
+static long pem_certs_der(const char *pem, uint8_t *out, size_t cap,
+			  unsigned int *count)
+{
+	static const char begin[] = "-----BEGIN CERTIFICATE-----";
+	const char *p = pem;
+	size_t o = 0;
+
+	*count = 0;
+	while ((p = strstr(p, begin))) {
+		unsigned int bits = 0, nbits = 0;
+
+		for (p += strlen(begin); *p && *p != '-'; p++) {
+			int v = b64v((unsigned char)*p);
+
+			if (v < 0)
+				continue;	/* whitespace, padding */
+			bits = bits << 6 | (unsigned int)v;
+			nbits += 6;
+			if (nbits >= 8) {
+				nbits -= 8;
+				if (o >= cap)
+					return -1;
+				out[o++] = (uint8_t)(bits >> nbits);
+				bits &= (1u << nbits) - 1;
+			}
+		}
+		(*count)++;
+	}
+	return *count ? (long)o : -1;
+}
+
+/* The root the device exports, as DER; length or -1. */
+static long ctl_root_der(uint8_t *out, size_t cap)
+{
+	char pem[4096];
+	unsigned int n;
+
+	if (ctl_read("pki_root", pem, sizeof(pem)) <= 0)
+		return -1;
+	return pem_certs_der(pem, out, cap, &n);
+}
+
+static uint8_t *read_file(const char *path, size_t *len)
+{
+	uint8_t *buf;
+	struct stat st;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) || st.st_size > 1 << 20 ||
+	    !(buf = calloc(1, (size_t)st.st_size + 1))) {
+		close(fd);
+		return NULL;
+	}
+	*len = (size_t)read(fd, buf, (size_t)st.st_size);
+	close(fd);
+	return buf;
+}
+
+/* ---- exporting documents for the host's verifiers ---- */
+
+static void mkdirs(const char *path)
+{
+	char tmp[PATH_MAX], *p;
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (p = tmp + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(tmp, 0755);
+			*p = '/';
+		}
+	}
+	mkdir(tmp, 0755);
+}
+
+static bool write_file(const char *path, const void *p, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	bool ok;
+
+	if (!f)
+		return false;
+	ok = fwrite(p, 1, n, f) == n;
+	return !fclose(f) && ok;
+}
+
+/*
+ * Save @doc as <out>/attest/<root id>/<name>.cose with the root the device
+ * exports now (root.pem), for the host to verify. No-op without
+ * $NSM_OUT_DIR or without a root to export.
+ */
+static void export_doc(const char *name, const uint8_t *doc, size_t len)
+{
+	const char *out = getenv("NSM_OUT_DIR");
+	char dir[PATH_MAX], path[PATH_MAX + 64], pem[4096], id[17];
+	uint8_t h[SHA384_LEN];
+	ssize_t pl;
+
+	if (!out || !*out || !have_ctl())
+		return;
+	pl = ctl_read("pki_root", pem, sizeof(pem));
+	if (pl <= 0)
+		return;
+	sha384(pem, (size_t)pl, h);
+	hex_encode(h, 8, id);
+	snprintf(dir, sizeof(dir), "%s/attest/%s", out, id);
+	mkdirs(dir);
+	snprintf(path, sizeof(path), "%s/root.pem", dir);
+	if (access(path, F_OK) && !write_file(path, pem, (size_t)pl))
+		TH_LOG("cannot write %s", path);
+	snprintf(path, sizeof(path), "%s/%s.cose", dir, name);
+	if (!write_file(path, doc, len))
+		TH_LOG("cannot write %s", path);
+}
+
+/* Fail unless @o is exactly null (@v NULL) or exactly @v[0..@n). */
+static void check_echo(const struct opt_bytes *o, const void *v, size_t n,
+		       const char *what)
+{
+	if (!v && o->present)
+		NSM_FAIL_(1, "%s: expected null, got %zu bytes", what, o->len);
+	if (v && !o->present)
+		NSM_FAIL_(1, "%s: expected %zu bytes, got null", what, n);
+	if (v && (o->len != n || (n && memcmp(o->p, v, n))))
+		NSM_FAIL_(1, "%s: %zu bytes differ from the %zu sent", what,
+			  o->len, n);
+}
+
+#define ASSERT_ECHO(o_, v_, n_)	check_echo(&(o_), (v_), (n_), #o_)
+
+#define ASSERT_PARSES(buf, len, d) do {					\
+	const char *_why = doc_parse((buf), (len), (d));		\
+	if (_why)							\
+		NSM_FAIL_(1, "document does not parse: %s", _why);	\
+} while (0)
+
+static int open_dev(void)
+{
+	int fd = nsm_open();
+
+	if (fd < 0)
+		NSM_FAIL_(1, "open %s: %s", nsm_dev_path(), strerror(errno));
+	return fd;
+}
+
+/* ---- tests ---- */
+
+TEST(attest_document_shape)
+{
+	static uint8_t doc[RESP_MAX];
+	struct nsm_description desc;
+	uint64_t t0, t1;
+	struct doc d;
+	size_t len;
+	int fd = open_dev();
+
+	ASSERT_EQ(nsm_describe_nsm(fd, &desc), 0);
+	t0 = now_ms();
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
+	t1 = now_ms();
+	ASSERT_PARSES(doc, len, &d);
+	ksft_print_msg("document: %zu bytes, %u PCRs, %u CA certificates\n",
+		       len, d.npcrs, d.ncab);
+	if (have_ctl()) {	/* fidelity switches at their defaults */
+		ASSERT_FALSE(d.tagged);
+		ASSERT_FALSE(d.indefinite);
+		ASSERT_EQ(doc[0], 0x84);
+	}
+	ASSERT_EQ(strcmp(d.module_id, desc.module_id), 0);
+	ASSERT_FALSE(d.public_key.present);
+	ASSERT_FALSE(d.user_data.present);
+	ASSERT_FALSE(d.nonce.present);
+	/* The device's clock and ours agree within a few seconds. */
+	ASSERT_GE(d.timestamp + 5000, t0);
+	ASSERT_LE(d.timestamp, t1 + 5000);
+	if (have_ctl()) {
+		uint8_t root[CERT_MAX + 16];
+		long rl = ctl_root_der(root, sizeof(root));
+
+		ASSERT_EQ(d.ncab, CHAIN_MAX);
+		ASSERT_EQ((long)d.cab_len[0], rl);
+		ASSERT_MEM_EQ(d.cab[0], root, (size_t)rl);
+	}
+	export_doc("plain", doc, len);
+	close(fd);
+}
+
+/* Each optional field null, empty and with data, alone and together. */
+TEST(attest_optional_fields)
+{
+	static const uint8_t data[] = "the quick brown fox";
+	static const uint8_t empty[1];
+	static uint8_t doc[RESP_MAX];
+	const void *val[3] = { NULL, empty, data };
+	const size_t vlen[3] = { 0, 0, sizeof(data) - 1 };
+	const char *vname[3] = { "null", "empty", "data" };
+	int fd = open_dev();
+	unsigned int f, v, all;
+	struct doc d;
+	size_t len;
+	char name[64];
+
+	for (f = 0; f < 3; f++) {
+		for (v = 0; v < 3; v++) {
+			const void *p[3] = { NULL, NULL, NULL };
+			size_t l[3] = { 0, 0, 0 };
+
+			p[f] = val[v];
+			l[f] = vlen[v];
+			ASSERT_EQ(attest(fd, p[0], l[0], p[1], l[1], p[2], l[2],
+					 doc, &len), 0);
+			ASSERT_PARSES(doc, len, &d);
+			ASSERT_ECHO(d.user_data, p[0], l[0]);
+			ASSERT_ECHO(d.nonce, p[1], l[1]);
+			ASSERT_ECHO(d.public_key, p[2], l[2]);
+			snprintf(name, sizeof(name), "%s-%s",
+				 f == 0 ? "user_data" : f == 1 ? "nonce" :
+				 "public_key", vname[v]);
+			if (v)
+				export_doc(name, doc, len);
+		}
+	}
+	for (all = 1; all < 3; all++) {
+		ASSERT_EQ(attest(fd, val[all], vlen[all], val[all], vlen[all],
+				 val[all], vlen[all], doc, &len), 0);
+		ASSERT_PARSES(doc, len, &d);
+		ASSERT_ECHO(d.user_data, val[all], vlen[all]);
+		ASSERT_ECHO(d.nonce, val[all], vlen[all]);
+		ASSERT_ECHO(d.public_key, val[all], vlen[all]);
+		snprintf(name, sizeof(name), "all-%s", vname[all]);
+		export_doc(name, doc, len);
+	}
+	close(fd);
+}
+
+/* Lengths around every CBOR length-encoding boundary, echoed exactly. */
+TEST(attest_echo_byte_exact)
+{
+	static const size_t lens[] = { 1, 23, 24, 255, 256, 1000 };
+	static uint8_t doc[RESP_MAX], a[1024], b[1024], c[1024];
+	int fd = open_dev();
+	struct doc d;
+	unsigned int i;
+	size_t len;
+
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		size_t n = lens[i];
+
+		fill_random(a, n);
+		fill_random(b, n);
+		fill_random(c, n);
+		ASSERT_EQ(attest(fd, a, n, b, n, c, n, doc, &len), 0);
+		ASSERT_PARSES(doc, len, &d);
+		ASSERT_ECHO(d.user_data, a, n);
+		ASSERT_ECHO(d.nonce, b, n);
+		ASSERT_ECHO(d.public_key, c, n);
+	}
+	close(fd);
+}
+
+/* AWS's nsm-test: 1024-byte user_data, nonce and public_key at once. */
+TEST(attest_1024_byte_fields)
+{
+	static uint8_t doc[RESP_MAX], ud[1024], nonce[1024], pk[1024];
+	int fd = open_dev();
+	struct doc d;
+	size_t len;
+
+	fill_random(ud, sizeof(ud));
+	fill_random(nonce, sizeof(nonce));
+	fill_random(pk, sizeof(pk));
+	ASSERT_EQ(attest(fd, ud, sizeof(ud), nonce, sizeof(nonce), pk,
+			 sizeof(pk), doc, &len), 0);
+	ASSERT_PARSES(doc, len, &d);
+	ASSERT_ECHO(d.user_data, ud, sizeof(ud));
+	ASSERT_ECHO(d.nonce, nonce, sizeof(nonce));
+	ASSERT_ECHO(d.public_key, pk, sizeof(pk));
+	ksft_print_msg("document with 3 x 1024-byte fields: %zu bytes\n", len);
+	export_doc("fields-1024", doc, len);
+	close(fd);
+}
+
+/* A 4096-byte Attestation request is answered, 4097 bytes is EMSGSIZE. */
+TEST(attest_request_size_limit)
+{
+	static uint8_t req[REQ_MAX + 1], resp[RESP_MAX], ud[REQ_MAX];
+	size_t base, n, rl;
+	const uint8_t *dp;
+	int fd = open_dev();
+	struct doc d;
+
+	/* user_data of k bytes (k >= 256: 3-byte head) makes base + k. */
+	base = req_attestation(req, sizeof(req), ud, 300, NULL, 0, NULL, 0) -
+	       300;
+	fill_random(ud, sizeof(ud));
+	n = req_attestation(req, sizeof(req), ud, REQ_MAX - base, NULL, 0,
+			    NULL, 0);
+	ASSERT_EQ(n, REQ_MAX);
+	rl = sizeof(resp);
+	ASSERT_EQ(nsm_raw(fd, req, n, resp, &rl), 0);
+	ASSERT_EQ(parse_attestation(resp, rl, &dp, &n), 0);
+	ASSERT_PARSES(dp, n, &d);
+	ASSERT_ECHO(d.user_data, ud, REQ_MAX - base);
+	export_doc("request-4096", dp, n);
+
+	n = req_attestation(req, sizeof(req), ud, REQ_MAX + 1 - base, NULL, 0,
+			    NULL, 0);
+	ASSERT_EQ(n, REQ_MAX + 1);
+	rl = sizeof(resp);
+	ASSERT_EQ(nsm_raw(fd, req, n, resp, &rl), -EMSGSIZE);
+	close(fd);
+}
+
+/* The document's pcrs are exactly the locked PCRs with DescribePCR's values. */
+static void check_pcrs_match(int fd, const struct doc *d)
+{
+	uint8_t val[NSM_PCR_LEN];
+	unsigned int i, k = 0;
+	bool lock;
+
+	for (i = 0; i < NSM_PCRS; i++) {
+		ASSERT_EQ(nsm_describe_pcr(fd, i, &lock, val), 0);
+		if (!lock)
+			continue;
+		ASSERT_LT(k, d->npcrs);
+		ASSERT_EQ(d->pcr_index[k], i);
+		ASSERT_MEM_EQ(d->pcr[k], val, NSM_PCR_LEN);
+		k++;
+	}
+	ASSERT_EQ(k, d->npcrs);
+}
+
+TEST(attest_pcrs_equal_describe_pcr)
+{
+	static uint8_t doc[RESP_MAX];
+	uint8_t val[NSM_PCR_LEN];
+	int fd = open_dev();
+	struct doc d;
+	size_t len;
+	bool lock;
+
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
+	ASSERT_PARSES(doc, len, &d);
+	check_pcrs_match(fd, &d);
+
+	/* Lock one more PCR (a free one of 16..31, after an extend). */
+	for (unsigned int i = 16; i < NSM_PCRS; i++) {
+		ASSERT_EQ(nsm_describe_pcr(fd, i, &lock, val), 0);
+		if (lock)
+			continue;
+		ASSERT_EQ(nsm_extend_pcr(fd, i, "attest", 6, val), 0);
+		ASSERT_EQ(nsm_lock_pcr(fd, i), 0);
+		ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
+		ASSERT_PARSES(doc, len, &d);
+		check_pcrs_match(fd, &d);
+		export_doc("pcr-locked-extra", doc, len);
+		break;
+	}
+	if (have_ctl())
+		ASSERT_EQ(ctl_puts("reset", "1"), 0);
+	close(fd);
+}
+
+TEST(attest_debug_mode_pcrs)
+{
+	static uint8_t doc[RESP_MAX];
+	int fd = open_dev();
+	unsigned int i;
+	struct doc d;
+	size_t len;
+
+	NEED_CTL();
+	ASSERT_EQ(ctl_puts("debug", "1"), 0);
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
+	ASSERT_EQ(ctl_puts("debug", "0"), 0);
+	ASSERT_PARSES(doc, len, &d);
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(d.pcr_index[i], i);
+		ASSERT_TRUE(all_zero(d.pcr[i], NSM_PCR_LEN));
+	}
+	ASSERT_FALSE(all_zero(d.pcr[4], NSM_PCR_LEN));
+	export_doc("debug-mode", doc, len);
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
+	ASSERT_PARSES(doc, len, &d);
+	ASSERT_FALSE(all_zero(d.pcr[0], NSM_PCR_LEN));
+	close(fd);
+}
+
+TEST(attest_cose_tagged)
+{
+	static uint8_t doc[RESP_MAX];
+	char buf[16];
+	int fd = open_dev();
+	struct doc d;
+	size_t len;
+
+	NEED_CTL();
+	ASSERT_EQ(ctl_puts("cose_tagged", "1"), 0);
+	ASSERT_GT(ctl_read("cose_tagged", buf, sizeof(buf)), 0);
+	ASSERT_EQ(strcmp(buf, "1\n"), 0);
+	ASSERT_EQ(attest(fd, NULL, 0, "tag", 3, NULL, 0, doc, &len), 0);
+	ASSERT_EQ(ctl_puts("cose_tagged", "0"), 0);
+	ASSERT_PARSES(doc, len, &d);
+	ASSERT_TRUE(d.tagged);
+	ASSERT_EQ(doc[0], 0xd2);
+	ASSERT_EQ(doc[1], 0x84);
+	export_doc("tagged", doc, len);
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
+	ASSERT_EQ(doc[0], 0x84);
+	close(fd);
+}
+
+TEST(attest_indefinite_map)
+{
+	static uint8_t doc[RESP_MAX];
+	int fd = open_dev();
+	struct doc d;
+	size_t len;
+
+	NEED_CTL();
+	ASSERT_EQ(ctl_puts("indefinite_map", "1"), 0);
+	ASSERT_EQ(attest(fd, "u", 1, NULL, 0, "", 0, doc, &len), 0);
+	ASSERT_EQ(ctl_puts("indefinite_map", "0"), 0);
+	ASSERT_PARSES(doc, len, &d);
+	ASSERT_TRUE(d.indefinite);
+	ASSERT_EQ(d.payload[0], 0xbf);
+	ASSERT_EQ(d.payload[d.payload_len - 1], 0xff);
+	export_doc("indefinite", doc, len);
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
+	ASSERT_PARSES(doc, len, &d);
+	ASSERT_FALSE(d.indefinite);
+	close(fd);
+}
+
+/* Offsets move the timestamp only: the leaf is out of its validity. */
+TEST(attest_clock_offset)
+{
+	static const long long offs[] = { 4LL * 3600 * 1000, -3600 * 1000 };
+	static uint8_t doc[RESP_MAX];
+	char buf[32];
+	int fd = open_dev();
+	unsigned int i;
+	struct doc d;
+	size_t len;
+
+	NEED_CTL();
+	for (i = 0; i < 2; i++) {
+		uint64_t t0 = now_ms();
+
+		snprintf(buf, sizeof(buf), "%lld", offs[i]);
+		ASSERT_EQ(ctl_puts("clock_offset_ms", buf), 0);
+		ASSERT_EQ(ctl_status("clock_offset_ms"), offs[i]);
+		ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
+		ASSERT_EQ(ctl_puts("clock_offset_ms", "0"), 0);
+		ASSERT_PARSES(doc, len, &d);
+		ASSERT_GE((long long)d.timestamp, (long long)t0 + offs[i] - 5000);
+		ASSERT_LE((long long)d.timestamp, (long long)now_ms() + offs[i] + 5000);
+		export_doc(i ? "offset-minus-1h.bad-time" : "offset-plus-4h.bad-time",
+			   doc, len);
+	}
+	close(fd);
+}
+
+/* Out-of-range and unparsable switch values change nothing. */
+TEST(attest_switches_validated)
+{
+	static const struct { const char *attr, *val; } bad[] = {
+		{ "cose_tagged", "2" }, { "cose_tagged", "\n" },
+		{ "indefinite_map", "maybe" },
+		{ "clock_offset_ms", "3162240000001" },	/* > 100 years */
+		{ "clock_offset_ms", "-3162240000001" },
+		{ "clock_offset_ms", "12abc" },
+		{ "leaf_lifetime_s", "0" }, { "leaf_lifetime_s", "34300801" },
+		{ "leaf_lifetime_s", "-1" }, { "leaf_lifetime_s", "99999999999" },
+		{ "pki_reset", "0" }, { "pki_rotate", "no" },
+		{ "pki_commit", "0" },
+	};
+	char before[2048], after[2048];
+	unsigned int i;
+
+	NEED_CTL();
+	ASSERT_GT(ctl_read("pki_status", before, sizeof(before)), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int rc = ctl_puts(bad[i].attr, bad[i].val);
+
+		if (rc != -EINVAL)
+			NSM_FAIL_(1, "%s <- \"%s\": %d, expected -EINVAL",
+				  bad[i].attr, bad[i].val, rc);
+	}
+	ASSERT_GT(ctl_read("pki_status", after, sizeof(after)), 0);
+	ASSERT_EQ(strcmp(before, after), 0);
+	/* The limits themselves are accepted. */
+	ASSERT_EQ(ctl_puts("clock_offset_ms", "3162240000000"), 0);
+	ASSERT_EQ(ctl_puts("clock_offset_ms", "0"), 0);
+	ASSERT_EQ(ctl_puts("leaf_lifetime_s", "34300800"), 0);
+	ASSERT_EQ(ctl_puts("leaf_lifetime_s", "10800"), 0);
+}
+
+TEST(attest_control_modes)
+{
+	static const struct { const char *attr; unsigned int mode; } m[] = {
+		{ "pki_root", 0400 }, { "pki_mode", 0400 },
+		{ "pki_status", 0400 }, { "pki_chain", 0200 },
+		{ "pki_key", 0200 }, { "pki_commit", 0200 },
+		{ "pki_reset", 0200 }, { "pki_rotate", 0200 },
+		{ "cose_tagged", 0600 }, { "indefinite_map", 0600 },
+		{ "clock_offset_ms", 0600 }, { "leaf_lifetime_s", 0600 },
+	};
+	struct stat st;
+	unsigned int i;
+
+	NEED_CTL();
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		ASSERT_EQ(stat(ctl_path(m[i].attr), &st), 0);
+		if ((st.st_mode & 07777) != m[i].mode)
+			NSM_FAIL_(1, "%s: mode %o, expected %o", m[i].attr,
+				  st.st_mode & 07777, m[i].mode);
+	}
+	/* Key material is write-only, even for root. */
+	ASSERT_ERRNO(open(ctl_path("pki_key"), O_RDONLY), EACCES);
+	ASSERT_ERRNO(open(ctl_path("pki_chain"), O_RDONLY), EACCES);
+}
+
+/* The leaf changes when it expires and when it is dropped. */
+TEST(attest_leaf_rotation)
+{
+	static uint8_t a[RESP_MAX], b[RESP_MAX], c[RESP_MAX];
+	struct doc da, db, dc;
+	long long issued;
+	size_t la, lb, lc;
+	uint64_t t0;
+	int fd = open_dev();
+
+	NEED_CTL();
+	ASSERT_EQ(ctl_puts("leaf_lifetime_s", "2"), 0);
+	t0 = now_ms();
+	ASSERT_EQ(attest(fd, NULL, 0, "a", 1, NULL, 0, a, &la), 0);
+	ASSERT_EQ(attest(fd, NULL, 0, "b", 1, NULL, 0, b, &lb), 0);
+	ASSERT_PARSES(a, la, &da);
+	ASSERT_PARSES(b, lb, &db);
+	issued = ctl_status("leaves_issued");
+	ASSERT_EQ(ctl_status("leaf_not_after") - ctl_status("leaf_not_before"), 2);
+	/* One leaf signs many documents during its life. */
+	if (now_ms() - t0 < 1000) {
+		ASSERT_EQ(da.cert_len, db.cert_len);
+		ASSERT_MEM_EQ(da.cert, db.cert, da.cert_len);
+	}
+	export_doc("lifetime-2s-a", a, la);
+	sleep(4);
+	ASSERT_EQ(attest(fd, NULL, 0, "c", 1, NULL, 0, c, &lc), 0);
+	ASSERT_PARSES(c, lc, &dc);
+	ASSERT_TRUE(dc.cert_len != db.cert_len ||
+		    memcmp(dc.cert, db.cert, db.cert_len));
+	ASSERT_EQ(ctl_status("leaves_issued"), issued + 1);
+	export_doc("lifetime-2s-c", c, lc);
+
+	/* pki_rotate drops the leaf at once. */
+	ASSERT_EQ(ctl_puts("leaf_lifetime_s", "10800"), 0);
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, a, &la), 0);
+	ASSERT_EQ(ctl_puts("pki_rotate", "1"), 0);
+	ASSERT_EQ(ctl_status("leaf_not_before"), 0);
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, b, &lb), 0);
+	ASSERT_PARSES(a, la, &da);
+	ASSERT_PARSES(b, lb, &db);
+	ASSERT_TRUE(da.cert_len != db.cert_len ||
+		    memcmp(da.cert, db.cert, da.cert_len));
+	ASSERT_EQ(ctl_status("leaf_not_after") - ctl_status("leaf_not_before"),
+		  LIFETIME_DEFAULT);
+	export_doc("rotated", b, lb);
+	close(fd);
+}
+
+struct thread_ctx {
+	int fd, id, rc;
+	const char *why;
+	uint8_t doc[RESP_MAX];
+	size_t len;
+};
+
+static void *attest_thread(void *arg)
+{
+	struct thread_ctx *t = arg;
+	uint8_t nonce[8];
+	struct doc d;
+
+	memcpy(nonce, "thread", 6);
+	nonce[6] = (uint8_t)t->id;
+	nonce[7] = 0xa5;
+	t->rc = attest(t->fd, NULL, 0, nonce, sizeof(nonce), NULL, 0,
+		       t->doc, &t->len);
+	if (t->rc)
+		return NULL;
+	t->why = doc_parse(t->doc, t->len, &d);
+	if (!t->why && (!d.nonce.present || d.nonce.len != sizeof(nonce) ||
+			memcmp(d.nonce.p, nonce, sizeof(nonce))))
+		t->why = "nonce not echoed";
+	return NULL;
+}
+
+TEST(attest_64_threads)
+{
+	struct thread_ctx *ctx;
+	pthread_t th[THREADS];
+	char name[32];
+	int fd = open_dev(), i;
+
+	ctx = calloc(THREADS, sizeof(*ctx));
+	ASSERT_TRUE(ctx);
+	for (i = 0; i < THREADS; i++) {
+		ctx[i].fd = i % 2 ? fd : open_dev();	/* shared and own fds */
+		ctx[i].id = i;
+		ASSERT_EQ(pthread_create(&th[i], NULL, attest_thread, &ctx[i]), 0);
+	}
+	for (i = 0; i < THREADS; i++)
+		ASSERT_EQ(pthread_join(th[i], NULL), 0);
+	for (i = 0; i < THREADS; i++) {
+		if (ctx[i].rc || ctx[i].why)
+			NSM_FAIL_(1, "thread %d: rc %d, %s", i, ctx[i].rc,
+				  ctx[i].why ?: "");
+		snprintf(name, sizeof(name), "thread-%02d", i);
+		export_doc(name, ctx[i].doc, ctx[i].len);
+		if (i % 2 == 0)
+			close(ctx[i].fd);
+	}
+	free(ctx);
+	close(fd);
+}
+
+/* ---- provisioning ---- */
+
+struct chain {
+	uint8_t der[CHAIN_MAX * CERT_MAX];
+	size_t off[CHAIN_MAX], len[CHAIN_MAX], total;
+	unsigned int n;
+};
+
+/* The device's current chain, from a document's cabundle. */
+static void current_chain(int fd, struct chain *c)
+{
+	static uint8_t doc[RESP_MAX];
+	unsigned int i;
+	struct doc d;
+	size_t len;
+
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
+	ASSERT_PARSES(doc, len, &d);
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < d.ncab; i++) {
+		c->off[i] = c->total;
+		c->len[i] = d.cab_len[i];
+		memcpy(c->der + c->total, d.cab[i], d.cab_len[i]);
+		c->total += d.cab_len[i];
+	}
+	c->n = d.ncab;
+}
+
+/*
+ * Stage @key and @chain, commit; return the commit's result (0 or
+ * -errno) and leave pki_status's last_error in @err.
+ */
+static int provision(const void *key, size_t kl, const void *chain,
+		     size_t cl, size_t chunk, char *err, size_t errcap)
+{
+	int rc;
+
+	rc = ctl_write_chunks("pki_chain", chain, cl, chunk);
+	if (!rc)
+		rc = ctl_write_chunks("pki_key", key, kl, chunk);
+	if (!rc)
+		rc = ctl_puts("pki_commit", "1");
+	ctl_last_error(err, errcap);
+	return rc;
+}
+
+/* The root and mode are still @root / @mode, and documents still work. */
+static void assert_pki_unchanged(int fd, const uint8_t *root, long rl,
+				 const char *mode)
+{
+	static uint8_t doc[RESP_MAX];
+	uint8_t now[CERT_MAX + 16];
+	char m[32];
+	struct doc d;
+	size_t len;
+
+	ASSERT_EQ(ctl_root_der(now, sizeof(now)), rl);
+	ASSERT_MEM_EQ(now, root, (size_t)rl);
+	ASSERT_GT(ctl_read("pki_mode", m, sizeof(m)), 0);
+	ASSERT_EQ(strcmp(m, mode), 0);
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
+	ASSERT_PARSES(doc, len, &d);
+	ASSERT_EQ((long)d.cab_len[0], rl);
+	ASSERT_MEM_EQ(d.cab[0], root, (size_t)rl);
+}
+
+#define EXPECT_REJECTED(what, msg, call) do {				\
+	char _err[256];							\
+	int _rc = (call);						\
+	if (_rc != -EINVAL && _rc != -EFBIG)				\
+		NSM_FAIL_(1, "%s: %d, expected -EINVAL", what, _rc);	\
+	const char *_m = (msg);						\
+	if (_m && !strstr(_err, _m))					\
+		NSM_FAIL_(1, "%s: last_error \"%s\", expected \"%s\"",	\
+			  what, _err, _m);				\
+	assert_pki_unchanged(fd, root, rl, mode);			\
+} while (0)
+
+static const char pem_garbage[] =
+	"-----BEGIN PRIVATE KEY-----\n%%%%\n-----END PRIVATE KEY-----\n";
+static const char pem_encrypted[] =
+	"-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n"
+	"-----END ENCRYPTED PRIVATE KEY-----\n";
+
+static void provision_bad_inputs(int fd, const char *mode)
+{
+	static struct chain c, bad;
+	static uint8_t junk[9000];
+	uint8_t root[CERT_MAX + 16], key[48];
+	char err[256];
+	long rl;
+	int rc;
+
+	rl = ctl_root_der(root, sizeof(root));
+	ASSERT_GT(rl, 0);
+	current_chain(fd, &c);
+	ASSERT_EQ(c.n, CHAIN_MAX);
+	memset(key, 0x11, sizeof(key));	/* a valid scalar, not the CA's */
+
+	/* Nothing staged; a commit consumes what was staged. */
+	rc = ctl_puts("pki_commit", "1");
+	ASSERT_EQ(rc, -EINVAL);
+	ctl_last_error(err, sizeof(err));
+	ASSERT_TRUE(strstr(err, "nothing staged"));
+
+	EXPECT_REJECTED("garbage key", "not a valid P-384 private key",
+			provision("\x30\x03\x02\x01\x01", 5, c.der, c.total, 0,
+				  _err, sizeof(_err)));
+	EXPECT_REJECTED("zero key", "not a valid P-384 private key",
+			provision(junk, 48, c.der, c.total, 0, _err,
+				  sizeof(_err)));
+	memset(junk, 0xff, 48);	/* >= n */
+	EXPECT_REJECTED("key >= n", "not a valid P-384 private key",
+			provision(junk, 48, c.der, c.total, 0, _err,
+				  sizeof(_err)));
+	EXPECT_REJECTED("PEM garbage key", "PEM",
+			provision(pem_garbage, strlen(pem_garbage), c.der,
+				  c.total, 0, _err, sizeof(_err)));
+	EXPECT_REJECTED("encrypted PEM key", "PEM",
+			provision(pem_encrypted, strlen(pem_encrypted), c.der,
+				  c.total, 0, _err, sizeof(_err)));
+	EXPECT_REJECTED("key of another CA", "does not match",
+			provision(key, sizeof(key), c.der, c.total, 0, _err,
+				  sizeof(_err)));
+
+	/* Broken chains (checked before the key match). */
+	memset(&bad, 0, sizeof(bad));	/* reversed order */
+	for (int i = CHAIN_MAX - 1; i >= 0; i--) {
+		memcpy(bad.der + bad.total, c.der + c.off[i], c.len[i]);
+		bad.total += c.len[i];
+	}
+	EXPECT_REJECTED("reversed chain", "broken chain",
+			provision(key, sizeof(key), bad.der, bad.total, 0,
+				  _err, sizeof(_err)));
+	bad.total = 0;			/* regional CA missing */
+	for (int i = 0; i < CHAIN_MAX; i++) {
+		if (i == 1)
+			continue;
+		memcpy(bad.der + bad.total, c.der + c.off[i], c.len[i]);
+		bad.total += c.len[i];
+	}
+	EXPECT_REJECTED("chain without the regional CA", "broken chain",
+			provision(key, sizeof(key), bad.der, bad.total, 0,
+				  _err, sizeof(_err)));
+	memcpy(bad.der, c.der, c.total);	/* a flipped signature bit */
+	bad.der[c.off[2] + c.len[2] - 5] ^= 0x01;
+	EXPECT_REJECTED("zonal CA signature corrupted", "signature",
+			provision(key, sizeof(key), bad.der, c.total, 0, _err,
+				  sizeof(_err)));
+	EXPECT_REJECTED("truncated chain", NULL,
+			provision(key, sizeof(key), c.der, c.total - 7, 0,
+				  _err, sizeof(_err)));
+	EXPECT_REJECTED("chain of garbage", NULL,
+			provision(key, sizeof(key), "\x30\x80garbage", 9, 0,
+				  _err, sizeof(_err)));
+	/* Five certificates: over the chain limit. */
+	memcpy(bad.der, c.der, c.total);
+	memcpy(bad.der + c.total, c.der + c.off[3], c.len[3]);
+	EXPECT_REJECTED("five certificates", "broken chain",
+			provision(key, sizeof(key), bad.der, c.total + c.len[3],
+				  0, _err, sizeof(_err)));
+
+	/* Input over the staging limit: EFBIG, then no commit. */
+	memset(junk, 'A', sizeof(junk));
+	rc = ctl_write_chunks("pki_chain", junk, sizeof(junk), 4096);
+	ASSERT_EQ(rc, -EFBIG);
+	ASSERT_EQ(ctl_write("pki_key", key, sizeof(key)), 0);
+	ASSERT_EQ(ctl_puts("pki_commit", "1"), -EINVAL);
+	ctl_last_error(err, sizeof(err));
+	ASSERT_TRUE(strstr(err, "incomplete input"));
+	assert_pki_unchanged(fd, root, rl, mode);
+}
+
+/* A chunk at the wrong offset spoils the staged input. */
+static void provision_bad_offsets(int fd, const char *mode)
+{
+	static struct chain c;
+	uint8_t root[CERT_MAX + 16];
+	char err[256];
+	long rl;
+	int cfd;
+
+	rl = ctl_root_der(root, sizeof(root));
+	current_chain(fd, &c);
+	cfd = open(ctl_path("pki_chain"), O_WRONLY | O_CLOEXEC);
+	ASSERT_GE(cfd, 0);
+	ASSERT_EQ(pwrite(cfd, c.der, 100, 0), 100);
+	ASSERT_ERRNO(pwrite(cfd, c.der + 200, 100, 200), EINVAL);
+	/* Even the right offset now fails, until a restart at 0. */
+	ASSERT_ERRNO(pwrite(cfd, c.der + 100, 100, 100), EINVAL);
+	close(cfd);
+	ASSERT_EQ(ctl_write("pki_key", "\x11", 1), 0);
+	ASSERT_EQ(ctl_puts("pki_commit", "1"), -EINVAL);
+	ctl_last_error(err, sizeof(err));
+	ASSERT_TRUE(strstr(err, "incomplete input"));
+	assert_pki_unchanged(fd, root, rl, mode);
+}
+
+TEST(attest_provision_bad_input)
+{
+	int fd = open_dev();
+	char mode[32];
+
+	NEED_CTL();
+	ASSERT_GT(ctl_read("pki_mode", mode, sizeof(mode)), 0);
+	provision_bad_inputs(fd, mode);
+	provision_bad_offsets(fd, mode);
+	close(fd);
+}
+
+static const char *pki_dir(void)
+{
+	const char *d = getenv("NSM_PKI_DIR");
+
+	return d && *d ? d : "/extra/pki";
+}
+
+static uint8_t *pki_file(const char *name, size_t *len)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", pki_dir(), name);
+	return read_file(path, len);
+}
+
+/* A PKI from `nsmctl ca init` (PEM), then the same as DER, in chunks. */
+TEST(attest_provision_good)
+{
+	static uint8_t doc[RESP_MAX], der[CHAIN_MAX * CERT_MAX + 64];
+	uint8_t root[CERT_MAX + 16], eph_root[CERT_MAX + 16];
+	size_t cl, kl, rpl, len;
+	uint8_t *chain, *key, *root_pem;
+	char err[256], mode[32];
+	long rl, dl, el;
+	unsigned int n;
+	struct doc d;
+	int fd = open_dev();
+
+	NEED_CTL();
+	chain = pki_file("chain.pem", &cl);
+	key = pki_file("instance.key", &kl);
+	root_pem = pki_file("root.pem", &rpl);
+	if (!chain || !key || !root_pem)
+		SKIP("no test PKI in %s (chain.pem, instance.key, root.pem)",
+		     pki_dir());
+	rl = pem_certs_der((char *)root_pem, root, sizeof(root), &n);
+	ASSERT_EQ(n, 1);
+	el = ctl_root_der(eph_root, sizeof(eph_root));
+	ASSERT_GT(el, 0);
+
+	ASSERT_EQ(provision(key, kl, chain, cl, 0, err, sizeof(err)), 0);
+	ASSERT_EQ(strcmp(err, "none"), 0);
+	ASSERT_GT(ctl_read("pki_mode", mode, sizeof(mode)), 0);
+	ASSERT_EQ(strcmp(mode, "provisioned\n"), 0);
+	ASSERT_EQ(ctl_status("chain_len"), CHAIN_MAX);
+	assert_pki_unchanged(fd, root, rl, "provisioned\n");
+
+	ASSERT_EQ(attest(fd, "provisioned", 11, "n", 1, NULL, 0, doc, &len), 0);
+	ASSERT_PARSES(doc, len, &d);
+	dl = pem_certs_der((char *)chain, der, sizeof(der), &n);
+	ASSERT_EQ(n, d.ncab);
+	for (unsigned int i = 0, off = 0; i < d.ncab; off += d.cab_len[i], i++)
+		ASSERT_MEM_EQ(d.cab[i], der + off, d.cab_len[i]);
+	export_doc("provisioned-pem", doc, len);
+
+	/* Bad input leaves the provisioned PKI in force. */
+	provision_bad_inputs(fd, "provisioned\n");
+
+	/* The chain as DER, written in 100-byte chunks; a raw scalar key
+	 * would need OpenSSL here, so the PEM key again. */
+	ASSERT_EQ(provision(key, kl, der, (size_t)dl, 100, err, sizeof(err)), 0);
+	ASSERT_EQ(strcmp(err, "none"), 0);
+	assert_pki_unchanged(fd, root, rl, "provisioned\n");
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, "pk", 2, doc, &len), 0);
+	export_doc("provisioned-der", doc, len);
+
+	/* Settings survive a replacement of the PKI. */
+	ASSERT_EQ(ctl_puts("indefinite_map", "1"), 0);
+	ASSERT_EQ(provision(key, kl, chain, cl, 0, err, sizeof(err)), 0);
+	ASSERT_EQ(ctl_status("indefinite_map"), 1);
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
+	ASSERT_EQ(ctl_puts("indefinite_map", "0"), 0);
+	ASSERT_PARSES(doc, len, &d);
+	ASSERT_TRUE(d.indefinite);
+	export_doc("provisioned-indefinite", doc, len);
+
+	/* Back to a fresh ephemeral chain: a new root. */
+	ASSERT_EQ(ctl_puts("pki_reset", "1"), 0);
+	ASSERT_GT(ctl_read("pki_mode", mode, sizeof(mode)), 0);
+	ASSERT_EQ(strcmp(mode, "ephemeral\n"), 0);
+	dl = ctl_root_der(der, sizeof(der));
+	ASSERT_GT(dl, 0);
+	ASSERT_TRUE(dl != el || memcmp(der, eph_root, (size_t)el));
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
+	export_doc("after-pki-reset", doc, len);
+	free(chain);
+	free(key);
+	free(root_pem);
+	close(fd);
+}
+
+TEST(attest_pki_reset)
+{
+	uint8_t a[CERT_MAX + 16], b[CERT_MAX + 16];
+	static uint8_t doc[RESP_MAX];
+	long la, lb;
+	struct doc d;
+	size_t len;
+	int fd = open_dev();
+
+	NEED_CTL();
+	la = ctl_root_der(a, sizeof(a));
+	ASSERT_GT(la, 0);
+	ASSERT_EQ(ctl_puts("cose_tagged", "1"), 0);
+	ASSERT_EQ(ctl_puts("pki_reset", "1"), 0);
+	lb = ctl_root_der(b, sizeof(b));
+	ASSERT_GT(lb, 0);
+	ASSERT_TRUE(la != lb || memcmp(a, b, (size_t)la));
+	ASSERT_EQ(ctl_status("leaves_issued"), 0);
+	ASSERT_EQ(ctl_status("cose_tagged"), 1);
+	ASSERT_EQ(ctl_puts("cose_tagged", "0"), 0);
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
+	ASSERT_PARSES(doc, len, &d);
+	ASSERT_EQ((long)d.cab_len[0], lb);
+	ASSERT_MEM_EQ(d.cab[0], b, (size_t)lb);
+	export_doc("pki-reset", doc, len);
+	close(fd);
+}
+
+int main(int argc, char **argv)
+{
+	return nsm_harness_main(argc, argv, nsm_precheck);
+}
