@@ -687,10 +687,10 @@ static ssize_t nsm_switch_store(struct device *dev, const char *buf,
 		ret = kstrtobool(buf, &b);
 		break;
 	case NSM_SW_CLOCK_OFFSET:
-		ret = kstrtos64(buf, 0, &offset);
+		ret = kstrtos64(buf, 10, &offset);
 		break;
 	case NSM_SW_LIFETIME:
-		ret = kstrtou32(buf, 0, &life);
+		ret = kstrtou32(buf, 10, &life);
 		break;
 	}
 	if (ret) {
