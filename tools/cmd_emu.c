@@ -36,6 +36,7 @@
 #include "pkidir.h"
 #include "print.h"
 #include "sysfs.h"
+#include "timeutil.h"
 
 /*
  * Provisioning (kmod/pki_sysfs.c): the chain and the key are staged
@@ -184,9 +185,18 @@ static void print_pki_status(char *text)
 		pr_str(PR_TEXT, NULL, "%-16s", line);
 		errno = 0;
 		v = strtoll(val, &end, 10);
-		if (*val && !*end && !errno)
-			pr_i64(PR_ANY, line, "%" PRId64 "\n", v);
-		else
+		if (*val && !*end && !errno) {
+			pr_i64(PR_ANY, line, "%" PRId64, v);
+			/* Validity bounds are epoch seconds: show the date. */
+			if (v > 0 && (strstr(line, "_not_after") ||
+				      strstr(line, "_not_before"))) {
+				char when[TIME_STR_LEN];
+
+				format_time_ms(when, v * 1000);
+				pr_text(" (%s)", when);
+			}
+			pr_text("\n");
+		} else
 			pr_str(PR_ANY, line, "%s\n", val);
 	}
 	pr_indent(-1);
