@@ -121,6 +121,45 @@ static void print_optional(const char *key, const char *label,
 	}
 }
 
+/*
+ * cabundle: an array of certificates, root first. Real documents always
+ * have one; a null, absent or mistyped one is shown as such.
+ */
+static void print_cabundle(const struct nsm_doc *doc, const uint8_t *raw)
+{
+	struct nsm_span sp;
+	const uint8_t *p;
+	size_t i, n, len;
+
+	if (nsm_doc_field_span(doc, NSM_FIELD_CABUNDLE, &sp)) {
+		pr_text("cabundle:    (absent)\n");
+		return;
+	}
+	if (raw[sp.off] == 0xf6) {
+		pr_null(PR_ANY, "cabundle", "cabundle:    %s\n");
+		return;
+	}
+	if ((raw[sp.off] >> 5) != 4) {
+		pr_str(PR_ANY, "cabundle", "cabundle:    %s\n",
+		       "<not an array>");
+		return;
+	}
+	n = nsm_doc_cabundle_count(doc);
+	pr_arr_open(PR_JSON, "cabundle");
+	pr_text("cabundle:    %zu certificate%s, root first\n", n,
+		n == 1 ? "" : "s");
+	pr_indent(1);
+	for (i = 0; i < n; i++) {
+		char label[32];
+
+		snprintf(label, sizeof(label), "[%zu]", i);
+		p = nsm_doc_cabundle(doc, i, &len);
+		print_cert(NULL, label, p, len);
+	}
+	pr_indent(-1);
+	pr_arr_close(PR_JSON);
+}
+
 static void print_doc(const char *path, enum nsm_input_format det,
 		      const struct nsm_doc *doc)
 {
@@ -196,19 +235,7 @@ static void print_doc(const char *path, enum nsm_input_format det,
 	p = nsm_doc_certificate(doc, &len);
 	print_cert("certificate", "certificate:", p, len);
 
-	n = nsm_doc_cabundle_count(doc);
-	pr_arr_open(PR_JSON, "cabundle");
-	pr_text("cabundle:    %zu certificates, root first\n", n);
-	pr_indent(1);
-	for (i = 0; i < n; i++) {
-		char label[32];
-
-		snprintf(label, sizeof(label), "[%zu]", i);
-		p = nsm_doc_cabundle(doc, i, &len);
-		print_cert(NULL, label, p, len);
-	}
-	pr_indent(-1);
-	pr_arr_close(PR_JSON);
+	print_cabundle(doc, raw);
 
 	{
 		enum nsm_presence pres;

@@ -7,6 +7,7 @@
 #   NSMCTL        the tool
 #   NSMCTL_ASAN   the same built with ASan/UBSan
 #   NSMCTL_FAKE   (optional) the tool linked with libnsm's fake device
+#   NSMCTL_FAKE_ASAN  (optional) the same with ASan/UBSan
 #   TOP, OUT      repository root, build directory of the tools
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,6 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${NSMCTL:=$OUT/nsmctl}"
 : "${NSMCTL_ASAN:=}"
 : "${NSMCTL_FAKE:=}"
+: "${NSMCTL_FAKE_ASAN:=}"
 TD=$(cd "$TOP/../shared/testdata" 2>/dev/null && pwd) || {
 	echo "TAP version 13"
 	echo "1..0 # SKIP ../shared/testdata not found"

@@ -56,3 +56,8 @@ expect "diag: nesting too deep is refused" 4 $N dump --diag $T/deep.cbor
 check "diag: depth message" "grep -q 'nesting deeper than' $T/err"
 printf '\x5b\xff\xff\xff\xff\xff\xff\xff\xff' > $T/huge.cbor
 expect "diag: absurd length is refused" 4 $N dump --diag $T/huge.cbor
+
+expect "dump of blocky's self-signed document" 0 $N dump --json $TD/foreign-ca/blocky_selfsigned_2024.cbor
+json_ok "null cabundle shown as null, 32 PCRs" "d['payload']['cabundle'] is None and len(d['payload']['pcrs']) == 32"
+expect "dump text of a null cabundle" 0 $N dump $TD/foreign-ca/blocky_selfsigned_2024.cbor
+check "text says null" "grep -qx 'cabundle:    null' $T/out"

@@ -37,6 +37,22 @@ else
 	skip "ASan build" "NSMCTL_ASAN not set"
 fi
 
+if [ -n "$NSMCTL_FAKE_ASAN" ] && [ -x "$NSMCTL_FAKE_ASAN" ]; then
+	FA="env NSM_DEVICE=/dev/null $NSMCTL_FAKE_ASAN"
+	expect "asan+fake: describe --json" 0 $FA describe --json
+	expect "asan+fake: pcr read" 0 $FA pcr read
+	expect "asan+fake: pcr extend" 0 $FA pcr extend 20 --data @$T/data.bin
+	expect "asan+fake: pcr extend locked" 5 $FA pcr extend 1 --data 00
+	expect "asan+fake: pcr lock-range" 0 $FA pcr lock-range 32
+	expect "asan+fake: random -n 5000" 0 $FA random -n 5000
+	expect "asan+fake: attest with all fields" 0 $FA attest --nonce @$T/data.bin --user-data 00 --public-key '' -o $T/asan-doc.cbor
+	expect "asan+fake: attest too large" 5 $FA attest --nonce @$T/k1500.bin --user-data @$T/k1500.bin --public-key @$T/k1500.bin
+	expect "asan: dump of an emulator document" 0 ${A:-$N} dump --json $T/asan-doc.cbor
+	json_ok "empty public key is an empty byte string" "d['payload']['public_key'] == ''"
+else
+	skip "ASan fake-device build" "NSMCTL_FAKE_ASAN not set"
+fi
+
 if command -v valgrind >/dev/null; then
 	V="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
 	expect "valgrind: verify" 0 $V $N verify --time doc $TD/aws/base_hinted_2026.cbor
