@@ -21,6 +21,7 @@ struct diag {
 	size_t pos;
 	char *err;
 	size_t err_size;
+	int nest;		/* open containers and tags, for the limit */
 };
 
 static int fail(struct diag *d, const char *fmt, ...)
@@ -255,7 +256,7 @@ static int container(struct diag *d, uint8_t ai, uint64_t count, bool map,
 	bool indef = ai == 31;
 	uint64_t i;
 
-	if (depth >= DIAG_MAX_DEPTH)
+	if (d->nest >= DIAG_MAX_DEPTH)
 		return fail(d, "nesting deeper than %d", DIAG_MAX_DEPTH);
 	/* Every element takes at least one byte: refuse absurd counts. */
 	if (!indef && count > d->len - d->pos)
@@ -265,6 +266,7 @@ static int container(struct diag *d, uint8_t ai, uint64_t count, bool map,
 	if (indef)
 		fputs("_", d->f);
 	indicator(d, ai, count);
+	d->nest++;
 	for (i = 0;; i++) {
 		if (indef) {
 			if (d->pos >= d->len)
@@ -305,6 +307,7 @@ static int container(struct diag *d, uint8_t ai, uint64_t count, bool map,
 				return -1;
 		}
 	}
+	d->nest--;
 	if (i) {
 		fputc('\n', d->f);
 		indent(d, depth);
@@ -339,14 +342,19 @@ static int item(struct diag *d, int depth, bool cose_top)
 	case 5:
 		return container(d, ai, val, major == 5, depth, cose_top);
 	case 6:
-		if (depth >= DIAG_MAX_DEPTH)
+		if (d->nest >= DIAG_MAX_DEPTH)
 			return fail(d, "nesting deeper than %d", DIAG_MAX_DEPTH);
 		fprintf(d->f, "%" PRIu64, val);
 		indicator(d, ai, val);
 		fputc('(', d->f);
-		/* COSE_Sign1 may be tagged 18: embedding still applies. */
-		if (item(d, depth + 1, cose_top && val == 18))
+		/*
+		 * The tagged item keeps the indentation: 18([ ... ]). COSE_Sign1
+		 * may be tagged 18: embedding still applies.
+		 */
+		d->nest++;
+		if (item(d, depth, cose_top && val == 18))
 			return -1;
+		d->nest--;
 		fputc(')', d->f);
 		return 0;
 	default:

@@ -61,3 +61,6 @@ expect "dump of blocky's self-signed document" 0 $N dump --json $TD/foreign-ca/b
 json_ok "null cabundle shown as null, 32 PCRs" "d['payload']['cabundle'] is None and len(d['payload']['pcrs']) == 32"
 expect "dump text of a null cabundle" 0 $N dump $TD/foreign-ca/blocky_selfsigned_2024.cbor
 check "text says null" "grep -qx 'cabundle:    null' $T/out"
+python3 -c "import sys; sys.stdout.buffer.write(b'\xd2' * 200 + b'\x01')" > $T/tags.cbor
+expect "diag: 200 nested tags are refused" 4 $N dump --diag $T/tags.cbor
+check "diag: tagged item keeps its indentation" "sed -n 2p $T/../test-tmp/out >/dev/null; $N dump --diag $T/tagged2.cbor | sed -n 2p | grep -qx '  <<{'"
