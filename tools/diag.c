@@ -52,6 +52,9 @@ static int head(struct diag *d, uint8_t *major, uint8_t *ai, uint64_t *val)
 	size_t n, i;
 	uint8_t b;
 
+	*major = 0;
+	*ai = 0;
+	*val = 0;
 	if (d->pos >= d->len)
 		return fail(d, "CBOR truncated");
 	b = d->buf[d->pos++];
