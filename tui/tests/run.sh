@@ -188,10 +188,13 @@ with open(sys.argv[1], "w") as f:
             f.write("dump\n")
     f.write("resize 80 24\nkeys <Esc><Esc>q\n")
 PY
+# Random keys type random export names, relative to the working directory:
+# run where they can do no harm.
 for bin in "$BIN" ${NSM_TUI_SAN_BIN:-}; do
-	NSM_DEVICE=/nonexistent timeout 300 "$bin" --script "$work/monkey.script" \
+	(cd "$work/monkey" && NSM_DEVICE=/nonexistent timeout 300 "$bin" \
+		--script "$work/monkey.script" \
 		--export-dir "$work/monkey" --output "$work/monkey.out" \
-		"$TD_REL/aws" "$corrupt" >/dev/null 2>"$work/monkey.err"
+		"$TOP/$TD_REL/aws" "$corrupt" >/dev/null 2>"$work/monkey.err")
 	rc=$?
 	sed 's/^/# /' "$work/monkey.err" | head -20
 	[ $rc -eq 0 ] && [ "$(tail -1 "$work/monkey.out")" = "[quit]" ]
