@@ -57,7 +57,7 @@ check "random: 32 bytes of hex" "grep -qx '[0-9a-f]\{64\}' $T/out"
 expect "random -n 1000 -o" 0 $F random -n 1000 -o $T/rand.bin
 check "random wrote 1000 bytes" "[ \$(stat -c %s $T/rand.bin) = 1000 ]"
 expect "attest -o" 0 $F attest --nonce 0102 --user-data @$T/data.bin -o $T/emu-doc.cbor
-check "attest wrote raw CBOR" "[ \"\$(head -c 1 $T/emu-doc.cbor | xxd -p)\" = 84 ]"
+check "attest wrote raw CBOR" "[ \"\$(head -c 1 $T/emu-doc.cbor | od -An -tx1 | tr -d ' \n')\" = 84 ]"
 expect "dump of the emulator's document" 0 $N dump --json $T/emu-doc.cbor
 json_ok "nonce and user data echoed" "d['payload']['nonce'] == '0102' and d['payload']['user_data'] == '010203' and d['payload']['public_key'] is None"
 expect "emulator document: everything but the root verifies" 1 $N verify --json $T/emu-doc.cbor

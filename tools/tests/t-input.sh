@@ -5,9 +5,11 @@
 doc=$TD/aws/signal_svr2_valid_bytes.cbor
 base64 -w 76 "$doc" > $T/doc.b64
 base64 -w 0 "$doc" | tr '+/' '-_' | tr -d '=' > $T/doc.b64url
-xxd -p "$doc" > $T/doc.hex
-{ printf '0x'; xxd -p "$doc" | tr -d '\n'; echo; } > $T/doc.0xhex
-xxd -p "$doc" | tr 'a-f' 'A-F' > $T/doc.HEX
+# hex, 60 digits a line (od, not xxd: coreutils only)
+hex() { od -An -v -tx1 "$1" | tr -d ' \n' | fold -w 60; echo; }
+hex "$doc" > $T/doc.hex
+{ printf '0x'; hex "$doc" | tr -d '\n'; echo; } > $T/doc.0xhex
+hex "$doc" | tr 'a-f' 'A-F' > $T/doc.HEX
 
 # Everything but the file name and detected format must be identical.
 $N dump --json "$doc" | python3 -c '

@@ -4,8 +4,12 @@
 for p in nsmctl nsmctl-describe nsmctl-pcr nsmctl-random nsmctl-attest \
 	 nsmctl-verify nsmctl-dump nsmctl-diff nsmctl-emu nsmctl-ca; do
 	check "man page $p built" "grep -q '^\\.TH' $OUT/man/$p.1"
-	check "man page $p renders cleanly" \
-		"[ -z \"\$(MANWIDTH=80 groff -man -Tutf8 -ww -z $OUT/man/$p.1 2>&1)\" ]"
+	if command -v groff >/dev/null; then
+		check "man page $p renders cleanly" \
+			"[ -z \"\$(MANWIDTH=80 groff -man -Tutf8 -ww -z $OUT/man/$p.1 2>&1)\" ]"
+	else
+		skip "man page $p renders cleanly" "groff not installed"
+	fi
 done
 # Each exit code of nsmctl.h's enum has its entry in nsmctl(1).
 codes=$(sed -n 's/^\tNSMCTL_[A-Z]*\t*= \([0-9]*\),.*/\1/p' $TOP/tools/nsmctl.h)
