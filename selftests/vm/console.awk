@@ -110,6 +110,8 @@ insuite && /^(not )?ok [0-9]+/ {
 		diag(buf)
 		nfail++
 	}
+	if (suite ~ /_32$/)		# the 32-bit build of a suite
+		line = "compat32." line
 	res(status, line, directive)
 	nres++
 	buf = ""

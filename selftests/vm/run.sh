@@ -117,15 +117,26 @@ records() {
 	done
 }
 
-# Suites in order: the conformance suite on a fresh device first, then any
-# other suite (e.g. attestation), the module lifetime tests last.
-suites=nsm_test
+# The conformance suite again as a 32-bit program: the same ABI through
+# the module's compat_ioctl (the kernels have IA32 emulation).
+rm -f "$testdir/nsm_test_32"
+if make -s --no-print-directory -C "$top/selftests/drivers/nsm" \
+	OUTPUT="$testdir/m32" CC="${CC:-cc} -m32" "$testdir/m32/nsm_test" >&2; then
+	cp "$testdir/m32/nsm_test" "$testdir/nsm_test_32"
+else
+	emit "not ok" "vm: build nsm_test -m32 (gcc-multilib)"
+fi
+
+# Suites in order: the conformance suite on a fresh device first (64- and
+# 32-bit), then any other suite (e.g. attestation), the module lifetime
+# tests last.
+suites="nsm_test nsm_test_32"
 for t in "$testdir"/nsm_*_test; do
 	t=${t##*/}
 	case $t in nsm_test|nsm_module_test) ;; *) suites+=" $t" ;; esac
 done
 suites+=" nsm_module_test"
-required="nsm_test nsm_module_test"
+required="nsm_test nsm_test_32 nsm_module_test"
 
 # nsm_attest_test provisions a test PKI made here (the guest has no OpenSSL),
 # found in the guest's /extra/pki; verify-docs.sh checks its documents.

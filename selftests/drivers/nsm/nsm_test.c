@@ -360,7 +360,8 @@ TEST(abi_bad_request_pointer)
 
 	raw_fill(&raw, NULL, 12, resp, sizeof(resp));
 	expect_raw_errno(fd, &raw, EFAULT);
-	raw_fill(&raw, (void *)0xccccccccccccccccULL, 12, resp, sizeof(resp));
+	raw_fill(&raw, NULL, 12, resp, sizeof(resp));
+	raw.request.addr = 0xccccccccccccccccULL;	/* non-canonical */
 	expect_raw_errno(fd, &raw, EFAULT);
 	raw_fill(&raw, p + pg, 12, resp, sizeof(resp));
 	expect_raw_errno(fd, &raw, EFAULT);
@@ -386,7 +387,8 @@ TEST(abi_bad_response_pointer)
 	rl = req_describe_nsm(req, sizeof(req));
 	raw_fill(&raw, req, rl, NULL, 256);
 	expect_raw_errno(fd, &raw, EFAULT);
-	raw_fill(&raw, req, rl, (void *)0xccccccccccccccccULL, 256);
+	raw_fill(&raw, req, rl, NULL, 256);
+	raw.response.addr = 0xccccccccccccccccULL;
 	expect_raw_errno(fd, &raw, EFAULT);
 	raw_fill(&raw, req, rl, p + pg, 256);
 	expect_raw_errno(fd, &raw, EFAULT);
