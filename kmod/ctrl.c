@@ -17,6 +17,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
+#include "core/pki.h"
 #include "nsm_emu.h"
 
 /**
@@ -107,6 +108,9 @@ static ssize_t module_id_store(struct device *dev,
 	mutex_lock(&nd->lock);
 	memcpy(nd->emu.module_id, buf, len);
 	nd->emu.module_id[len] = '\0';
+	/* The leaf certificate names the module: the next document needs a new one. */
+	if (nd->emu.pki)
+		nsm_pki_drop_leaf(nd->emu.pki);
 	mutex_unlock(&nd->lock);
 	return count;
 }

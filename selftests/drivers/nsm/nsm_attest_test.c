@@ -1029,6 +1029,33 @@ TEST(attest_leaf_rotation)
 	close(fd);
 }
 
+/* The leaf certificate names the module: a new module_id means a new leaf. */
+TEST(attest_module_id_renames_leaf)
+{
+	static const char new_id[] = "i-00000000000000042-enc0000000000000042";
+	static uint8_t a[RESP_MAX];
+	char old_id[256];
+	struct doc d;
+	ssize_t n;
+	size_t la;
+	int fd = open_dev();
+
+	NEED_CTL();
+	n = ctl_read("module_id", old_id, sizeof(old_id) - 1);
+	ASSERT_GT(n, 0);
+	old_id[n] = 0;
+	old_id[strcspn(old_id, "\n")] = 0;
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, a, &la), 0);
+	ASSERT_EQ(ctl_puts("module_id", new_id), 0);
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, a, &la), 0);
+	ASSERT_PARSES(a, la, &d);
+	ASSERT_EQ(strcmp(d.module_id, new_id), 0);
+	ASSERT_TRUE(memmem(d.cert, d.cert_len, new_id, strlen(new_id)) != NULL);
+	export_doc("module-id-changed", a, la);
+	ASSERT_EQ(ctl_puts("module_id", old_id), 0);
+	close(fd);
+}
+
 struct thread_ctx {
 	int fd, id, rc;
 	const char *why;
