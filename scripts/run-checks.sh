@@ -2,7 +2,8 @@
 # Run every test suite of the project and print one closing line,
 # "N passed, M failed", counting individual test cases.
 #
-# Each suite is `make -C DIR check`, printing TAP/KTAP on stdout. Top-level
+# Each suite is `make -C DIR check` (or `make -C DIR TARGET` for an entry
+# written DIR:TARGET), printing TAP/KTAP on stdout. Top-level
 # "ok"/"not ok" lines are counted (indented KTAP subtests roll up into their
 # parent). A suite that exits non-zero without reporting a failure counts as
 # one failed test, so a crash can never pass unnoticed; so does a suite that
@@ -11,7 +12,9 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
-suites=${NSM_SUITES:-"tests/core tests/crypto tests/attest lib tools tui selftests"}
+# tools:check-vm runs nsmctl (libnsm's AWS-compatible client) against the
+# real module in the VM; selftests runs the conformance suites there.
+suites=${NSM_SUITES:-"tests/core tests/crypto tests/attest lib tools tui selftests tools:check-vm"}
 log_dir=${BUILD:-$top/build}/test-logs
 mkdir -p "$log_dir"
 
@@ -19,13 +22,18 @@ total_pass=0
 total_fail=0
 failed_suites=()
 for s in $suites; do
-	if [ ! -f "$s/Makefile" ]; then
-		echo "# suite $s: no Makefile, skipped"
+	dir=${s%%:*}
+	target=check
+	[ "$dir" = "$s" ] || target=${s#*:}
+	if [ ! -f "$dir/Makefile" ]; then
+		echo "not ok - suite $s: no $dir/Makefile"
+		total_fail=$((total_fail + 1))
+		failed_suites+=("$s")
 		continue
 	fi
-	log="$log_dir/$(echo "$s" | tr / _).log"
+	log="$log_dir/$(echo "$s" | tr /: __).log"
 	echo "# suite $s"
-	make -s --no-print-directory -C "$s" check 2>&1 | tee "$log"
+	make -s --no-print-directory -C "$dir" "$target" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	pass=$(grep -cE '^ok ' "$log")
 	fail=$(grep -cE '^not ok ' "$log")
