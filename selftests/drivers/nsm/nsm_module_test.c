@@ -280,9 +280,12 @@ TEST(module_param_invalid)
 		k = kmsg_mark();
 		ASSERT_EQ(mod_load(bad[i]), -EINVAL);
 		ASSERT_FALSE(mod_loaded());
-		/* One clear line says what is wrong. */
-		if (kmsg_since(k, log, sizeof(log)) < 1)
-			TH_LOG("\"%s\": no log line from " MOD_NAME, bad[i]);
+		/* A clear line says what is wrong. */
+		if (kmsg_since(k, log, sizeof(log)) != 1) {
+			TH_LOG("\"%s\": expected one log line from " MOD_NAME
+			       ", got:\n%s", bad[i], log);
+			EXPECT_TRUE(0);
+		}
 	}
 	ASSERT_FALSE(exists("/dev/nsm"));
 	ASSERT_LOAD("");
