@@ -113,7 +113,7 @@ SUITE_TIMEOUT='${SUITE_TIMEOUT:-240}'
 MODULE_PARAMS='${MODULE_PARAMS:-}'
 BENCH_THREADS='${BENCH_THREADS:-1 2}'
 BENCH_SECONDS='${BENCH_SECONDS:-3}'
-BENCH_REQUESTS='${BENCH_REQUESTS:-describe_pcr extend_pcr}'
+BENCH_REQUESTS='${BENCH_REQUESTS:-describe_pcr extend_pcr attestation}'
 EOF
 
 (cd "$work" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |

@@ -4,7 +4,8 @@
  *
  *   nsm_bench [-t THREADS] [-s SECONDS] REQUEST...
  *
- * REQUEST is describe_pcr, extend_pcr, get_random or describe_nsm. Each
+ * REQUEST is describe_pcr, extend_pcr, get_random, describe_nsm or
+ * attestation (a signed document with a 32-byte nonce). Each
  * thread opens the device itself and issues the request back to back for
  * SECONDS (default 2) after a short warm-up; every response is checked for
  * its shape. One line per request:
@@ -27,10 +28,14 @@
 #define MAX_THREADS	64
 #define MAX_SAMPLES	(1u << 22)
 
-enum kind { K_DESCRIBE_PCR, K_EXTEND_PCR, K_GET_RANDOM, K_DESCRIBE_NSM };
+enum kind {
+	K_DESCRIBE_PCR, K_EXTEND_PCR, K_GET_RANDOM, K_DESCRIBE_NSM,
+	K_ATTESTATION,
+};
 
 static const char *const kind_names[] = {
 	"describe_pcr", "extend_pcr", "get_random", "describe_nsm",
+	"attestation",
 };
 
 struct worker {
@@ -53,6 +58,24 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* An attestation with a 32-byte nonce; 0 when a document came back. */
+static int attest_one(int fd, unsigned int id)
+{
+	static __thread uint8_t req[128], resp[NSM_RESPONSE_MAX_SIZE];
+	uint8_t nonce[32] = { 0 };
+	const uint8_t *doc;
+	size_t req_len, len = sizeof(resp), doc_len;
+	int rc;
+
+	memcpy(nonce, &id, sizeof(id));
+	req_len = req_attestation(req, sizeof(req), NULL, 0, nonce,
+				  sizeof(nonce), NULL, 0);
+	rc = nsm_raw(fd, req, req_len, resp, &len);
+	if (rc)
+		return rc;
+	return parse_attestation(resp, len, &doc, &doc_len) ? -EPROTO : 0;
+}
+
 /* One request of @kind; 0 when answered with the expected shape. */
 static int one(int fd, enum kind kind, unsigned int id)
 {
@@ -70,6 +93,8 @@ static int one(int fd, enum kind kind, unsigned int id)
 		return nsm_get_random(fd, rnd, &len);
 	case K_DESCRIBE_NSM:
 		return nsm_describe_nsm(fd, &d);
+	case K_ATTESTATION:
+		return attest_one(fd, id);
 	}
 	return -EINVAL;
 }
@@ -199,6 +224,6 @@ int main(int argc, char **argv)
 	return rc;
 usage:
 	fprintf(stderr,
-		"usage: nsm_bench [-t threads] [-s seconds] describe_pcr|extend_pcr|get_random|describe_nsm...\n");
+		"usage: nsm_bench [-t threads] [-s seconds] describe_pcr|extend_pcr|get_random|describe_nsm|attestation...\n");
 	return 2;
 }
