@@ -43,9 +43,21 @@ list() {
 	done
 }
 
+# Install linux-headers-@1 at version @2 where possible (root): the package
+# lists can move on to a new kernel ABI after scripts/deps.sh installed the
+# headers metapackages, and the image is always the one the lists name.
+install_headers() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	echo "kernels.sh: installing linux-headers-$1 ($2)" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends "linux-headers-$1=$2" >/dev/null 2>&1 || true
+}
+
 # Check that the installed headers exist for @1 and have the image's version @2.
 check_headers() {
 	local rel=$1 imgver=$2 hdrver
+	[ "$(dpkg-query -W -f='${Version}' "linux-headers-$rel" 2>/dev/null)" = "$imgver" ] ||
+		install_headers "$rel" "$imgver"
 	[ -d "/usr/src/linux-headers-$rel" ] ||
 		die "headers for $rel missing: install linux-headers-$rel (scripts/deps.sh)"
 	hdrver=$(dpkg-query -W -f='${Version}' "linux-headers-$rel" 2>/dev/null) ||
