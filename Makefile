@@ -20,7 +20,7 @@ export TOP
 
 USER_DIRS	:= lib tools tui
 
-.PHONY: all deps module module-install dkms-install run check bench fuzz \
+.PHONY: all deps module check-kdir module-install dkms-install run check bench fuzz \
 	ct-check clean install $(USER_DIRS)
 
 all: $(USER_DIRS)
@@ -33,8 +33,16 @@ tools tui: lib
 deps:
 	@scripts/deps.sh
 
-module:
+module: check-kdir
 	$(MAKE) -C $(KDIR) M=$(TOP) W=$(or $(W),1) modules
+
+# A clear word instead of kbuild's "No such file or directory".
+check-kdir:
+	@test -f $(KDIR)/Makefile || { \
+		echo "error: no kernel build tree at $(KDIR)" >&2; \
+		echo "hint: install linux-headers-$(KERNELRELEASE), or pass KDIR=<dir> or KERNELRELEASE=<version>;" >&2; \
+		echo "      installed: $$(ls -d /usr/src/linux-headers-* 2>/dev/null | grep -v common | tr '\n' ' ')" >&2; \
+		exit 2; }
 
 module-install: module
 	$(MAKE) -C $(KDIR) M=$(TOP) modules_install
