@@ -16,7 +16,7 @@
 #include "nsm.h"
 #include "nsm_verify.h"
 #include "fake_dev.h"
-#include "tap.h"
+#include "../../tests/tap.h"
 
 static void hex(char *out, const uint8_t *p, size_t n)
 {

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "nsm_verify.h"
-#include "tap.h"
+#include "../../tests/tap.h"
 #include "util.h"
 
 static const char b64chars[] =

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "nsm_verify.h"
-#include "tap.h"
+#include "../../tests/tap.h"
 #include "util.h"
 
 #define H48(c) c c c c c c c c c c c c c c c c c c c c c c c c \

@@ -14,7 +14,7 @@
 #include <openssl/x509.h>
 
 #include "nsm_verify.h"
-#include "tap.h"
+#include "../../tests/tap.h"
 #include "util.h"
 
 static const char aws_fpr[] =

@@ -16,41 +16,13 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "../../kmod/core/attest.h"
 #include "../../kmod/core/der.h"
-
-static int test_no;
-static int failures;
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", cond ? "" : "not ", ++test_no);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!cond)
-		failures++;
-	fflush(stdout);
-}
-
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
+#include "../tap.h"
 
 static u64 now_ms;
 
@@ -311,7 +283,7 @@ static bool good_doc(struct nsm_request *req, X509 *root, struct doc *d,
 		return d->why = "COSE signature", false;
 	err = doc_chain(d, root);
 	if (err != X509_V_OK) {
-		diag("chain: %s", X509_verify_cert_error_string(err));
+		tap_diag("chain: %s", X509_verify_cert_error_string(err));
 		return d->why = "chain", false;
 	}
 	return true;
@@ -358,11 +330,11 @@ static void test_der(void)
 		if (!n || buf[0] != tv[i].tag || buf[1] != strlen(tv[i].s) ||
 		    memcmp(buf + 2, tv[i].s, buf[1]) || der_next(&r, &t) ||
 		    der_parse_time(&t, &back) || back != tv[i].t) {
-			diag("time %" PRIu64 ": %.*s", tv[i].t, (int)n, buf);
+			tap_diag("time %" PRIu64 ": %.*s", tv[i].t, (int)n, buf);
 			good = false;
 		}
 	}
-	ok(good, "DER times: UTCTime through 2049, GeneralizedTime from 2050, round trip");
+	tap_ok(good, "DER times: UTCTime through 2049, GeneralizedTime from 2050, round trip");
 
 	/* a nested value whose length needs a second byte */
 	der_w_init(&w, big, sizeof(big));
@@ -375,22 +347,22 @@ static void test_der(void)
 	der_tlv(&w, DER_NULL, NULL, 0);
 	der_end(&w);
 	n = der_w_done(&w);
-	ok(n == 3 + 3 + 200 + 2 && big[0] == 0x30 && big[1] == 0x81 &&
-	   big[2] == 205 && big[3] == 0x04 && big[4] == 0x81 &&
-	   big[5] == 200 && big[6] == 0xab && big[206] == 0x05 && big[207] == 0,
-	   "DER writer grows length fields of nested values");
+	tap_ok(n == 3 + 3 + 200 + 2 && big[0] == 0x30 && big[1] == 0x81 &&
+	       big[2] == 205 && big[3] == 0x04 && big[4] == 0x81 &&
+	       big[5] == 200 && big[6] == 0xab && big[206] == 0x05 && big[207] == 0,
+	       "DER writer grows length fields of nested values");
 	der_w_init(&w, big, 10);
 	der_begin(&w, DER_SEQUENCE);
 	der_raw(&w, big, 20);
 	der_end(&w);
-	ok(der_w_done(&w) == 0, "DER writer reports overflow instead of writing past the end");
+	tap_ok(der_w_done(&w) == 0, "DER writer reports overflow instead of writing past the end");
 
 	r.p = (const u8 *)"\x30\x81\x05\x00";
 	r.len = 4;
-	ok(der_next(&r, &t) == -1, "DER reader rejects non-minimal lengths");
+	tap_ok(der_next(&r, &t) == -1, "DER reader rejects non-minimal lengths");
 	r.p = (const u8 *)"\x04\x05\x00";
 	r.len = 3;
-	ok(der_next(&r, &t) == -1, "DER reader rejects a length past the end");
+	tap_ok(der_next(&r, &t) == -1, "DER reader rejects a length past the end");
 }
 
 static void test_chain_shape(X509 *root)
@@ -407,7 +379,7 @@ static void test_chain_shape(X509 *root)
 	int i;
 
 	if (!good_doc(&req, root, &d, false, false)) {
-		ok(0, "ephemeral chain document: %s", d.why);
+		tap_ok(0, "ephemeral chain document: %s", d.why);
 		doc_free(&d);
 		return;
 	}
@@ -430,9 +402,9 @@ static void test_chain_shape(X509 *root)
 		if (!strstr(buf, "O=nsm-emu (NOT AWS)") || strstr(buf, "aws") ||
 		    strstr(buf, "Amazon"))
 			names = false;
-		diag("cabundle[%d]: %s", i, buf);
+		tap_diag("cabundle[%d]: %s", i, buf);
 	}
-	ok(good, "CA certificates: P-384/ES384 v3, critical CA, pathlen -/2/1/0, AWS key usages, SKI/AKI");
+	tap_ok(good, "CA certificates: P-384/ES384 v3, critical CA, pathlen -/2/1/0, AWS key usages, SKI/AKI");
 	{
 		int crit = -1;
 		BASIC_CONSTRAINTS *bc = X509_get_ext_d2i(d.leaf, NID_basic_constraints,
@@ -441,27 +413,27 @@ static void test_chain_shape(X509 *root)
 		char buf[256];
 
 		X509_NAME_oneline(X509_get_subject_name(d.leaf), buf, sizeof(buf));
-		diag("leaf: %s", buf);
-		ok(bc && !bc->ca && crit == 1 &&
-		   X509_get_key_usage(d.leaf) == (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION) &&
-		   X509_get_extension_flags(d.leaf) & EXFLAG_KUSAGE &&
-		   EVP_PKEY_get_bits(k) == 384 &&
-		   ASN1_TIME_cmp_time_t(X509_get0_notAfter(d.leaf),
-				        now_ms / 1000 + 3 * 3600) == 0 &&
-		   ASN1_TIME_cmp_time_t(X509_get0_notBefore(d.leaf), now_ms / 1000) == 0,
-		   "leaf: critical CA:FALSE, DS+NonRepudiation, P-384, valid now .. now+3h");
+		tap_diag("leaf: %s", buf);
+		tap_ok(bc && !bc->ca && crit == 1 &&
+		       X509_get_key_usage(d.leaf) == (KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION) &&
+		       X509_get_extension_flags(d.leaf) & EXFLAG_KUSAGE &&
+		       EVP_PKEY_get_bits(k) == 384 &&
+		       ASN1_TIME_cmp_time_t(X509_get0_notAfter(d.leaf),
+					    now_ms / 1000 + 3 * 3600) == 0 &&
+		       ASN1_TIME_cmp_time_t(X509_get0_notBefore(d.leaf), now_ms / 1000) == 0,
+		       "leaf: critical CA:FALSE, DS+NonRepudiation, P-384, valid now .. now+3h");
 		BASIC_CONSTRAINTS_free(bc);
 		if (!strstr(buf, "O=nsm-emu (NOT AWS)") || !strstr(buf, ".nsm-emu.invalid"))
 			names = false;
 	}
-	ok(names, "every subject says O=nsm-emu (NOT AWS) and nothing says AWS");
-	ok(!X509_cmp(sk_X509_value(d.cab, 0), root), "cabundle[0] is the PKI root");
+	tap_ok(names, "every subject says O=nsm-emu (NOT AWS) and nothing says AWS");
+	tap_ok(!X509_cmp(sk_X509_value(d.cab, 0), root), "cabundle[0] is the PKI root");
 	{
 		ASN1_INTEGER *sn = X509_get_serialNumber(d.leaf);
 		BIGNUM *bn = ASN1_INTEGER_to_BN(sn, NULL);
 
-		ok(bn && !BN_is_negative(bn) && !BN_is_zero(bn) &&
-		   BN_num_bytes(bn) == 16, "leaf serial is positive, 16 random bytes");
+		tap_ok(bn && !BN_is_negative(bn) && !BN_is_zero(bn) &&
+		       BN_num_bytes(bn) == 16, "leaf serial is positive, 16 random bytes");
 		BN_free(bn);
 	}
 	doc_free(&d);
@@ -478,23 +450,23 @@ static void test_documents(X509 *root)
 	struct cbor_pair *p;
 
 	good = good_doc(&req, root, &d, false, false);
-	ok(good, "document without optional fields: shape, COSE signature, strict chain at its time%s%s",
-	   good ? "" : ": ", good ? "" : d.why);
+	tap_ok(good, "document without optional fields: shape, COSE signature, strict chain at its time%s%s",
+	       good ? "" : ": ", good ? "" : d.why);
 	if (good) {
-		diag("document without optional fields: %zu bytes", d.len);
-		ok(docbuf[0] == 0x84 && docbuf[1] == 0x44 && docbuf[6] == 0xa0 &&
-		   d.len < 5000, "untagged (0x84), protected a1013822, unprotected a0");
-		ok(cbor_is_null(pay(&d, 6)) && cbor_is_null(pay(&d, 7)) &&
-		   cbor_is_null(pay(&d, 8)), "absent public_key, user_data, nonce are null");
-		ok(d.timestamp == now_ms, "timestamp is the platform time in ms");
-		ok(text_is(pay(&d, 0), emu.module_id), "module_id echoed");
+		tap_diag("document without optional fields: %zu bytes", d.len);
+		tap_ok(docbuf[0] == 0x84 && docbuf[1] == 0x44 && docbuf[6] == 0xa0 &&
+		       d.len < 5000, "untagged (0x84), protected a1013822, unprotected a0");
+		tap_ok(cbor_is_null(pay(&d, 6)) && cbor_is_null(pay(&d, 7)) &&
+		       cbor_is_null(pay(&d, 8)), "absent public_key, user_data, nonce are null");
+		tap_ok(d.timestamp == now_ms, "timestamp is the platform time in ms");
+		tap_ok(text_is(pay(&d, 0), emu.module_id), "module_id echoed");
 		pcrs = pay(&d, 3);
 		p = cbor_map_handle(pcrs);
 		good = cbor_map_size(pcrs) == 16;
 		for (i = 0; good && i < 16; i++)
 			good = cbor_isa_uint(p[i].key) && cbor_get_int(p[i].key) == i &&
 			       bytes_eq(p[i].value, emu.pcr[i], 48);
-		ok(good, "pcrs: the 16 locked PCRs, in order, equal the bank");
+		tap_ok(good, "pcrs: the 16 locked PCRs, in order, equal the bank");
 		{
 			const u8 *der;
 			size_t len;
@@ -505,8 +477,8 @@ static void test_documents(X509 *root)
 				good = good && bytes_eq(cbor_array_handle(pay(&d, 5))[i],
 							der, len);
 			}
-			ok(good && cbor_array_size(pay(&d, 5)) == 4,
-			   "cabundle: root, regional, zonal, instance, byte-exact");
+			tap_ok(good && cbor_array_size(pay(&d, 5)) == 4,
+			       "cabundle: root, regional, zonal, instance, byte-exact");
 		}
 	}
 	doc_free(&d);
@@ -523,11 +495,11 @@ static void test_documents(X509 *root)
 	memset(emu.module_id, 'm', NSM_MODULE_ID_MAX);
 	emu.module_id[NSM_MODULE_ID_MAX] = 0;
 	good = good_doc(&req, root, &d, false, false);
-	ok(good && opt_eq(pay(&d, 6), &req.public_key) &&
-	   opt_eq(pay(&d, 7), &req.user_data) && opt_eq(pay(&d, 8), &req.nonce) &&
-	   cbor_map_size(pay(&d, 3)) == 32,
-	   "1024-byte public_key, user_data and nonce at once, 32 locked PCRs, 127-byte module_id: echoed, verifies");
-	diag("largest document: %zu bytes (limit %d)", d.len, NSM_ATTEST_DOC_MAX);
+	tap_ok(good && opt_eq(pay(&d, 6), &req.public_key) &&
+	       opt_eq(pay(&d, 7), &req.user_data) && opt_eq(pay(&d, 8), &req.nonce) &&
+	       cbor_map_size(pay(&d, 3)) == 32,
+	       "1024-byte public_key, user_data and nonce at once, 32 locked PCRs, 127-byte module_id: echoed, verifies");
+	tap_diag("largest document: %zu bytes (limit %d)", d.len, NSM_ATTEST_DOC_MAX);
 	doc_free(&d);
 	emu.locked = 0xffff;
 	strcpy(emu.module_id, "i-0123456789abcdef0-enc0123456789abcdef");
@@ -536,10 +508,10 @@ static void test_documents(X509 *root)
 	req.user_data = (struct nsm_bytes){ NULL, 0, false };
 	req.nonce = (struct nsm_bytes){ big[2], 5, true };
 	good = good_doc(&req, root, &d, false, false);
-	ok(good && opt_eq(pay(&d, 6), &req.public_key) &&
-	   cbor_bytestring_length(pay(&d, 6)) == 0 && cbor_is_null(pay(&d, 7)) &&
-	   opt_eq(pay(&d, 8), &req.nonce),
-	   "empty public_key stays an empty bstr, absent user_data null, nonce echoed");
+	tap_ok(good && opt_eq(pay(&d, 6), &req.public_key) &&
+	       cbor_bytestring_length(pay(&d, 6)) == 0 && cbor_is_null(pay(&d, 7)) &&
+	       opt_eq(pay(&d, 8), &req.nonce),
+	       "empty public_key stays an empty bstr, absent user_data null, nonce echoed");
 	doc_free(&d);
 
 	/* PCRs locked beyond the boot set, not contiguous: 0..15, 17, 31 */
@@ -555,23 +527,23 @@ static void test_documents(X509 *root)
 			good = cbor_get_int(p[15 + i].key) == want[i] &&
 			       bytes_eq(p[15 + i].value, emu.pcr[want[i]], 48);
 	}
-	ok(good, "pcrs lists exactly the locked PCRs (0..15, 17, 31), ascending");
+	tap_ok(good, "pcrs lists exactly the locked PCRs (0..15, 17, 31), ascending");
 	doc_free(&d);
 	emu.locked = 0xffff;
 
 	set_switch(true, false, 0, NSM_PKI_LEAF_LIFETIME);
 	good = good_doc(&req, root, &d, true, false);
-	ok(good && docbuf[0] == 0xd2 && docbuf[1] == 0x84,
-	   "tagged switch: d2 84 ..., tag 18, verifies%s%s",
-	   good ? "" : ": ", good ? "" : d.why);
+	tap_ok(good && docbuf[0] == 0xd2 && docbuf[1] == 0x84,
+	       "tagged switch: d2 84 ..., tag 18, verifies%s%s",
+	       good ? "" : ": ", good ? "" : d.why);
 	doc_free(&d);
 	set_switch(false, true, 0, NSM_PKI_LEAF_LIFETIME);
 	good = good_doc(&req, root, &d, false, true);
-	ok(good, "indefinite switch: payload map bf ... ff, same keys, verifies");
+	tap_ok(good, "indefinite switch: payload map bf ... ff, same keys, verifies");
 	doc_free(&d);
 	set_switch(true, true, 0, NSM_PKI_LEAF_LIFETIME);
 	good = good_doc(&req, root, &d, true, true);
-	ok(good, "tagged and indefinite together verify");
+	tap_ok(good, "tagged and indefinite together verify");
 	doc_free(&d);
 	set_switch(false, false, 0, NSM_PKI_LEAF_LIFETIME);
 
@@ -587,7 +559,7 @@ static void test_documents(X509 *root)
 		       bytes_eq(p[4].value, emu.pcr[4], 48) &&
 		       memcmp(emu.pcr[0], zero, 48);
 	}
-	ok(good, "debug mode: PCR0-2 zero in the document, PCR3/4 unchanged, bank untouched");
+	tap_ok(good, "debug mode: PCR0-2 zero in the document, PCR3/4 unchanged, bank untouched");
 	doc_free(&d);
 	emu.debug = false;
 }
@@ -602,28 +574,28 @@ static void test_clock(X509 *root)
 	/* a fresh leaf now, then a document 4 h ahead of it */
 	set_switch(false, false, 4LL * 3600 * 1000, NSM_PKI_LEAF_LIFETIME);
 	if (attest(&req, &len) || !doc_parse(&d, docbuf, len, false, false)) {
-		ok(0, "clock offset +4h document");
+		tap_ok(0, "clock offset +4h document");
 		return;
 	}
 	err = doc_chain(&d, root);
-	ok(d.timestamp == now_ms + 4ULL * 3600 * 1000 && doc_sig_ok(&d) &&
-	   err == X509_V_ERR_CERT_HAS_EXPIRED,
-	   "clock offset +4h: timestamp moved, leaf expired at the document time (%s)",
-	   X509_verify_cert_error_string(err));
-	ok(chain_verify(d.leaf, d.cab, root, now_ms / 1000) == X509_V_OK,
-	   "... and the same chain verifies at the real time");
+	tap_ok(d.timestamp == now_ms + 4ULL * 3600 * 1000 && doc_sig_ok(&d) &&
+	       err == X509_V_ERR_CERT_HAS_EXPIRED,
+	       "clock offset +4h: timestamp moved, leaf expired at the document time (%s)",
+	       X509_verify_cert_error_string(err));
+	tap_ok(chain_verify(d.leaf, d.cab, root, now_ms / 1000) == X509_V_OK,
+	       "... and the same chain verifies at the real time");
 	doc_free(&d);
 
 	set_switch(false, false, -3600LL * 1000, NSM_PKI_LEAF_LIFETIME);
 	if (attest(&req, &len) || !doc_parse(&d, docbuf, len, false, false)) {
-		ok(0, "clock offset -1h document");
+		tap_ok(0, "clock offset -1h document");
 		return;
 	}
 	err = doc_chain(&d, root);
-	ok(d.timestamp == now_ms - 3600ULL * 1000 &&
-	   err == X509_V_ERR_CERT_NOT_YET_VALID,
-	   "clock offset -1h: leaf not yet valid at the document time (%s)",
-	   X509_verify_cert_error_string(err));
+	tap_ok(d.timestamp == now_ms - 3600ULL * 1000 &&
+	       err == X509_V_ERR_CERT_NOT_YET_VALID,
+	       "clock offset -1h: leaf not yet valid at the document time (%s)",
+	       X509_verify_cert_error_string(err));
 	doc_free(&d);
 	set_switch(false, false, 0, NSM_PKI_LEAF_LIFETIME);
 
@@ -638,8 +610,8 @@ static void test_clock(X509 *root)
 		s.clock_offset_ms = NSM_PKI_OFFSET_MAX + 1;
 		err = err && nsm_pki_set_settings(emu.pki, &s);
 		nsm_pki_get_settings(emu.pki, &s);
-		ok(err && !memcmp(&s, &before, sizeof(s)),
-		   "out-of-range lifetime or offset rejected, settings unchanged");
+		tap_ok(err && !memcmp(&s, &before, sizeof(s)),
+		       "out-of-range lifetime or offset rejected, settings unchanged");
 	}
 }
 
@@ -659,23 +631,23 @@ static void test_rotation(X509 *root)
 	set_time_ms(t0 + 61 * 1000);
 	gc = good_doc(&req, root, &c, false, false);
 	nsm_pki_get_status(emu.pki, &st1);
-	ok(ga && gb && gc, "60 s leaves: documents at +0, +30, +61 s all verify at their time");
-	ok(ga && gb && !X509_cmp(a.leaf, b.leaf), "one leaf signs many documents within its life");
-	ok(gb && gc && X509_cmp(b.leaf, c.leaf) &&
-	   EVP_PKEY_eq(X509_get0_pubkey(b.leaf), X509_get0_pubkey(c.leaf)) != 1 &&
-	   st1.leaves_issued == st0.leaves_issued + 2,
-	   "expired leaf replaced transparently, with a fresh key");
+	tap_ok(ga && gb && gc, "60 s leaves: documents at +0, +30, +61 s all verify at their time");
+	tap_ok(ga && gb && !X509_cmp(a.leaf, b.leaf), "one leaf signs many documents within its life");
+	tap_ok(gb && gc && X509_cmp(b.leaf, c.leaf) &&
+	       EVP_PKEY_eq(X509_get0_pubkey(b.leaf), X509_get0_pubkey(c.leaf)) != 1 &&
+	       st1.leaves_issued == st0.leaves_issued + 2,
+	       "expired leaf replaced transparently, with a fresh key");
 	if (gc)
-		ok(ASN1_TIME_cmp_time_t(X509_get0_notAfter(c.leaf), (t0 / 1000) + 61 + 60) == 0,
-		   "new leaf lives the configured 60 s");
+		tap_ok(ASN1_TIME_cmp_time_t(X509_get0_notAfter(c.leaf), (t0 / 1000) + 61 + 60) == 0,
+		       "new leaf lives the configured 60 s");
 	else
-		ok(0, "new leaf lives the configured 60 s");
+		tap_ok(0, "new leaf lives the configured 60 s");
 	doc_free(&a);
 	doc_free(&b);
 	doc_free(&c);
 	set_time_ms(t0);
 	ga = good_doc(&req, root, &a, false, false);
-	ok(ga, "clock stepping back before the leaf's start gets a new valid leaf");
+	tap_ok(ga, "clock stepping back before the leaf's start gets a new valid leaf");
 	doc_free(&a);
 	set_switch(false, false, 0, NSM_PKI_LEAF_LIFETIME);
 }
@@ -881,13 +853,13 @@ static void test_provision(void)
 					bad_cases[i].chain, bad_cases[i].chain_len,
 					now);
 		snap_take(&after);
-		ok(ret == bad_cases[i].want && after.root_len == before.root_len &&
-		   !memcmp(after.root, before.root, before.root_len) &&
-		   after.leaf_len == before.leaf_len &&
-		   !memcmp(after.leaf, before.leaf, before.leaf_len) &&
-		   after.st.provisioned == before.st.provisioned,
-		   "provision rejects %s (%s), previous chain and leaf stay",
-		   bad_cases[i].what, nsm_pki_strerror(ret));
+		tap_ok(ret == bad_cases[i].want && after.root_len == before.root_len &&
+		       !memcmp(after.root, before.root, before.root_len) &&
+		       after.leaf_len == before.leaf_len &&
+		       !memcmp(after.leaf, before.leaf, before.leaf_len) &&
+		       after.st.provisioned == before.st.provisioned,
+		       "provision rejects %s (%s), previous chain and leaf stay",
+		       bad_cases[i].what, nsm_pki_strerror(ret));
 	}
 
 	/* a chain whose CA is not a CA, and one that expired */
@@ -909,9 +881,9 @@ static void test_provision(void)
 			n = o.pos[3] + i2d_X509(leafish, &p);
 			ret = nsm_pki_provision(emu.pki, raw, 48, bad, n, now);
 			snap_take(&after);
-			ok(ret == -NSM_PKI_ENOTCA && !memcmp(after.root, before.root, before.root_len),
-			   "provision rejects an end-entity certificate as instance CA (%s)",
-			   nsm_pki_strerror(ret));
+			tap_ok(ret == -NSM_PKI_ENOTCA && !memcmp(after.root, before.root, before.root_len),
+			       "provision rejects an end-entity certificate as instance CA (%s)",
+			       nsm_pki_strerror(ret));
 		}
 		X509_free(leafish);
 		EVP_PKEY_free(k);
@@ -919,8 +891,8 @@ static void test_provision(void)
 		ossl_pki_make(&e, now - 40 * 86400);
 		ret = nsm_pki_provision(emu.pki, e.raw, 48, e.chain, e.chain_len, now);
 		snap_take(&after);
-		ok(ret == -NSM_PKI_EEXPIRED && !memcmp(after.root, before.root, before.root_len),
-		   "provision rejects an expired chain (%s)", nsm_pki_strerror(ret));
+		tap_ok(ret == -NSM_PKI_EEXPIRED && !memcmp(after.root, before.root, before.root_len),
+		       "provision rejects an expired chain (%s)", nsm_pki_strerror(ret));
 		ossl_pki_free(&e);
 	}
 
@@ -940,8 +912,8 @@ static void test_provision(void)
 				accepted++;
 		}
 		snap_take(&after);
-		ok(!accepted && !memcmp(after.root, before.root, before.root_len),
-		   "2000 random key blobs (0..199 bytes) all refused, state unchanged");
+		tap_ok(!accepted && !memcmp(after.root, before.root, before.root_len),
+		       "2000 random key blobs (0..199 bytes) all refused, state unchanged");
 	}
 
 	/* every byte of the chain corrupted (one bit each) is refused */
@@ -962,43 +934,43 @@ static void test_provision(void)
 		snap_take(&after);
 		changed = memcmp(after.root, before.root, before.root_len) ||
 			  memcmp(after.leaf, before.leaf, before.leaf_len);
-		ok(!accepted && !changed,
-		   "all %zu one-bit corruptions of the chain refused (%u accepted), state unchanged",
-		   o.chain_len, accepted);
-		diag("%.1f ms per refused provisioning (sanitizer build)",
-		     ((t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6) /
-		     o.chain_len);
+		tap_ok(!accepted && !changed,
+		       "all %zu one-bit corruptions of the chain refused (%u accepted), state unchanged",
+		       o.chain_len, accepted);
+		tap_diag("%.1f ms per refused provisioning (sanitizer build)",
+			 ((t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6) /
+			 o.chain_len);
 	}
 
 	/* good: raw, SEC1 and PKCS #8 keys */
 	ret = nsm_pki_provision(emu.pki, o.sec1, o.sec1_len, o.chain, o.chain_len, now);
-	ok(ret == 0, "provision accepts a SEC 1 ECPrivateKey (%s)", nsm_pki_strerror(ret));
+	tap_ok(ret == 0, "provision accepts a SEC 1 ECPrivateKey (%s)", nsm_pki_strerror(ret));
 	ret = nsm_pki_provision(emu.pki, o.pkcs8, o.pkcs8_len, o.chain, o.chain_len, now);
-	ok(ret == 0, "provision accepts a PKCS #8 key (%s)", nsm_pki_strerror(ret));
+	tap_ok(ret == 0, "provision accepts a PKCS #8 key (%s)", nsm_pki_strerror(ret));
 	ret = nsm_pki_provision(emu.pki, o.raw, 48, o.chain, o.chain_len, now);
-	ok(ret == 0, "provision accepts a raw 48-byte key (%s)", nsm_pki_strerror(ret));
+	tap_ok(ret == 0, "provision accepts a raw 48-byte key (%s)", nsm_pki_strerror(ret));
 	good = !ret && good_doc(&req, o.cert[0], &d, false, false);
-	ok(good, "documents after provisioning verify (strict) to the provisioned root%s%s",
-	   good ? "" : ": ", good ? "" : d.why);
+	tap_ok(good, "documents after provisioning verify (strict) to the provisioned root%s%s",
+	       good ? "" : ": ", good ? "" : d.why);
 	if (good) {
 		cbor_item_t **cab = cbor_array_handle(pay(&d, 5));
 
 		good = cbor_array_size(pay(&d, 5)) == 4;
 		for (i = 0; good && i < 4; i++)
 			good = bytes_eq(cab[i], o.chain + o.pos[i], o.pos[i + 1] - o.pos[i]);
-		ok(good, "cabundle is the provisioned chain, byte-exact");
-		ok(chain_verify(d.leaf, d.cab, other.cert[0], d.timestamp / 1000) != X509_V_OK,
-		   "... and does not verify to another root");
+		tap_ok(good, "cabundle is the provisioned chain, byte-exact");
+		tap_ok(chain_verify(d.leaf, d.cab, other.cert[0], d.timestamp / 1000) != X509_V_OK,
+		       "... and does not verify to another root");
 		{
 			struct nsm_pki_status st;
 
 			nsm_pki_get_status(emu.pki, &st);
-			ok(st.provisioned && st.chain_len == 4, "status reports a provisioned 4-certificate chain");
+			tap_ok(st.provisioned && st.chain_len == 4, "status reports a provisioned 4-certificate chain");
 		}
 	} else {
-		ok(0, "cabundle is the provisioned chain, byte-exact");
-		ok(0, "... and does not verify to another root");
-		ok(0, "status reports a provisioned chain");
+		tap_ok(0, "cabundle is the provisioned chain, byte-exact");
+		tap_ok(0, "... and does not verify to another root");
+		tap_ok(0, "status reports a provisioned chain");
 	}
 	doc_free(&d);
 
@@ -1023,7 +995,7 @@ static void test_provision(void)
 		ret = nsm_pki_provision(emu.pki, raw, 48, bad, n, now);
 		good = !ret && good_doc(&req, s.cert[0], &d, false, false) &&
 		       cbor_array_size(pay(&d, 5)) == 2;
-		ok(good, "a root + instance chain provisions and its documents verify");
+		tap_ok(good, "a root + instance chain provisions and its documents verify");
 		doc_free(&d);
 		X509_free(inst);
 		EVP_PKEY_free(k);
@@ -1043,12 +1015,12 @@ static void test_pem(X509 *root)
 	n = nsm_pki_root_pem(emu.pki, pem, sizeof(pem));
 	b = BIO_new_mem_buf(pem, n > 0 ? n : 0);
 	x = PEM_read_bio_X509(b, NULL, NULL, NULL);
-	ok(n > 0 && x && !X509_cmp(x, root) && pem[n - 1] == '\n',
-	   "root PEM export parses back to the root certificate");
+	tap_ok(n > 0 && x && !X509_cmp(x, root) && pem[n - 1] == '\n',
+	       "root PEM export parses back to the root certificate");
 	X509_free(x);
 	BIO_free(b);
-	ok(nsm_pki_root_pem(emu.pki, pem, 100) == -NSM_PKI_EINVAL,
-	   "root PEM export refuses a short buffer");
+	tap_ok(nsm_pki_root_pem(emu.pki, pem, 100) == -NSM_PKI_EINVAL,
+	       "root PEM export refuses a short buffer");
 }
 
 static void test_errors(void)
@@ -1058,15 +1030,15 @@ static void test_errors(void)
 	size_t len = 123;
 
 	emu.pki = NULL;
-	ok(attest(&req, &len) == -NSM_INTERNAL_ERROR && len == 0,
-	   "no PKI: InternalError");
+	tap_ok(attest(&req, &len) == -NSM_INTERNAL_ERROR && len == 0,
+	       "no PKI: InternalError");
 	emu.pki = pki;
-	ok(nsm_attest_document(&emu, &req, docbuf, 1000, &len) == -NSM_INTERNAL_ERROR,
-	   "buffer too small: InternalError, nothing written past it");
+	tap_ok(nsm_attest_document(&emu, &req, docbuf, 1000, &len) == -NSM_INTERNAL_ERROR,
+	       "buffer too small: InternalError, nothing written past it");
 	pki = nsm_pki_new();
-	ok(pki && nsm_pki_leaf(pki, "x", now_ms, &(const u8 *){ NULL }, &len,
-			       &(const u8 *){ NULL }) == -NSM_PKI_ENOCHAIN,
-	   "a PKI without chain issues no leaf");
+	tap_ok(pki && nsm_pki_leaf(pki, "x", now_ms, &(const u8 *){ NULL }, &len,
+				   &(const u8 *){ NULL }) == -NSM_PKI_ENOCHAIN,
+	       "a PKI without chain issues no leaf");
 	nsm_pki_free(pki);
 	{
 		struct nsm_pki_status a, b;
@@ -1076,8 +1048,8 @@ static void test_errors(void)
 		nsm_pki_drop_leaf(emu.pki);
 		attest(&req, &len);
 		nsm_pki_get_status(emu.pki, &b);
-		ok(b.leaves_issued == a.leaves_issued + 1,
-		   "nsm_pki_drop_leaf() makes the next document use a new leaf");
+		tap_ok(b.leaves_issued == a.leaves_issued + 1,
+		       "nsm_pki_drop_leaf() makes the next document use a new leaf");
 	}
 }
 
@@ -1094,18 +1066,18 @@ static void test_parser(void)
 	nsm_pki_cert(emu.pki, 3, &der, &len);
 	good = !nsm_x509_parse(der, len, &info) && info.ca && info.pathlen == 0 &&
 	       info.key_usage == X509_KU_KEY_CERT_SIGN && info.skid_len == 20;
-	ok(good, "parser reads the instance CA: CA, pathlen 0, keyCertSign, SKI");
+	tap_ok(good, "parser reads the instance CA: CA, pathlen 0, keyCertSign, SKI");
 	good = true;
 	for (i = 0; i < len; i++)
 		if (!nsm_x509_parse(der, i, &info))
 			good = false;
-	ok(good, "parser rejects every truncation of a certificate");
+	tap_ok(good, "parser rejects every truncation of a certificate");
 	for (i = 0; i < len * 8; i++) {
 		memcpy(buf, der, len);
 		buf[i / 8] ^= 1 << (i % 8);
 		accepted += !nsm_x509_parse(buf, len, &info);
 	}
-	ok(1, "parser survives all %zu single-bit flips (%u still parse)", len * 8, accepted);
+	tap_ok(1, "parser survives all %zu single-bit flips (%u still parse)", len * 8, accepted);
 }
 
 /* A CBOR Attestation request with three @n-byte fields (n < 65536). */
@@ -1184,8 +1156,8 @@ static void test_handle(X509 *root)
 		}
 		if (top)
 			cbor_decref(&top);
-		ok(good, "nsm_handle: %s request (%zu bytes) -> {\"Attestation\": {\"document\"}} of %zu bytes, verifies",
-		   round ? "three 1024-byte fields" : "all-null", rlen, len);
+		tap_ok(good, "nsm_handle: %s request (%zu bytes) -> {\"Attestation\": {\"document\"}} of %zu bytes, verifies",
+		       round ? "three 1024-byte fields" : "all-null", rlen, len);
 	}
 }
 
@@ -1202,7 +1174,7 @@ static void bench(void)
 		attest(&req, &len);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	s = (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
-	diag("%.0f documents/s (sanitizer build, %zu bytes each)", n / s, len);
+	tap_diag("%.0f documents/s (sanitizer build, %zu bytes each)", n / s, len);
 }
 
 int main(void)
@@ -1210,18 +1182,16 @@ int main(void)
 	X509 *root;
 	int ret;
 
-	printf("TAP version 13\n");
+	tap_start();
 	set_time_ms((u64)time(NULL) * 1000 + 123);
 	test_der();
 
 	nsm_emu_init(&emu);
 	emu.pki = nsm_pki_new();
 	ret = emu.pki ? nsm_pki_generate(emu.pki, emu.module_id, now_ms / 1000) : -1;
-	ok(ret == 0, "ephemeral chain generated (%s)", nsm_pki_strerror(ret));
-	if (ret) {
-		printf("1..%d\n", test_no);
-		return 1;
-	}
+	tap_ok(ret == 0, "ephemeral chain generated (%s)", nsm_pki_strerror(ret));
+	if (ret)
+		return tap_end(0);
 	root = pki_root(emu.pki);
 	test_chain_shape(root);
 	test_documents(root);
@@ -1248,13 +1218,12 @@ int main(void)
 		good = !ret && fresh && X509_cmp(fresh, root) && !st.provisioned &&
 		       good_doc(&req, fresh, &d, false, false) &&
 		       chain_verify(d.leaf, d.cab, root, d.timestamp / 1000) != X509_V_OK;
-		ok(good, "regenerating replaces a provisioned chain with a new ephemeral root");
+		tap_ok(good, "regenerating replaces a provisioned chain with a new ephemeral root");
 		doc_free(&d);
 		X509_free(fresh);
 	}
 
 	X509_free(root);
 	nsm_pki_free(emu.pki);
-	printf("1..%d\n", test_no);
-	return failures ? 1 : 0;
+	return tap_end(0);
 }

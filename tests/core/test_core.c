@@ -22,6 +22,7 @@
 
 #include "../../kmod/core/cbor.h"
 #include "../../kmod/core/nsm_core.h"
+#include "../tap.h"
 #include "fake_attest.h"
 
 #define RESP_CAP	0x3000
@@ -1359,7 +1360,6 @@ static const struct {
 int main(int argc, char **argv)
 {
 	const char *suffix = "";
-	unsigned int offset = 0, failed = 0;
 	bool plan = true;
 	size_t i, n = sizeof(tests) / sizeof(tests[0]);
 	int a;
@@ -1369,7 +1369,7 @@ int main(int argc, char **argv)
 			printf("%zu\n", n);
 			return 0;
 		} else if (!strcmp(argv[a], "--offset") && a + 1 < argc) {
-			offset = (unsigned int)atoi(argv[++a]);
+			tap_n = atoi(argv[++a]);	/* numbers start at N + 1 */
 		} else if (!strcmp(argv[a], "--suffix") && a + 1 < argc) {
 			suffix = argv[++a];
 		} else if (!strcmp(argv[a], "--no-plan")) {
@@ -1382,16 +1382,14 @@ int main(int argc, char **argv)
 	}
 	/* pin the clock for anything that reads it */
 	setenv("NSM_TEST_TIME_MS", "1767225600000", 1);
-	if (plan)
-		printf("TAP version 13\n1..%zu\n", n);
+	if (plan) {
+		tap_start();
+		tap_plan((int)n);
+	}
 	for (i = 0; i < n; i++) {
 		fails = 0;
 		tests[i].fn();
-		printf("%sok %zu - %s%s\n", fails ? "not " : "",
-		       offset + i + 1, tests[i].name, suffix);
-		fflush(stdout);
-		if (fails)
-			failed++;
+		tap_ok(!fails, "%s%s", tests[i].name, suffix);
 	}
-	return failed ? 1 : 0;
+	return tap_failed ? 1 : 0;
 }

@@ -13,7 +13,6 @@
 #include <openssl/obj_mac.h>
 #include <openssl/param_build.h>
 #include <openssl/rand.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,27 +20,11 @@
 #include "../../kmod/core/p384.h"
 #include "../../kmod/core/p384_int.h"
 #include "../../kmod/core/hmac_sha384.h"
+#include "../tap.h"
 
 /* hmac 2, bits2int 5, rfc 10, mod 2, points 4, edge 16, invalid 2,
  * keygen 1, verify 2, random 3 */
 #define PLANNED 47
-
-static int test_no;
-static int failures;
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%sok %d - ", cond ? "" : "not ", ++test_no);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	if (!cond)
-		failures++;
-	fflush(stdout);
-}
 
 static void diag_hex(const char *what, const u8 *p, size_t len)
 {
@@ -257,32 +240,32 @@ static void test_rfc6979(void)
 	want_pub[0] = 4;
 	unhex(want_pub + 1, 48, rfc_ux);
 	unhex(want_pub + 49, 48, rfc_uy);
-	ok(p384_pubkey(priv, pub) == 0 && !memcmp(pub, want_pub, 97),
-	   "RFC 6979 A.2.6 public key (Ux, Uy)");
+	tap_ok(p384_pubkey(priv, pub) == 0 && !memcmp(pub, want_pub, 97),
+	       "RFC 6979 A.2.6 public key (Ux, Uy)");
 
 	for (i = 0; i < sizeof(rfc_vectors) / sizeof(rfc_vectors[0]); i++) {
 		const char *m = rfc_vectors[i].msg;
 
 		sha384(m, strlen(m), digest);
 		unhex(want, 48, rfc_vectors[i].k);
-		ok(p384_rfc6979_nonce(priv, digest, k) == 0 &&
-		   !memcmp(k, want, 48),
-		   "RFC 6979 A.2.6 SHA-384 \"%s\": k", m);
+		tap_ok(p384_rfc6979_nonce(priv, digest, k) == 0 &&
+		       !memcmp(k, want, 48),
+		       "RFC 6979 A.2.6 SHA-384 \"%s\": k", m);
 		unhex(want_sig, 48, rfc_vectors[i].r);
 		unhex(want_sig + 48, 48, rfc_vectors[i].s);
 		memset(sig, 0, sizeof(sig));
-		ok(p384_sign_digest(priv, digest, sig) == 0 &&
-		   !memcmp(sig, want_sig, 48),
-		   "RFC 6979 A.2.6 SHA-384 \"%s\": r", m);
-		ok(!memcmp(sig + 48, want_sig + 48, 48),
-		   "RFC 6979 A.2.6 SHA-384 \"%s\": s", m);
+		tap_ok(p384_sign_digest(priv, digest, sig) == 0 &&
+		       !memcmp(sig, want_sig, 48),
+		       "RFC 6979 A.2.6 SHA-384 \"%s\": r", m);
+		tap_ok(!memcmp(sig + 48, want_sig + 48, 48),
+		       "RFC 6979 A.2.6 SHA-384 \"%s\": s", m);
 		if (memcmp(sig, want_sig, 96))
 			diag_hex("got r||s", sig, 96);
-		ok(ossl_verify(pub, digest, sig) == 1 &&
-		   p384_verify_digest(pub, digest, sig) == 0,
-		   "RFC 6979 \"%s\" signature verifies (OpenSSL and core)", m);
+		tap_ok(ossl_verify(pub, digest, sig) == 1 &&
+		       p384_verify_digest(pub, digest, sig) == 0,
+		       "RFC 6979 \"%s\" signature verifies (OpenSSL and core)", m);
 	}
-	ok(p384_selftest() == 0, "p384_selftest() passes");
+	tap_ok(p384_selftest() == 0, "p384_selftest() passes");
 }
 
 /* RFC 4231 test case 7 (HMAC-SHA-384, 131-byte key, long message) */
@@ -301,10 +284,10 @@ static void test_hmac(void)
 	unhex(want, 48,
 	      "6617178e941f020d351e2f254e8fd32c602420feb0b8fb9adccebb82461e99c5"
 	      "a678cc31e799176d3860e6110c46523e");
-	ok(hmac_sha384(key, sizeof(key), sg, 3, out) == 0 &&
-	   !memcmp(out, want, 48), "HMAC-SHA-384 RFC 4231 case 7 (3 pieces)");
-	ok(hmac_sha384(key, 4, sg, HMAC_SHA384_MAX_SG + 1, out) < 0,
-	   "HMAC-SHA-384 rejects too many pieces");
+	tap_ok(hmac_sha384(key, sizeof(key), sg, 3, out) == 0 &&
+	       !memcmp(out, want, 48), "HMAC-SHA-384 RFC 4231 case 7 (3 pieces)");
+	tap_ok(hmac_sha384(key, 4, sg, HMAC_SHA384_MAX_SG + 1, out) < 0,
+	       "HMAC-SHA-384 rejects too many pieces");
 }
 
 static void test_digest_conversion(void)
@@ -320,18 +303,18 @@ static void test_digest_conversion(void)
 	d[47] -= 1;
 	p384_digest_to_scalar(e, d);
 	p384_to_bytes(out, e);
-	ok(!memcmp(out, d, 48), "bits2int: digest n-1 is kept as is");
+	tap_ok(!memcmp(out, d, 48), "bits2int: digest n-1 is kept as is");
 
 	/* digest == n: 0 */
 	p384_digest_to_scalar(e, n);
-	ok(p384_zero_mask(e) == ~0ULL, "bits2int: digest n reduces to 0");
+	tap_ok(p384_zero_mask(e) == ~0ULL, "bits2int: digest n reduces to 0");
 
 	/* digest == n + 5: 5 */
 	memcpy(d, n, 48);
 	d[47] += 5;	/* n ends in 0x73: no carry */
 	p384_digest_to_scalar(e, d);
-	ok(e[0] == 5 && !(e[1] | e[2] | e[3] | e[4] | e[5]),
-	   "bits2int: digest n+5 reduces to 5");
+	tap_ok(e[0] == 5 && !(e[1] | e[2] | e[3] | e[4] | e[5]),
+	       "bits2int: digest n+5 reduces to 5");
 
 	/* all-ones digest: 2^384 - 1 - n */
 	memset(d, 0xff, 48);
@@ -347,8 +330,8 @@ static void test_digest_conversion(void)
 			borrow = v < 0;
 			want[i] = (u8)(v + (borrow ? 256 : 0));
 		}
-		ok(!memcmp(out, want, 48),
-		   "bits2int: digest 2^384-1 reduces to 2^384-1-n");
+		tap_ok(!memcmp(out, want, 48),
+		       "bits2int: digest 2^384-1 reduces to 2^384-1-n");
 	}
 
 	/*
@@ -361,8 +344,8 @@ static void test_digest_conversion(void)
 	memset(d, 0xff, 48);
 	good &= p384_sign_digest(priv, d, sig1) == 0;
 	good &= p384_sign_digest(priv, out, sig2) == 0;
-	ok(good && !memcmp(sig1, sig2, 96) && ossl_verify(pub, d, sig1) == 1,
-	   "digest 2^384-1 signs like 2^384-1-n; OpenSSL verifies it");
+	tap_ok(good && !memcmp(sig1, sig2, 96) && ossl_verify(pub, d, sig1) == 1,
+	       "digest 2^384-1 signs like 2^384-1-n; OpenSSL verifies it");
 }
 
 static void test_mod_arith(void)
@@ -436,8 +419,8 @@ static void test_mod_arith(void)
 				good &= !memcmp(got, want, 48);
 			}
 		}
-		ok(good, "mod %s: mul, add, sub (2000) and inv (200) match BN",
-		   names[mi]);
+		tap_ok(good, "mod %s: mul, add, sub (2000) and inv (200) match BN",
+		       names[mi]);
 		BN_free(bm);
 		BN_free(ba);
 		BN_free(bb);
@@ -477,7 +460,7 @@ static void test_points(void)
 	k[0] = 2;
 	p384_scalar_mul_base(&r, k);
 	good &= point_eq_affine(&p2, &r);
-	ok(good, "2G: double, complete add, mixed add and comb agree");
+	tap_ok(good, "2G: double, complete add, mixed add and comb agree");
 
 	p384_point_add(&r, &inf, &g);
 	good = point_eq_affine(&r, &g);
@@ -487,7 +470,7 @@ static void test_points(void)
 	good &= point_eq_affine(&r, &g);
 	p384_point_double(&r, &inf);
 	good &= p384_point_to_affine(k, k, &r) == -1;
-	ok(good, "O + G = G + O = G, 2O = O (complete formulas)");
+	tap_ok(good, "O + G = G + O = G, 2O = O (complete formulas)");
 
 	neg = g;
 	p384_mod_sub(neg.y, (u64[6]){ 0 }, g.y, &p384_p);
@@ -495,11 +478,11 @@ static void test_points(void)
 	good = p384_point_to_affine(k, k, &r) == -1;
 	p384_point_add_affine(&r, &neg, &p384_comb_table[0][0]);
 	good &= p384_point_to_affine(k, k, &r) == -1;
-	ok(good, "G + (-G) = O (complete and mixed formulas)");
+	tap_ok(good, "G + (-G) = O (complete and mixed formulas)");
 
 	memset(k, 0, sizeof(k));
 	p384_scalar_mul_base(&r, k);
-	ok(p384_point_to_affine(k, k, &r) == -1, "comb: 0 * G = O");
+	tap_ok(p384_point_to_affine(k, k, &r) == -1, "comb: 0 * G = O");
 }
 
 /* core pubkey == OpenSSL pubkey, and a core signature OpenSSL accepts */
@@ -545,8 +528,8 @@ static void test_edge_scalars(void)
 		default: memset(priv + 40, 0xff, 8); desc = "2^64-1"; break;
 		}
 		pub_ok = 0;
-		ok(check_key(priv, digest, &pub_ok) && pub_ok,
-		   "edge scalar %s: pubkey equals OpenSSL's, OpenSSL verifies", desc);
+		tap_ok(check_key(priv, digest, &pub_ok) && pub_ok,
+		       "edge scalar %s: pubkey equals OpenSSL's, OpenSSL verifies", desc);
 	}
 }
 
@@ -569,20 +552,20 @@ static void test_invalid_keys(void)
 		good &= p384_pubkey(priv, pub) < 0;
 		good &= p384_sign_digest(priv, digest, sig) < 0;
 	}
-	ok(good, "invalid keys 0, n, n+1, 2^384-1 rejected by priv_valid, "
-	   "pubkey and sign");
+	tap_ok(good, "invalid keys 0, n, n+1, 2^384-1 rejected by priv_valid, "
+	       "pubkey and sign");
 	memcpy(priv, n, 48);
 	priv[47] -= 1;
-	ok(p384_priv_valid(priv), "n-1 is a valid key");
+	tap_ok(p384_priv_valid(priv), "n-1 is a valid key");
 }
 
 static void test_keygen(void)
 {
 	u8 a[48], b[48];
 
-	ok(p384_keygen(a) == 0 && p384_keygen(b) == 0 && p384_priv_valid(a) &&
-	   p384_priv_valid(b) && memcmp(a, b, 48),
-	   "keygen: two valid, different keys");
+	tap_ok(p384_keygen(a) == 0 && p384_keygen(b) == 0 && p384_priv_valid(a) &&
+	       p384_priv_valid(b) && memcmp(a, b, 48),
+	       "keygen: two valid, different keys");
 }
 
 static void test_verify(void)
@@ -600,7 +583,7 @@ static void test_verify(void)
 		    p384_verify_digest(pub, digest, sig))
 			good = 0;
 	}
-	ok(good, "core verify accepts 20 OpenSSL signatures");
+	tap_ok(good, "core verify accepts 20 OpenSSL signatures");
 
 	p384_sign_digest(priv, digest, sig);
 	good = p384_verify_digest(pub, digest, sig) == 0;
@@ -625,7 +608,7 @@ static void test_verify(void)
 	memcpy(badpub, pub, 97);
 	memset(badpub + 1, 0xff, 48);				/* x >= p */
 	good &= p384_verify_digest(badpub, digest, sig) < 0;
-	ok(good, "core verify rejects wrong digest, r, s, r=0, s=n, bad keys");
+	tap_ok(good, "core verify rejects wrong digest, r, s, r=0, s=n, bad keys");
 }
 
 static void test_random(long iters)
@@ -658,11 +641,11 @@ static void test_random(long iters)
 		if ((pub_bad || ver_bad || det_bad) && i < 3)
 			diag_hex("failing key", priv, 48);
 	}
-	ok(!pub_bad, "%ld random keys: public key equals OpenSSL's "
-	   "(%ld differ)", iters, pub_bad);
-	ok(!ver_bad, "%ld random keys and messages: OpenSSL verifies the "
-	   "signature (%ld rejected)", iters, ver_bad);
-	ok(!det_bad, "signing is deterministic (%ld differ)", det_bad);
+	tap_ok(!pub_bad, "%ld random keys: public key equals OpenSSL's "
+	       "(%ld differ)", iters, pub_bad);
+	tap_ok(!ver_bad, "%ld random keys and messages: OpenSSL verifies the "
+	       "signature (%ld rejected)", iters, ver_bad);
+	tap_ok(!det_bad, "signing is deterministic (%ld differ)", det_bad);
 }
 
 int main(int argc, char **argv)
@@ -674,7 +657,8 @@ int main(int argc, char **argv)
 	if (!group || !bnctx || !precompute_generator())
 		return 2;
 
-	printf("TAP version 13\n1..%d\n", PLANNED);
+	tap_start();
+	tap_plan(PLANNED);
 	test_hmac();
 	test_digest_conversion();
 	test_rfc6979();
@@ -688,7 +672,7 @@ int main(int argc, char **argv)
 
 	EC_GROUP_free(group);
 	BN_CTX_free(bnctx);
-	if (test_no != PLANNED)
-		printf("# planned %d tests, ran %d\n", PLANNED, test_no);
-	return failures || test_no != PLANNED ? 1 : 0;
+	if (tap_n != PLANNED)
+		tap_diag("planned %d tests, ran %d", PLANNED, tap_n);
+	return tap_failed || tap_n != PLANNED ? 1 : 0;
 }
