@@ -2,6 +2,7 @@
 /*
  * File and argument input of nsmctl, with format auto-detection.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "input.h"
+#include "nsm_verify.h"
 #include "nsmctl.h"
 
 int parse_in_format(const char *s, enum in_format *f)
@@ -109,46 +111,6 @@ nomem:
 	return NSMCTL_INTERNAL;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-int hex_decode(const char *s, size_t len, uint8_t **out, size_t *out_len)
-{
-	uint8_t *b;
-	size_t i;
-
-	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		s += 2;
-		len -= 2;
-	}
-	if (len % 2)
-		return -1;
-	b = malloc(len / 2 + 1);
-	if (!b)
-		return -1;
-	for (i = 0; i < len / 2; i++) {
-		int hi = hexval((unsigned char)s[2 * i]);
-		int lo = hexval((unsigned char)s[2 * i + 1]);
-
-		if (hi < 0 || lo < 0) {
-			free(b);
-			return -1;
-		}
-		b[i] = (uint8_t)(hi << 4 | lo);
-	}
-	*out = b;
-	*out_len = len / 2;
-	return 0;
-}
-
 char *base64_encode(const uint8_t *buf, size_t len)
 {
 	static const char alpha[] =
@@ -182,12 +144,10 @@ char *base64_encode(const uint8_t *buf, size_t len)
 
 static bool all_hex(const char *s, size_t len)
 {
-	size_t i = 0;
+	size_t i;
 
-	if (len >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		i = 2;
-	for (; i < len; i++)
-		if (hexval((unsigned char)s[i]) < 0)
+	for (i = 0; i < len; i++)
+		if (!isxdigit((unsigned char)s[i]))
 			return false;
 	return true;
 }
@@ -195,17 +155,21 @@ static bool all_hex(const char *s, size_t len)
 int parse_bytes_arg(const char *opt, const char *arg, uint8_t **out,
 		    size_t *out_len)
 {
+	const char *whole = arg;
 	size_t len;
+	int ret;
 
 	if (arg[0] == '@' || !strcmp(arg, "-")) {
-		int ret = read_file(arg[0] == '@' ? arg + 1 : "-", out,
-				    out_len);
-
+		ret = read_file(arg[0] == '@' ? arg + 1 : "-", out, out_len);
 		if (ret)
 			error("(while reading the value of %s)", opt);
 		return ret;
 	}
 	len = strlen(arg);
+	if (len >= 2 && arg[0] == '0' && (arg[1] == 'x' || arg[1] == 'X')) {
+		arg += 2;
+		len -= 2;
+	}
 	if (!len) {
 		*out = malloc(1);
 		if (!*out) {
@@ -215,9 +179,20 @@ int parse_bytes_arg(const char *opt, const char *arg, uint8_t **out,
 		*out_len = 0;
 		return NSMCTL_OK;
 	}
-	if (!all_hex(arg, len) || hex_decode(arg, len, out, out_len)) {
+	/* libnsm's decoder (shared with documents) skips whitespace; a byte
+	 * option must be hex digits only. */
+	if (all_hex(arg, len))
+		ret = nsm_input_decode(out, out_len, NULL, (const uint8_t *)arg,
+				       len, NSM_INPUT_HEX);
+	else
+		ret = -EINVAL;
+	if (ret == -ENOMEM) {
+		error("out of memory");
+		return NSMCTL_INTERNAL;
+	}
+	if (ret) {
 		error("%s: '%s' is not an even number of hex digits "
-		      "(use @FILE for a file, - for stdin)", opt, arg);
+		      "(use @FILE for a file, - for stdin)", opt, whole);
 		return NSMCTL_USAGE;
 	}
 	return NSMCTL_OK;

@@ -43,8 +43,6 @@ int read_file(const char *path, uint8_t **data, size_t *len);
 int parse_bytes_arg(const char *opt, const char *arg, uint8_t **out,
 		    size_t *out_len);
 
-/* Decode @len hex characters. Return: 0, or -1 on a bad digit or odd length. */
-int hex_decode(const char *s, size_t len, uint8_t **out, size_t *out_len);
 /* Standard base64 with padding, NUL-terminated; NULL on ENOMEM. */
 char *base64_encode(const uint8_t *buf, size_t len);
 
