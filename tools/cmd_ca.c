@@ -24,7 +24,6 @@
 #include <unistd.h>
 
 #include <openssl/bn.h>
-#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
@@ -52,22 +51,6 @@ static const struct ca_level levels[PKIDIR_CHAIN_LEN] = {
 	{ "zonal", 1, "critical,digitalSignature,keyCertSign,cRLSign" },
 	{ "instance", 0, "critical,keyCertSign" },
 };
-
-/* Print OpenSSL's error queue after our message. */
-static int ossl_fail(const char *what)
-{
-	unsigned long e = ERR_get_error();
-	char buf[256];
-
-	if (e) {
-		ERR_error_string_n(e, buf, sizeof(buf));
-		error("%s: %s", what, buf);
-	} else {
-		error("%s failed", what);
-	}
-	ERR_clear_error();
-	return NSMCTL_INTERNAL;
-}
 
 static void random_hex(char *out, size_t nhex)
 {
@@ -223,6 +206,27 @@ out:
 	return out;
 }
 
+/*
+ * Write the PEM of @certs[0..n) (or of @key when @key is set) to DIR/FILE.
+ * The key's PEM is wiped from memory once written.
+ */
+static int save_pem(const char *dir, const char *file, mode_t mode,
+		    X509 **certs, int n, EVP_PKEY *key)
+{
+	size_t len = 0;
+	char *pem = to_pem(certs, n, key, &len);
+	int ret;
+
+	if (!pem)
+		return ossl_error(NSMCTL_INTERNAL, key ? "key encoding" :
+				  "certificate encoding");
+	ret = write_pem(dir, file, mode, pem, len);
+	if (key)
+		OPENSSL_cleanse(pem, len);
+	free(pem);
+	return ret;
+}
+
 static int ca_init(const char *dir, long days, const char *region, bool force)
 {
 	X509 *cert[PKIDIR_CHAIN_LEN] = { NULL };
@@ -230,8 +234,6 @@ static int ca_init(const char *dir, long days, const char *region, bool force)
 	char cn[128], ou[64], id[24], fp[2 * EVP_MAX_MD_SIZE + 1];
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int mdlen = 0, j;
-	char *pem = NULL;
-	size_t pem_len = 0;
 	struct stat st;
 	char path[PATH_MAX];
 	int i, ret = NSMCTL_INTERNAL;
@@ -256,7 +258,8 @@ static int ca_init(const char *dir, long days, const char *region, bool force)
 	for (i = 0; i < PKIDIR_CHAIN_LEN; i++) {
 		key[i] = EVP_EC_gen("P-384");
 		if (!key[i]) {
-			ret = ossl_fail("P-384 key generation");
+			ret = ossl_error(NSMCTL_INTERNAL,
+					 "P-384 key generation");
 			goto out;
 		}
 		random_hex(id, i == 3 ? 17 : 16);
@@ -281,7 +284,8 @@ static int ca_init(const char *dir, long days, const char *region, bool force)
 				    i ? cert[i - 1] : NULL,
 				    key[i ? i - 1 : 0], days);
 		if (!cert[i]) {
-			ret = ossl_fail("certificate creation");
+			ret = ossl_error(NSMCTL_INTERNAL,
+					 "certificate creation");
 			goto out;
 		}
 		if (i2d_X509(cert[i], NULL) > PKIDIR_CERT_MAX) {
@@ -293,39 +297,17 @@ static int ca_init(const char *dir, long days, const char *region, bool force)
 	}
 
 	/* Key first: a chain.pem without its key would be useless. */
-	pem = to_pem(NULL, 0, key[3], &pem_len);
-	if (!pem) {
-		ret = ossl_fail("key encoding");
-		goto out;
-	}
-	ret = write_pem(dir, PKIDIR_KEY, 0600, pem, pem_len);
-	OPENSSL_clear_free(pem, pem_len);
-	pem = NULL;
-	if (ret)
-		goto out;
-	pem = to_pem(cert, PKIDIR_CHAIN_LEN, NULL, &pem_len);
-	if (!pem) {
-		ret = ossl_fail("certificate encoding");
-		goto out;
-	}
-	ret = write_pem(dir, PKIDIR_CHAIN, 0644, pem, pem_len);
-	free(pem);
-	pem = NULL;
-	if (ret)
-		goto out;
-	pem = to_pem(cert, 1, NULL, &pem_len);
-	if (!pem) {
-		ret = ossl_fail("certificate encoding");
-		goto out;
-	}
-	ret = write_pem(dir, PKIDIR_ROOT, 0644, pem, pem_len);
-	free(pem);
-	pem = NULL;
+	ret = save_pem(dir, PKIDIR_KEY, 0600, NULL, 0, key[3]);
+	if (!ret)
+		ret = save_pem(dir, PKIDIR_CHAIN, 0644, cert, PKIDIR_CHAIN_LEN,
+			       NULL);
+	if (!ret)
+		ret = save_pem(dir, PKIDIR_ROOT, 0644, cert, 1, NULL);
 	if (ret)
 		goto out;
 
 	if (!X509_digest(cert[0], EVP_sha256(), md, &mdlen)) {
-		ret = ossl_fail("fingerprint");
+		ret = ossl_error(NSMCTL_INTERNAL, "fingerprint");
 		goto out;
 	}
 	for (j = 0; j < mdlen; j++)

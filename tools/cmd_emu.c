@@ -351,21 +351,6 @@ out:
 	return ret;
 }
 
-static int ossl_error(const char *what)
-{
-	unsigned long e = ERR_get_error();
-	char buf[256];
-
-	if (e) {
-		ERR_error_string_n(e, buf, sizeof(buf));
-		error("%s: %s", what, buf);
-	} else {
-		error("%s", what);
-	}
-	ERR_clear_error();
-	return NSMCTL_INPUT;
-}
-
 static bool is_p384_key(EVP_PKEY *k)
 {
 	char group[64];
@@ -438,7 +423,8 @@ static int pki_validate(const char *dir, uint8_t **chain_der,
 	key = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
 	BIO_free(b);
 	if (!key) {
-		ret = ossl_error("instance.key: not a PEM private key");
+		ret = ossl_error(NSMCTL_INPUT,
+				 "instance.key: not a PEM private key");
 		goto out;
 	}
 	if (!is_p384_key(key)) {
@@ -483,7 +469,7 @@ static int pki_validate(const char *dir, uint8_t **chain_der,
 	if (!store || !ctx || !untrusted)
 		die(NSMCTL_INTERNAL, "out of memory");
 	if (!X509_STORE_add_cert(store, certs[0])) {
-		ret = ossl_error("root certificate");
+		ret = ossl_error(NSMCTL_INPUT, "root certificate");
 		goto out;
 	}
 	X509_STORE_set_flags(store, X509_V_FLAG_CHECK_SS_SIGNATURE);
@@ -491,7 +477,7 @@ static int pki_validate(const char *dir, uint8_t **chain_der,
 		if (!sk_X509_push(untrusted, certs[i]))
 			die(NSMCTL_INTERNAL, "out of memory");
 	if (!X509_STORE_CTX_init(ctx, store, certs[n - 1], untrusted)) {
-		ret = ossl_error("chain verification setup");
+		ret = ossl_error(NSMCTL_INPUT, "chain verification setup");
 		goto out;
 	}
 	if (X509_verify_cert(ctx) != 1) {
@@ -512,7 +498,7 @@ static int pki_validate(const char *dir, uint8_t **chain_der,
 		i2d_X509(certs[i], &p);
 	len = i2d_PrivateKey(key, NULL);
 	if (len <= 0) {
-		ret = ossl_error("key encoding");
+		ret = ossl_error(NSMCTL_INPUT, "key encoding");
 		goto out;
 	}
 	*key_der = OPENSSL_malloc((size_t)len);

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
+
 #include "nsmctl.h"
 
 #ifndef NSMCTL_VERSION
@@ -158,6 +160,21 @@ void die(int code, const char *fmt, ...)
 	vmsg("fatal: ", fmt, ap);
 	va_end(ap);
 	exit(code);
+}
+
+int ossl_error(int code, const char *what)
+{
+	unsigned long e = ERR_get_error();
+	char buf[256];
+
+	if (e) {
+		ERR_error_string_n(e, buf, sizeof(buf));
+		error("%s: %s", what, buf);
+	} else {
+		error("%s failed", what);
+	}
+	ERR_clear_error();
+	return code;
 }
 
 int usage_error(const char *cmd, const char *fmt, ...)

@@ -66,6 +66,14 @@ void die(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 
 /*
+ * ossl_error() - report a failed OpenSSL call: "error: @what: <reason>" with
+ * the first error on OpenSSL's queue, "error: @what failed" when the queue
+ * is empty. The queue is cleared.
+ * Return: @code, so callers can `ret = ossl_error(...)`.
+ */
+int ossl_error(int code, const char *what);
+
+/*
  * usage_error() - report a command-line mistake of subcommand @cmd
  * ("error: <message>" and a hint to run "nsmctl <cmd> -h").
  * Return: NSMCTL_USAGE, so callers can `return usage_error(...)`.
