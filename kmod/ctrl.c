@@ -58,6 +58,28 @@ int nsm_module_id_check(const char *s, size_t len)
 	return 0;
 }
 
+/**
+ * nsm_action_arg() - check what was written to an action attribute
+ * @buf:  the write (NUL-terminated by sysfs)
+ * @name: the attribute, for the log
+ *
+ * Action attributes (reset, pki_commit, pki_reset, pki_rotate) do something
+ * when written 1, or another true spelling of kstrtobool(); anything else is
+ * refused with a rate-limited warning, since 0 does not undo an action.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int nsm_action_arg(const char *buf, const char *name)
+{
+	bool val;
+
+	if (kstrtobool(buf, &val) || !val) {
+		pr_warn_ratelimited("%s: write 1 to act\n", name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Length of a sysfs write without the trailing newline echo(1) adds. */
 static size_t nsm_strip_len(const char *buf, size_t count)
 {
@@ -194,14 +216,11 @@ static ssize_t reset_store(struct device *dev, struct device_attribute *attr,
 			   const char *buf, size_t count)
 {
 	struct nsm_emu_dev *nd = nsm_emu_dev_from_device(dev);
-	bool val;
 	int ret;
 
-	ret = kstrtobool(buf, &val);
+	ret = nsm_action_arg(buf, "reset");
 	if (ret)
 		return ret;
-	if (!val)
-		return -EINVAL;
 	mutex_lock(&nd->lock);
 	nsm_emu_boot_locked(nd);
 	nd->resets++;

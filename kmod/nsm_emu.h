@@ -79,6 +79,7 @@ void nsm_emu_boot_locked(struct nsm_emu_dev *nd);
 extern const struct attribute_group *nsm_emu_groups[];
 int nsm_parse_pcr_hex(const char *s, size_t len, u8 out[NSM_PCR_LEN]);
 int nsm_module_id_check(const char *s, size_t len);
+int nsm_action_arg(const char *buf, const char *name);
 
 /*
  * pki_sysfs.c: attestation PKI. The group's attributes sit next to the

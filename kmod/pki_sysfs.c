@@ -478,18 +478,6 @@ static ssize_t pki_key_write(struct file *file, struct kobject *kobj,
 }
 static BIN_ATTR_WO(pki_key, 0);
 
-/* Accept only "1" (or another true spelling): an action, not a setting. */
-static int nsm_action_arg(const char *buf, const char *name)
-{
-	bool val;
-
-	if (kstrtobool(buf, &val) || !val) {
-		pr_warn_ratelimited("%s: write 1 to act\n", name);
-		return -EINVAL;
-	}
-	return 0;
-}
-
 static ssize_t pki_commit_store(struct device *dev,
 				struct device_attribute *attr,
 				const char *buf, size_t count)
