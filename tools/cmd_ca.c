@@ -13,7 +13,6 @@
  * key identifiers, so the chain passes `openssl verify -x509_strict`.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -30,6 +29,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "input.h"
 #include "nsmctl.h"
 #include "pkidir.h"
 #include "print.h"
@@ -142,38 +142,6 @@ fail:
 	return NULL;
 }
 
-/* Write @len bytes of PEM via a temporary file and rename (mode @mode). */
-static int write_pem(const char *dir, const char *file, mode_t mode,
-		     const char *pem, size_t len)
-{
-	char path[PATH_MAX], tmp[PATH_MAX];
-	ssize_t w;
-	int fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", dir, file);
-	unlink(tmp);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (fd < 0) {
-		error("cannot create %s: %s", tmp, strerror(errno));
-		return NSMCTL_DEVICE;
-	}
-	w = write(fd, pem, len);
-	if (w < 0 || (size_t)w != len || fsync(fd) || close(fd)) {
-		error("cannot write %s: %s", tmp, strerror(errno ? errno : EIO));
-		if (fd >= 0)
-			close(fd);
-		unlink(tmp);
-		return NSMCTL_DEVICE;
-	}
-	if (rename(tmp, path)) {
-		error("cannot write %s: %s", path, strerror(errno));
-		unlink(tmp);
-		return NSMCTL_DEVICE;
-	}
-	return NSMCTL_OK;
-}
-
 /* PEM text of @certs[0..n) (or of @key when @key is set) in memory. */
 static char *to_pem(X509 **certs, int n, EVP_PKEY *key, size_t *len)
 {
@@ -213,6 +181,7 @@ out:
 static int save_pem(const char *dir, const char *file, mode_t mode,
 		    X509 **certs, int n, EVP_PKEY *key)
 {
+	char path[PATH_MAX];
 	size_t len = 0;
 	char *pem = to_pem(certs, n, key, &len);
 	int ret;
@@ -220,7 +189,8 @@ static int save_pem(const char *dir, const char *file, mode_t mode,
 	if (!pem)
 		return ossl_error(NSMCTL_INTERNAL, key ? "key encoding" :
 				  "certificate encoding");
-	ret = write_pem(dir, file, mode, pem, len);
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	ret = write_output_mode(path, (const uint8_t *)pem, len, mode);
 	if (key)
 		OPENSSL_cleanse(pem, len);
 	free(pem);

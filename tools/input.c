@@ -214,7 +214,8 @@ static int write_all(int fd, const uint8_t *buf, size_t len)
 	return 0;
 }
 
-int write_output(const char *path, const uint8_t *buf, size_t len)
+int write_output_mode(const char *path, const uint8_t *buf, size_t len,
+		      mode_t mode)
 {
 	struct stat st;
 	char *tmp;
@@ -249,8 +250,10 @@ int write_output(const char *path, const uint8_t *buf, size_t len)
 		free(tmp);
 		return NSMCTL_DEVICE;
 	}
-	/* mkstemp() makes 0600; documents are not secret. */
-	if (fchmod(fd, 0644 & ~umask(umask(0))) || write_all(fd, buf, len)) {
+	/* mkstemp() makes 0600: give the file @mode less the umask, as open()
+	 * would, before it holds anything. */
+	if (fchmod(fd, mode & ~umask(umask(0))) || write_all(fd, buf, len) ||
+	    fsync(fd)) {
 		error("cannot write '%s': %s", path, strerror(errno));
 		close(fd);
 		unlink(tmp);

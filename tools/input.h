@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 enum in_format { IN_AUTO, IN_RAW, IN_BASE64, IN_HEX };
 
@@ -47,11 +48,22 @@ int parse_bytes_arg(const char *opt, const char *arg, uint8_t **out,
 char *base64_encode(const uint8_t *buf, size_t len);
 
 /*
- * write_output() - write @len bytes to @path ("-" for stdout)
- * Files are written to a temporary name and renamed, so a failed write
- * never leaves half a document behind.
- * Return: NSMCTL_OK or NSMCTL_DEVICE.
+ * write_output_mode() - write @len bytes to @path ("-" for stdout)
+ * @mode: permissions of the file (less the umask), e.g. 0600 for a key
+ *
+ * Regular files are written to a temporary name, synced and renamed, so a
+ * failed write never leaves half a file behind; devices and FIFOs are
+ * written in place.
+ * Return: NSMCTL_OK, NSMCTL_DEVICE or NSMCTL_INTERNAL (out of memory).
  */
-int write_output(const char *path, const uint8_t *buf, size_t len);
+int write_output_mode(const char *path, const uint8_t *buf, size_t len,
+		      mode_t mode);
+
+/* write_output() - write_output_mode() with mode 0644, for documents */
+static inline int write_output(const char *path, const uint8_t *buf,
+			       size_t len)
+{
+	return write_output_mode(path, buf, len, 0644);
+}
 
 #endif /* NSMCTL_INPUT_H */
