@@ -18,7 +18,8 @@
  * Floor: sysfs_emit() and crypto_shash_tfm_digest() appeared in 5.10,
  * kvfree_sensitive() in 5.8, compat_ptr_ioctl() in 5.5.
  */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)
+#define NSM_EMU_KERNEL_MIN	KERNEL_VERSION(5, 10, 0)
+#if LINUX_VERSION_CODE < NSM_EMU_KERNEL_MIN
 #error "nsm_emu needs Linux 5.10 or later"
 #endif
 

@@ -63,7 +63,8 @@ MODULE_PARM_DESC(pcr8, "PCR8 (EIF signing certificate) at boot, 96 hex digits (d
 static char *module_id;
 module_param(module_id, charp, 0);
 MODULE_PARM_DESC(module_id,
-		 "module id reported by DescribeNSM, 1-127 printable ASCII characters without spaces (default: " NSM_DEFAULT_MODULE_ID ")");
+		 "DescribeNSM module id: 1-127 printable ASCII characters, no spaces (default: "
+		 NSM_DEFAULT_MODULE_ID ")");
 
 static bool debug;
 module_param(debug, bool, 0);

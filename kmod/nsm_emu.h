@@ -48,7 +48,7 @@ struct nsm_boot_config {
  */
 struct nsm_emu_dev {
 	struct miscdevice misc;
-	struct mutex lock;
+	struct mutex lock;	/* guards emu, boot and resets */
 	struct nsm_emu emu;
 	struct nsm_boot_config boot;
 	struct nsm_boot_config load;

@@ -74,6 +74,7 @@ static struct nsm_stage nsm_stage_key = {
 	.cap = NSM_STAGE_KEY_MAX,
 	.secret = true,
 };
+
 /* Outcome of the last commit or reset; a static string, never NULL. */
 static const char *nsm_pki_last_error = "none";
 
@@ -293,6 +294,7 @@ static const char *const nsm_chain_labels[] = { "CERTIFICATE", NULL };
 static const char *const nsm_key_labels[] = {
 	"PRIVATE KEY", "EC PRIVATE KEY", NULL
 };
+
 /* `openssl ecparam -genkey` writes the curve before the key. */
 static const char *const nsm_key_skip[] = { "EC PARAMETERS", NULL };
 
@@ -397,9 +399,10 @@ static int nsm_pki_provision_staged(struct nsm_pki **out)
 	lockdep_assert_held(&nsm_pki_update_lock);
 	ret = -EINVAL;
 	nsm_pki_last_error = "nothing staged: write pki_chain and pki_key first";
+	if (c->spoiled || k->spoiled)
+		nsm_pki_last_error =
+			"incomplete input: write pki_chain and pki_key again, from offset 0";
 	if (!c->len || !k->len || c->spoiled || k->spoiled) {
-		if (c->spoiled || k->spoiled)
-			nsm_pki_last_error = "incomplete input: write pki_chain and pki_key again, from offset 0";
 		pr_warn_ratelimited("pki_commit: %s\n", nsm_pki_last_error);
 		return ret;
 	}
@@ -622,10 +625,26 @@ enum nsm_pki_switch {
 	NSM_SW_LIFETIME,
 };
 
-static ssize_t nsm_switch_show(struct device *dev, char *buf,
-			       enum nsm_pki_switch sw)
+/**
+ * struct nsm_switch_attr - the sysfs attribute of one fidelity switch
+ * @attr: the attribute, root-only read-write like DEVICE_ATTR_ADMIN_RW()
+ * @sw:   the switch it shows and sets
+ */
+struct nsm_switch_attr {
+	struct device_attribute attr;
+	enum nsm_pki_switch sw;
+};
+
+static enum nsm_pki_switch nsm_switch_of(struct device_attribute *attr)
+{
+	return container_of(attr, struct nsm_switch_attr, attr)->sw;
+}
+
+static ssize_t nsm_switch_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
 {
 	struct nsm_emu_dev *nd = nsm_emu_dev_from_device(dev);
+	enum nsm_pki_switch sw = nsm_switch_of(attr);
 	struct nsm_pki_settings set = { };
 
 	mutex_lock(&nd->lock);
@@ -648,21 +667,22 @@ static ssize_t nsm_switch_show(struct device *dev, char *buf,
 /**
  * nsm_switch_store() - parse and apply one fidelity switch
  * @dev:   the device
+ * @attr:  the switch's attribute (struct nsm_switch_attr), named in the log
  * @buf:   what was written
  * @count: its length
- * @sw:    which switch
- * @name:  its attribute name, for the log
  *
  * The core validates the settings as a whole; on any error nothing changes.
  *
  * Context: Process context; takes the device lock.
  * Return: @count, or -EINVAL after logging why.
  */
-static ssize_t nsm_switch_store(struct device *dev, const char *buf,
-				size_t count, enum nsm_pki_switch sw,
-				const char *name)
+static ssize_t nsm_switch_store(struct device *dev,
+				struct device_attribute *attr,
+				const char *buf, size_t count)
 {
 	struct nsm_emu_dev *nd = nsm_emu_dev_from_device(dev);
+	enum nsm_pki_switch sw = nsm_switch_of(attr);
+	const char *name = attr->attr.name;
 	struct nsm_pki_settings set;
 	bool b = false;
 	s64 offset = 0;
@@ -720,18 +740,10 @@ out_unlock:
 }
 
 #define NSM_SWITCH_ATTR(_name, _sw)					\
-static ssize_t _name##_show(struct device *dev,				\
-			    struct device_attribute *attr, char *buf)	\
-{									\
-	return nsm_switch_show(dev, buf, _sw);				\
-}									\
-static ssize_t _name##_store(struct device *dev,			\
-			     struct device_attribute *attr,		\
-			     const char *buf, size_t count)		\
-{									\
-	return nsm_switch_store(dev, buf, count, _sw, #_name);		\
-}									\
-static DEVICE_ATTR_ADMIN_RW(_name)
+static struct nsm_switch_attr nsm_switch_attr_##_name = {		\
+	.attr = __ATTR(_name, 0600, nsm_switch_show, nsm_switch_store),	\
+	.sw = _sw,							\
+}
 
 NSM_SWITCH_ATTR(cose_tagged, NSM_SW_TAGGED);
 NSM_SWITCH_ATTR(indefinite_map, NSM_SW_INDEFINITE);
@@ -745,10 +757,10 @@ static struct attribute *nsm_pki_attrs[] = {
 	&dev_attr_pki_commit.attr,
 	&dev_attr_pki_reset.attr,
 	&dev_attr_pki_rotate.attr,
-	&dev_attr_cose_tagged.attr,
-	&dev_attr_indefinite_map.attr,
-	&dev_attr_clock_offset_ms.attr,
-	&dev_attr_leaf_lifetime_s.attr,
+	&nsm_switch_attr_cose_tagged.attr.attr,
+	&nsm_switch_attr_indefinite_map.attr.attr,
+	&nsm_switch_attr_clock_offset_ms.attr.attr,
+	&nsm_switch_attr_leaf_lifetime_s.attr.attr,
 	NULL
 };
 

@@ -213,7 +213,7 @@ int nsm_attest_document(struct nsm_emu *emu, const struct nsm_request *req,
 	unsigned int head_len;
 	const u8 *leaf, *priv;
 	size_t leaf_len;
-	u64 now_ms;
+	u64 now_ms, doc_ms;
 	u8 *sig;
 
 	*doc_len = 0;
@@ -235,8 +235,8 @@ int nsm_attest_document(struct nsm_emu *emu, const struct nsm_request *req,
 	head_at = w.len;
 	cbor_room(&w, 3);
 	body_at = w.len;
-	if (cbor_payload(&w, emu, req, &set, doc_timestamp(now_ms,
-			 set.clock_offset_ms), leaf, leaf_len))
+	doc_ms = doc_timestamp(now_ms, set.clock_offset_ms);
+	if (cbor_payload(&w, emu, req, &set, doc_ms, leaf, leaf_len))
 		return -NSM_INTERNAL_ERROR;
 	body_len = w.len - body_at;
 	if (body_len > 0xffff)

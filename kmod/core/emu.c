@@ -4,8 +4,8 @@
  */
 #include "nsm_core.h"
 
-_Static_assert(sizeof(NSM_DEFAULT_MODULE_ID) <= NSM_MODULE_ID_MAX + 1,
-	       "default module_id does not fit");
+static_assert(sizeof(NSM_DEFAULT_MODULE_ID) <= NSM_MODULE_ID_MAX + 1,
+	      "default module_id does not fit");
 
 /*
  * Default boot measurements, computed with nitro-cli's formulas

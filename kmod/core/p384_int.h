@@ -15,13 +15,6 @@
 
 #define P384_LIMBS	6
 
-#ifndef __always_inline
-#define __always_inline inline __attribute__((__always_inline__))
-#endif
-#ifndef noinline
-#define noinline __attribute__((__noinline__))
-#endif
-
 /*
  * Constant-time tooling hook. The ct-check build force-includes a header
  * that maps this to valgrind's VALGRIND_MAKE_MEM_DEFINED, so that values

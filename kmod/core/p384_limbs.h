@@ -18,12 +18,10 @@
 #include "p384_int.h"
 
 #if defined(__SIZEOF_INT128__)
-typedef unsigned __int128 p384_u128;
-
 /* (*hi, return) = a * b + c + d; cannot overflow 128 bits */
 static __always_inline u64 mac(u64 *hi, u64 a, u64 b, u64 c, u64 d)
 {
-	p384_u128 x = (p384_u128)a * b + c + d;
+	unsigned __int128 x = (unsigned __int128)a * b + c + d;
 
 	*hi = (u64)(x >> 64);
 	return (u64)x;
@@ -32,7 +30,7 @@ static __always_inline u64 mac(u64 *hi, u64 a, u64 b, u64 c, u64 d)
 /* return a + b + *carry, *carry receives the carry out (0 or 1) */
 static __always_inline u64 addc(u64 a, u64 b, u64 *carry)
 {
-	p384_u128 x = (p384_u128)a + b + *carry;
+	unsigned __int128 x = (unsigned __int128)a + b + *carry;
 
 	*carry = (u64)(x >> 64);
 	return (u64)x;
@@ -41,7 +39,7 @@ static __always_inline u64 addc(u64 a, u64 b, u64 *carry)
 /* return a - b - *borrow, *borrow receives the borrow out (0 or 1) */
 static __always_inline u64 subb(u64 a, u64 b, u64 *borrow)
 {
-	p384_u128 x = (p384_u128)a - b - *borrow;
+	unsigned __int128 x = (unsigned __int128)a - b - *borrow;
 
 	*borrow = (u64)(x >> 64) & 1;
 	return (u64)x;
@@ -93,11 +91,11 @@ static __always_inline u64 nonzero_mask(u64 x)
 }
 
 /*
- * The loops below have a fixed trip count of six; unrolling them lets the
- * compiler keep everything in registers and fold the modulus constants.
- * (#pragma GCC unroll is understood by gcc >= 8 and by clang.)
+ * The loops of the P-384 code have a fixed trip count of six; the
+ * "#pragma GCC unroll 8" before each (understood by gcc >= 8 and by clang)
+ * lets the compiler keep everything in registers and fold the modulus
+ * constants.
  */
-#define P384_UNROLL _Pragma("GCC unroll 8")
 
 /*
  * r = (hi:t) - m if that does not underflow, else t. hi is the carry bit
@@ -111,12 +109,12 @@ static __always_inline void final_sub(u64 r[P384_LIMBS],
 	u64 borrow = 0, keep;
 	int i;
 
-	P384_UNROLL
+	#pragma GCC unroll 8
 	for (i = 0; i < P384_LIMBS; i++)
 		u[i] = subb(t[i], m[i], &borrow);
 	/* hi - borrow underflows exactly when (hi:t) < m: keep t then */
 	keep = 0 - ((hi - borrow) >> 63);
-	P384_UNROLL
+	#pragma GCC unroll 8
 	for (i = 0; i < P384_LIMBS; i++)
 		r[i] = (t[i] & keep) | (u[i] & ~keep);
 }
@@ -137,10 +135,10 @@ static __always_inline void mont_mul(u64 r[P384_LIMBS],
 	u64 c, mu, carry;
 	int i, j;
 
-	P384_UNROLL
+	#pragma GCC unroll 8
 	for (i = 0; i < P384_LIMBS; i++) {
 		c = 0;
-		P384_UNROLL
+		#pragma GCC unroll 8
 		for (j = 0; j < P384_LIMBS; j++)
 			t[j] = mac(&c, a[j], b[i], t[j], c);
 		carry = 0;
@@ -149,7 +147,7 @@ static __always_inline void mont_mul(u64 r[P384_LIMBS],
 
 		mu = t[0] * m0inv;
 		(void)mac(&c, mu, m[0], t[0], 0);
-		P384_UNROLL
+		#pragma GCC unroll 8
 		for (j = 1; j < P384_LIMBS; j++)
 			t[j - 1] = mac(&c, mu, m[j], t[j], c);
 		carry = 0;
@@ -168,7 +166,7 @@ static __always_inline void mont_add(u64 r[P384_LIMBS],
 	u64 carry = 0;
 	int i;
 
-	P384_UNROLL
+	#pragma GCC unroll 8
 	for (i = 0; i < P384_LIMBS; i++)
 		t[i] = addc(a[i], b[i], &carry);
 	final_sub(r, t, carry, m);
@@ -183,12 +181,12 @@ static __always_inline void mont_sub(u64 r[P384_LIMBS],
 	u64 borrow = 0, carry = 0, mask;
 	int i;
 
-	P384_UNROLL
+	#pragma GCC unroll 8
 	for (i = 0; i < P384_LIMBS; i++)
 		t[i] = subb(a[i], b[i], &borrow);
 	/* add m back, masked to 0 when there was no borrow */
 	mask = 0 - borrow;
-	P384_UNROLL
+	#pragma GCC unroll 8
 	for (i = 0; i < P384_LIMBS; i++)
 		r[i] = addc(t[i], m[i] & mask, &carry);
 }
@@ -198,7 +196,7 @@ static const u64 P_M[P384_LIMBS] = {
 	0x00000000ffffffffULL, 0xffffffff00000000ULL, 0xfffffffffffffffeULL,
 	0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL,
 };
-#define P_M0INV 0x0000000100000001ULL
 
+#define P_M0INV 0x0000000100000001ULL
 
 #endif /* NSM_CORE_P384_LIMBS_H */

@@ -37,7 +37,7 @@ void p384_cmov(u64 r[P384_LIMBS], const u64 a[P384_LIMBS], u64 mask)
 {
 	int i;
 
-	P384_UNROLL
+	#pragma GCC unroll 8
 	for (i = 0; i < P384_LIMBS; i++)
 		r[i] = (r[i] & ~mask) | (a[i] & mask);
 }
@@ -54,7 +54,7 @@ u64 p384_lt_mask(const u64 a[P384_LIMBS], const u64 b[P384_LIMBS])
 	u64 borrow = 0;
 	int i;
 
-	P384_UNROLL
+	#pragma GCC unroll 8
 	for (i = 0; i < P384_LIMBS; i++)
 		(void)subb(a[i], b[i], &borrow);
 	return 0 - borrow;
@@ -71,7 +71,7 @@ u64 p384_zero_mask(const u64 a[P384_LIMBS])
 	u64 x = 0;
 	int i;
 
-	P384_UNROLL
+	#pragma GCC unroll 8
 	for (i = 0; i < P384_LIMBS; i++)
 		x |= a[i];
 	return ~nonzero_mask(x);
@@ -82,6 +82,7 @@ static const u64 N_M[P384_LIMBS] = {
 	0xecec196accc52973ULL, 0x581a0db248b0a77aULL, 0xc7634d81f4372ddfULL,
 	0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL,
 };
+
 #define N_M0INV 0x6ed46089e88fdc45ULL
 
 /** p384_fe_mul() - Montgomery product mod p; @r may alias @a or @b */

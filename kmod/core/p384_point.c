@@ -30,13 +30,13 @@ const u64 p384_b_mont[P384_LIMBS] = {
  * ~500 to ~830 bytes.
  */
 static noinline void fadd(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
-				 const u64 b[P384_LIMBS])
+			  const u64 b[P384_LIMBS])
 {
 	mont_add(r, a, b, P_M);
 }
 
 static noinline void fsub(u64 r[P384_LIMBS], const u64 a[P384_LIMBS],
-				 const u64 b[P384_LIMBS])
+			  const u64 b[P384_LIMBS])
 {
 	mont_sub(r, a, b, P_M);
 }

@@ -75,8 +75,10 @@ static const char *const pki_errors[NSM_PKI_NERR] = {
 	[NSM_PKI_ECRYPTO] = "random number, hashing or signing failure",
 	[NSM_PKI_EKEY] = "the key is not a valid P-384 private key",
 	[NSM_PKI_EKEYMISMATCH] = "the key does not match the instance CA certificate",
-	[NSM_PKI_ECERT] = "a certificate is malformed, larger than 1024 bytes, or not P-384 with ecdsa-with-SHA384",
-	[NSM_PKI_ECHAIN] = "broken chain: wrong length, root not self-issued, or an issuer differs from its parent's subject",
+	[NSM_PKI_ECERT] =
+		"a certificate is malformed, over 1024 bytes, or not P-384 with ecdsa-with-SHA384",
+	[NSM_PKI_ECHAIN] =
+		"broken chain: bad length, root not self-issued, or issuer != parent's subject",
 	[NSM_PKI_ENOTCA] = "a certificate is not a CA with keyCertSign and a large enough pathLen",
 	[NSM_PKI_EEXPIRED] = "a CA certificate is not valid at the current time",
 	[NSM_PKI_ESIG] = "a certificate signature does not verify",

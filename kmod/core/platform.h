@@ -11,19 +11,33 @@
 #define NSM_CORE_PLATFORM_H
 
 #ifdef __KERNEL__
+#include <linux/bits.h>
+#include <linux/build_bug.h>
 #include <linux/types.h>
 #include <linux/string.h>
 #include <linux/stddef.h>
 #else
+/*
+ * Userspace spellings of the kernel names the core uses. The fixed-width
+ * types come from the compiler's own macros (the same types as <stdint.h>'s
+ * uint8_t..int64_t); __always_inline comes from glibc's <sys/cdefs.h>, as
+ * does the attribute behind noinline; static_assert from <assert.h>.
+ */
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int64_t s64;
+#include <sys/cdefs.h>
+typedef __UINT8_TYPE__ u8;
+typedef __UINT16_TYPE__ u16;
+typedef __UINT32_TYPE__ u32;
+typedef __UINT64_TYPE__ u64;
+typedef __INT64_TYPE__ s64;
+#define BIT(nr)		(1UL << (nr))
+#ifndef noinline
+#define noinline	__attribute_noinline__
+#endif
 #endif
 
 #define NSM_SHA384_LEN	48

@@ -12,12 +12,12 @@
 #define NSM_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* Request fields, as bits of a set. */
-#define NSM_F_INDEX		(1u << 0)
-#define NSM_F_DATA		(1u << 1)
-#define NSM_F_RANGE		(1u << 2)
-#define NSM_F_USER_DATA		(1u << 3)
-#define NSM_F_NONCE		(1u << 4)
-#define NSM_F_PUBLIC_KEY	(1u << 5)
+#define NSM_F_INDEX		BIT(0)
+#define NSM_F_DATA		BIT(1)
+#define NSM_F_RANGE		BIT(2)
+#define NSM_F_USER_DATA		BIT(3)
+#define NSM_F_NONCE		BIT(4)
+#define NSM_F_PUBLIC_KEY	BIT(5)
 
 /**
  * struct nsm_req_desc - how one request is spelled

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
  * Nitro Security Module device ABI, as defined by Linux's
- * include/uapi/linux/nsm.h (Linux 6.8+). nsm-emu ships its own copy so that
+ * <linux/nsm.h> (Linux 6.8+). nsm-emu ships its own copy so that
  * userspace builds against kernels whose headers lack it. The layout, the
  * ioctl number and the limits must never differ from upstream's.
  */
