@@ -11,6 +11,8 @@
 #   make bench         benchmarks, numbers printed
 #   make fuzz          fuzz the request decoder (FUZZ_SECONDS=N, default 600)
 #   make ct-check      constant-time check of the P-384 signer under valgrind
+#   make style         kernel style of kmod/: checkpatch.pl --strict, and sparse
+#                      + W=1 against every installed kernel (style-tap: as TAP)
 
 TOP		:= $(CURDIR)
 KERNELRELEASE	?= $(shell uname -r)
@@ -21,7 +23,7 @@ export TOP
 USER_DIRS	:= lib tools tui
 
 .PHONY: all deps module check-kdir module-install dkms-install run check bench fuzz \
-	ct-check clean install $(USER_DIRS)
+	ct-check style style-tap clean install $(USER_DIRS)
 
 all: $(USER_DIRS)
 
@@ -70,6 +72,12 @@ fuzz: deps
 
 ct-check: deps
 	$(MAKE) -C tests/crypto ct-check
+
+style: deps
+	@scripts/style.sh
+
+style-tap: deps
+	@scripts/style.sh --tap
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null

@@ -11,6 +11,7 @@ pkgs=(
 	valgrind tmux cpio busybox-static qemu-system-x86 gcc-multilib
 	linux-headers-amd64 linux-headers-6.12-amd64 kmod
 	dkms nodejs npm python3-docutils
+	sparse
 )
 
 missing=()
