@@ -9,8 +9,8 @@
 #
 # KDIR defaults to $STYLE_KDIRS, else every /usr/src/linux-headers-*/ that
 # kbuild can use (Debian's 6.1 and 6.12 trees, see scripts/deps.sh). Each
-# build runs in a private copy of the sources under $BUILD/style/, so that
-# it never races a build in the tree. Prints the findings and exits 1 on
+# build runs in a private copy of the sources under $BUILD/style/, removed
+# afterwards, so that it never races a build in the tree or another run. Prints the findings and exits 1 on
 # any; with --tap, prints one "ok - sparse <release>" / "not ok" line per
 # kernel and the findings as "# " comments, without a plan
 # (scripts/style.sh numbers the lines and adds it).
@@ -67,11 +67,15 @@ copy_sources() {
 		done | xargs cp --parents -t "$dst")
 }
 
+mkdir -p "$build"
+work=$(mktemp -d "$build/sparse.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
 total=0
 for kdir in "${kdirs[@]}"; do
 	rel=$(basename "$kdir")
 	rel=${rel#linux-headers-}
-	dst=$build/sparse-$rel
+	dst=$work/$rel
 	copy_sources "$dst"
 	set +e
 	out=$(make -s -C "$kdir" M="$dst" C=2 CHECK=sparse W=1 -j2 modules 2>&1)
