@@ -13,8 +13,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 # tools:check-vm runs nsmctl (libnsm's AWS-compatible client) against the
-# real module in the VM; selftests runs the conformance suites there.
-suites=${NSM_SUITES:-"tests/core tests/crypto tests/attest lib tools tui selftests tools:check-vm"}
+# real module in the VM; selftests runs the conformance suites there;
+# tests/vm:check-vm runs nsm-tui's device view and AWS's C API there.
+# .:style-tap is `make style`: checkpatch.pl and sparse over kmod/.
+suites=${NSM_SUITES:-"tests/core tests/crypto tests/attest lib tools tui selftests tools:check-vm tests/vm:check-vm .:style-tap"}
 log_dir=${BUILD:-$top/build}/test-logs
 mkdir -p "$log_dir"
 
