@@ -33,11 +33,12 @@ fi
 # once the three files are out. Extraction streams the whole inner tarball
 # (about 10 s); the download itself is a second from a Debian mirror.
 fetch() {
-	local dir=$cache/$src_pkg/scripts deb tmp
+	local dir=$cache/$src_pkg/scripts deb
 	[ -f "$dir/checkpatch.pl" ] && [ -f "$dir/spelling.txt" ] &&
 		[ -f "$dir/const_structs.checkpatch" ] && return 0
-	tmp=$(mktemp -d "$cache.tmp.XXXXXX")
-	trap 'rm -rf "$tmp"' RETURN
+	fetch_tmp=$(mktemp -d "$cache.tmp.XXXXXX")
+	trap 'rm -rf "$fetch_tmp"' EXIT
+	local tmp=$fetch_tmp
 	echo "# checkpatch: fetching $src_pkg (apt-get download, not installed)" >&2
 	# apt drops to the _apt user, which may not write here; stay as we are.
 	(cd "$tmp" && apt-get download -q -o "APT::Sandbox::User=$(id -un)" \
