@@ -11,8 +11,8 @@
 #   make bench         benchmarks, numbers printed
 #   make fuzz          fuzz the request decoder (FUZZ_SECONDS=N, default 600)
 #   make ct-check      constant-time check of the P-384 signer under valgrind
-#   make style         kernel style of kmod/: checkpatch.pl --strict, and sparse
-#                      + W=1 against every installed kernel (style-tap: as TAP)
+#   make style         kernel style of kmod/: checkpatch.pl --strict, sparse and
+#                      W=1 on every installed kernel, kernel-doc (style-tap: TAP)
 
 TOP		:= $(CURDIR)
 KERNELRELEASE	?= $(shell uname -r)

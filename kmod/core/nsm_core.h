@@ -124,6 +124,10 @@ struct nsm_emu {
 
 /**
  * nsm_request_decode() - strictly decode a CBOR request
+ * @buf: the request bytes
+ * @len: their number
+ * @req: receives the decoded request
+ *
  * Never allocates, never recurses on input; bounded by @len.
  * Return: 0 and @req filled, or -1 (then @req->type is NSM_REQ_INVALID).
  */
@@ -147,8 +151,12 @@ size_t nsm_handle(struct nsm_emu *emu, const u8 *req, size_t req_len,
 		  u8 *resp, size_t resp_cap);
 
 /**
- * nsm_emu_reset() - "boot": clear all PCRs, apply @m (defaults where @m is
- * NULL or leaves a PCR out), then lock PCRs 0..15. Counters are kept.
+ * nsm_emu_reset() - "boot" the emulated NSM
+ * @emu: the emulator
+ * @m:   boot measurements, or NULL for the defaults
+ *
+ * Clears all PCRs, applies @m (defaults where @m is NULL or leaves a PCR
+ * out), then locks PCRs 0..15. Counters are kept.
  *
  * Defaults (nsm_default_measurements): PCR0, 1, 2 and 4 as nitro-cli would
  * measure the fake image described in Documentation/core-protocol.rst and
@@ -157,9 +165,11 @@ size_t nsm_handle(struct nsm_emu *emu, const u8 *req, size_t req_len,
 void nsm_emu_reset(struct nsm_emu *emu, const struct nsm_measurements *m);
 
 /**
- * nsm_emu_init() - set up a fresh emulator: everything zeroed (@emu->pki
- * NULL, counters 0, debug off), version 1.0.0, module_id
- * %NSM_DEFAULT_MODULE_ID, then nsm_emu_reset(@emu, NULL).
+ * nsm_emu_init() - set up a fresh emulator
+ * @emu: the emulator
+ *
+ * Everything zeroed (@emu->pki NULL, counters 0, debug off), version 1.0.0,
+ * module_id %NSM_DEFAULT_MODULE_ID, then nsm_emu_reset(@emu, NULL).
  */
 void nsm_emu_init(struct nsm_emu *emu);
 
@@ -168,6 +178,8 @@ extern const struct nsm_measurements nsm_default_measurements;
 
 /**
  * nsm_error_name() - protocol name of @err ("InvalidIndex", ...)
+ * @err: the error
+ *
  * Return: a static string; "InternalError" for values without a name.
  */
 const char *nsm_error_name(enum nsm_error err);

@@ -18,17 +18,25 @@
 
 /**
  * p384_priv_valid() - is @priv a valid private key, 1 <= d < n?
+ * @priv: the big-endian scalar d
+ *
+ * Return: true if it is.
  */
 bool p384_priv_valid(const u8 priv[P384_SCALAR_LEN]);
 
 /**
  * p384_keygen() - draw a fresh private key from nsm_plat_random()
+ * @priv: receives the big-endian scalar d
+ *
  * Return: 0, or a negative value if the platform RNG failed.
  */
 int p384_keygen(u8 priv[P384_SCALAR_LEN]);
 
 /**
  * p384_pubkey() - derive the public key Q = d*G
+ * @priv: the big-endian scalar d
+ * @pub:  receives Q, uncompressed (0x04 || x || y)
+ *
  * Return: 0, or a negative value if @priv is not a valid key.
  */
 int p384_pubkey(const u8 priv[P384_SCALAR_LEN], u8 pub[P384_PUB_LEN]);

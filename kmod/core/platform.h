@@ -54,6 +54,10 @@ struct nsm_sg {
 
 /**
  * nsm_plat_sha384() - SHA-384 of the concatenation of @n pieces
+ * @sg:  the pieces
+ * @n:   their number
+ * @out: receives the digest
+ *
  * Return: 0, or a negative value if the platform could not hash.
  */
 int nsm_plat_sha384(const struct nsm_sg *sg, unsigned int n,
@@ -61,6 +65,9 @@ int nsm_plat_sha384(const struct nsm_sg *sg, unsigned int n,
 
 /**
  * nsm_plat_random() - fill @buf with cryptographically secure random bytes
+ * @buf: the buffer
+ * @len: its size
+ *
  * Return: 0, or a negative value on failure.
  */
 int nsm_plat_random(void *buf, size_t len);
@@ -69,13 +76,25 @@ int nsm_plat_random(void *buf, size_t len);
 u64 nsm_plat_time_ms(void);
 
 /**
- * nsm_plat_alloc() - zeroed allocation that may sleep; NULL on failure
- * nsm_plat_free() - wipe @len bytes of @p, then release it (NULL is a no-op)
+ * nsm_plat_alloc() - zeroed allocation that may sleep
+ * @len: its size
+ *
+ * Return: the memory, or NULL on failure.
  */
 void *nsm_plat_alloc(size_t len);
+
+/**
+ * nsm_plat_free() - wipe @len bytes of @p, then release it
+ * @p:   memory from nsm_plat_alloc(), or NULL (a no-op)
+ * @len: the size it was allocated with
+ */
 void nsm_plat_free(void *p, size_t len);
 
-/** nsm_plat_wipe() - clear secrets in a way the compiler cannot elide */
+/**
+ * nsm_plat_wipe() - clear secrets in a way the compiler cannot elide
+ * @p:   the secret
+ * @len: its size
+ */
 void nsm_plat_wipe(void *p, size_t len);
 
 #endif /* NSM_CORE_PLATFORM_H */
