@@ -23,7 +23,7 @@ export TOP
 USER_DIRS	:= lib tools tui
 
 .PHONY: all deps module check-kdir module-install dkms-install run check bench fuzz \
-	ct-check style style-tap clean install $(USER_DIRS)
+	ct-check style style-tap check-run clean install $(USER_DIRS)
 
 all: $(USER_DIRS)
 
@@ -78,6 +78,10 @@ style: deps
 
 style-tap: deps
 	@scripts/style.sh --tap
+
+# `make run` as a test (a suite of `make check`): TAP on stdout.
+check-run: deps
+	@scripts/check-run.sh
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null

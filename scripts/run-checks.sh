@@ -15,8 +15,9 @@ cd "$top"
 # tools:check-vm runs nsmctl (libnsm's AWS-compatible client) against the
 # real module in the VM; selftests runs the conformance suites there;
 # tests/vm:check-vm runs nsm-tui's device view and AWS's C API there.
-# .:style-tap is `make style`: checkpatch.pl and sparse over kmod/.
-suites=${NSM_SUITES:-"tests/core tests/crypto tests/attest lib tools tui selftests tools:check-vm tests/vm:check-vm .:style-tap"}
+# .:style-tap is `make style`: checkpatch.pl and sparse over kmod/;
+# .:check-run is the README's first command, `make run`.
+suites=${NSM_SUITES:-"tests/core tests/crypto tests/attest lib tools tui selftests tools:check-vm tests/vm:check-vm .:style-tap .:check-run"}
 log_dir=${BUILD:-$top/build}/test-logs
 mkdir -p "$log_dir"
 
