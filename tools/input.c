@@ -181,18 +181,19 @@ int parse_bytes_arg(const char *opt, const char *arg, uint8_t **out,
 	}
 	/* libnsm's decoder (shared with documents) skips whitespace; a byte
 	 * option must be hex digits only. */
-	if (all_hex(arg, len))
-		ret = nsm_input_decode(out, out_len, NULL, (const uint8_t *)arg,
-				       len, NSM_INPUT_HEX);
-	else
-		ret = -EINVAL;
+	if (!all_hex(arg, len)) {
+		error("%s: '%s' is not hex: use the digits 0-9 and a-f "
+		      "(@FILE for a file, - for stdin)", opt, whole);
+		return NSMCTL_USAGE;
+	}
+	ret = nsm_input_decode(out, out_len, NULL, (const uint8_t *)arg, len,
+			       NSM_INPUT_HEX);
 	if (ret == -ENOMEM) {
 		error("out of memory");
 		return NSMCTL_INTERNAL;
 	}
 	if (ret) {
-		error("%s: '%s' is not an even number of hex digits "
-		      "(use @FILE for a file, - for stdin)", opt, whole);
+		error("%s: '%s' has an odd number of hex digits", opt, whole);
 		return NSMCTL_USAGE;
 	}
 	return NSMCTL_OK;

@@ -29,7 +29,9 @@ expect "pcr read with a bad index" 2 $N pcr read x1
 expect "pcr read with two indexes" 2 $N pcr read 1 2
 expect "pcr extend without data" 2 $N pcr extend 16
 expect "pcr extend with bad hex" 2 $N pcr extend 16 --data 0g
+check "bad hex: the message says it is not hex" "grep -q \"'0g' is not hex\" $T/err"
 expect "pcr extend with odd hex" 2 $N pcr extend 16 --data abc
+check "odd hex: the message says the count is odd" "grep -q \"'abc' has an odd number of hex digits\" $T/err"
 expect "pcr lock without index" 2 $N pcr lock
 expect "pcr --data with read" 2 $N pcr read --data 00
 expect "random -n 0" 2 $N random -n 0
