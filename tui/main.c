@@ -243,10 +243,25 @@ int main(int argc, char **argv)
 		fclose(in);
 		if (out != stdout && fclose(out))
 			rc = 1;
-	} else if (term_run(&app)) {
-		fputs("nsm-tui: cannot start the terminal (is TERM set?)\n",
-		      stderr);
-		rc = 1;
+	} else {
+		switch (term_run(&app)) {
+		case TERM_OK:
+			break;
+		case TERM_NO_TTY:
+			fputs("nsm-tui: needs a terminal on stdin and stdout (--script FILE runs without one)\n",
+			      stderr);
+			rc = 1;
+			break;
+		case TERM_NO_INIT:
+			fputs("nsm-tui: cannot start the terminal (is TERM set?)\n",
+			      stderr);
+			rc = 1;
+			break;
+		default:
+			fputs("nsm-tui: the terminal went away\n", stderr);
+			rc = 1;
+			break;
+		}
 	}
 	app_free(&app);
 	return rc;

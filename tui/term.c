@@ -7,6 +7,8 @@
 #include <curses.h>
 #include <locale.h>
 #include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include "app.h"
@@ -105,13 +107,23 @@ static int translate(int ch)
 	}
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int term_run(struct app *app)
 {
-	int ticks = 0;
+	int ticks = 0, quick_errs = 0, ret = TERM_OK;
 
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return TERM_NO_TTY;
 	setlocale(LC_ALL, "");
 	if (!initscr())
-		return -1;
+		return TERM_NO_INIT;
 	cbreak();
 	noecho();
 	nonl();
@@ -124,10 +136,26 @@ int term_run(struct app *app)
 	blit(&app->cv);
 	timeout(1000);		/* a tick a second drives the device refresh */
 	for (;;) {
+		long long asked = now_ms();
 		int ch = getch();
 		unsigned int rf;
 
+		if (ch != ERR)
+			quick_errs = 0;
 		if (ch == ERR) {
+			/*
+			 * A timeout takes a second. ERR at once, again and
+			 * again, means the terminal is gone (hangup, EOF):
+			 * stop instead of spinning.
+			 */
+			if (now_ms() - asked < 100) {
+				if (++quick_errs > 20) {
+					ret = TERM_INPUT_LOST;
+					break;
+				}
+				continue;
+			}
+			quick_errs = 0;	/* a real timeout */
 			if (++ticks % 2)
 				continue;
 			ch = TK_TIMER;
@@ -151,5 +179,5 @@ int term_run(struct app *app)
 		}
 	}
 	endwin();
-	return 0;
+	return ret;
 }

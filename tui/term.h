@@ -6,7 +6,15 @@
 
 struct app;
 
-/* Interactive: run on the terminal until q. Return: 0, -1 without one. */
+/* Why term_run() stopped other than by q. */
+enum term_err {
+	TERM_OK = 0,
+	TERM_NO_TTY = -1,	/* stdin or stdout is not a terminal */
+	TERM_NO_INIT = -2,	/* curses could not start (TERM?) */
+	TERM_INPUT_LOST = -3,	/* the terminal went away (hangup, EOF) */
+};
+
+/* Interactive: run on the terminal until q. Return: an enum term_err. */
 int term_run(struct app *app);
 
 /*

@@ -145,7 +145,7 @@ result $? "export: JSON content (verdict, checks, diff columns)"
 check_exit() {	# check_exit STATUS MESSAGE-PATTERN ARGS...
 	local want=$1 pat=$2 rc
 	shift 2
-	"$BIN" "$@" </dev/null >"$work/cli.out" 2>"$work/cli.err"
+	timeout 20 "$BIN" "$@" </dev/null >"$work/cli.out" 2>"$work/cli.err"
 	rc=$?
 	[ $rc -eq "$want" ] && grep -q -- "$pat" "$work/cli.err"
 	result $? "cli: nsm-tui $* -> exit $want ($(head -c 60 "$work/cli.err" | head -1))"
@@ -156,6 +156,7 @@ check_exit 2 "No such file" --root /nonexistent.pem
 check_exit 2 "bad --now" --now yesterday
 check_exit 2 "--expected" --expected "$TD_REL/aws/expected.json"
 check_exit 1 "No such file" /nonexistent/docs
+check_exit 1 "needs a terminal" "$TD_REL/aws"
 "$BIN" --help | grep -q -- "--expected FILE"
 result $? "cli: --help documents the options"
 
