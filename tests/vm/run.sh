@@ -47,6 +47,7 @@ done
 mkdir -p "$out"
 "$top/scripts/vm-extra.sh" "$extra" "${progs[@]}"
 cp "$top/tui/tests/vm/guest.sh" "$extra/tui-guest.sh"
+cp "$here/guest.sh" "$extra/tests-guest.sh"
 echo "$parts" >"$extra/parts"
 
 # What the guest cannot compute (busybox has no SHA-384).
@@ -56,4 +57,4 @@ printf 'EXTEND_01=%s\n' "$(python3 -c 'import hashlib; print(hashlib.sha384(byte
 # A build directory of our own: other VM runs (selftests, tools) may be
 # going on at the same time and must not share console logs.
 BUILD=$out/vm-build exec "$top/selftests/vm/run.sh" \
-	--exec "$here/guest.sh" --extra "$extra" ${args[@]+"${args[@]}"}
+	--exec "$here/guest-tap.sh" --extra "$extra" ${args[@]+"${args[@]}"}
