@@ -550,6 +550,264 @@ int nsm_pcr_diff_doc(struct nsm_pcr_diff out[NSM_MAX_PCRS],
 const char *nsm_pcr_diff_state_name(enum nsm_pcr_diff_state state);
 
 /* ------------------------------------------------------------------ */
+/* Enclave Image Format (EIF) files                                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * An EIF is what `nitro-cli build-enclave` writes: a 548-byte header, then
+ * sections (kernel, cmdline, metadata, ramdisks, signature). Opening one
+ * reads it in one streaming pass with bounded memory (about 64 KiB plus
+ * the small sections it keeps: cmdline, metadata, signature), checks its
+ * structure and CRC-32, computes the measurements PCR0, PCR1, PCR2 and,
+ * for a signed image, PCR8 exactly as AWS's tools do, and verifies the
+ * signature. Documentation/eif.rst describes the format and the checks.
+ */
+struct nsm_eif;
+
+#define NSM_EIF_PCR_LEN		48	/* SHA-384 measurements */
+#define NSM_EIF_MAX_SECTIONS	32	/* the header's table size */
+
+/**
+ * enum nsm_eif_status - why an EIF was refused, or what failed in it.
+ * Values and names (nsm_eif_status_name()) never change once released;
+ * new codes are appended. nsm_eif_strerror() gives a sentence.
+ */
+enum nsm_eif_status {
+	NSM_EIF_OK = 0,
+	NSM_EIF_ERR_MAGIC,		/* "eif.magic": not ".eif" */
+	NSM_EIF_ERR_VERSION,		/* "eif.version": not 2, 3 or 4 */
+	NSM_EIF_ERR_TRUNCATED,		/* "eif.truncated": the file ends inside
+					   the header or a section */
+	NSM_EIF_ERR_SECTION_COUNT,	/* "eif.section_count": more than 32 */
+	NSM_EIF_ERR_SECTION_BOUNDS,	/* "eif.section_bounds": a section lies
+					   (partly) outside the file */
+	NSM_EIF_ERR_SECTION_OVERLAP,	/* "eif.section_overlap": a section
+					   starts inside the header or the
+					   previous section */
+	NSM_EIF_ERR_SECTION_TABLE,	/* "eif.section_table": the offset table
+					   leaves a gap, or a section header's
+					   size disagrees with the table */
+	NSM_EIF_ERR_SECTION_TYPE,	/* "eif.section_type": type not 1..5 */
+	NSM_EIF_ERR_TRAILING,		/* "eif.trailing": bytes after the last
+					   section */
+	NSM_EIF_ERR_NO_KERNEL,		/* "eif.no_kernel" */
+	NSM_EIF_ERR_NO_CMDLINE,		/* "eif.no_cmdline" */
+	NSM_EIF_ERR_NO_RAMDISK,		/* "eif.no_ramdisk" */
+	NSM_EIF_ERR_DUPLICATE,		/* "eif.duplicate_section": two kernel,
+					   cmdline, metadata or signature
+					   sections */
+	NSM_EIF_ERR_SECTION_ORDER,	/* "eif.section_order": not kernel,
+					   cmdline, [metadata], ramdisks,
+					   [signature] */
+	NSM_EIF_ERR_SECTION_SIZE,	/* "eif.section_size": a section the
+					   reader keeps is over its limit
+					   (cmdline 64 KiB, metadata 1 MiB,
+					   signature 64 KiB) */
+	NSM_EIF_ERR_CRC,		/* "eif.crc": CRC-32 does not match */
+	NSM_EIF_ERR_METADATA,		/* "eif.metadata": not a JSON object */
+	NSM_EIF_ERR_SIGNATURE_DECODE,	/* "eif.signature_decode": the section
+					   is not [{signing_certificate,
+					   signature}] around a COSE_Sign1 */
+	NSM_EIF_ERR_SIGNATURE_CERT,	/* "eif.signature_cert": no PEM X.509
+					   certificate with a P-384 key */
+	NSM_EIF_ERR_SIGNATURE_INVALID,	/* "eif.signature_invalid": ES384 does
+					   not verify with the certificate */
+	NSM_EIF_ERR_SIGNATURE_PCR0,	/* "eif.signature_pcr0": the signed
+					   payload is not {register_index: 0,
+					   register_value: the image's PCR0} */
+	NSM_EIF_STATUS_COUNT
+};
+
+/** nsm_eif_status_name() - stable name ("eif.crc"), "unknown" if none */
+const char *nsm_eif_status_name(enum nsm_eif_status status);
+/** nsm_eif_strerror() - one sentence for @status (static) */
+const char *nsm_eif_strerror(enum nsm_eif_status status);
+
+/**
+ * struct nsm_eif_error - why nsm_eif_open() refused an image
+ * @code:    what is wrong (never NSM_EIF_OK when filled)
+ * @offset:  file offset where it was found
+ * @message: human-readable detail, NUL-terminated
+ */
+struct nsm_eif_error {
+	enum nsm_eif_status code;
+	uint64_t offset;
+	char message[160];
+};
+
+/* nsm_eif_open() flags */
+#define NSM_EIF_KEEP_INVALID	(1u << 0)	/* open also when the CRC or
+						   the signature fails; the
+						   status getters tell */
+
+/**
+ * nsm_eif_open() - read an EIF from memory
+ * @eifp:  receives the image (free with nsm_eif_free())
+ * @err:   filled when -EBADMSG is returned (may be NULL)
+ * @buf:   the file's bytes; not kept, the caller keeps ownership
+ * @len:   their number
+ * @flags: NSM_EIF_* bits
+ *
+ * Checks, in order: the header, the section table against the file, each
+ * section header, the set and order of sections, the CRC-32, the metadata
+ * JSON, then the signature (decoding, certificate, ES384, signed PCR0).
+ * The first failure is reported. With NSM_EIF_KEEP_INVALID a CRC or
+ * signature failure does not refuse the image (nsm_eif_status() returns
+ * it); structural failures always do.
+ * Return: 0, -EBADMSG (the image is malformed; @err says why), -EINVAL
+ * (NULL argument, unknown flag), -ENOMEM.
+ */
+int nsm_eif_open(struct nsm_eif **eifp, struct nsm_eif_error *err,
+		 const uint8_t *buf, size_t len, unsigned int flags);
+
+/**
+ * nsm_eif_open_file() - nsm_eif_open() on a file ("-" = stdin), read in
+ * one sequential pass without holding the file in memory
+ * Return: as nsm_eif_open(), or -errno of open/read.
+ */
+int nsm_eif_open_file(struct nsm_eif **eifp, struct nsm_eif_error *err,
+		      const char *path, unsigned int flags);
+
+/** nsm_eif_free() - release *@eifp and set it to NULL; NULL-safe */
+void nsm_eif_free(struct nsm_eif **eifp);
+
+/**
+ * nsm_eif_file_pcrs() - the boot measurements of an EIF file, for an
+ * emulated enclave: PCR0, PCR1, PCR2 and, when signed, PCR8
+ * @setp: receives a new set (free with nsm_pcrset_free())
+ * @err:  filled when -EBADMSG is returned (may be NULL)
+ * @path: the file
+ * Refuses images whose CRC or signature fails.
+ * Return: as nsm_eif_open_file().
+ */
+int nsm_eif_file_pcrs(struct nsm_pcrset **setp, struct nsm_eif_error *err,
+		      const char *path);
+
+/**
+ * nsm_eif_status() - the first failed check of an image opened with
+ * NSM_EIF_KEEP_INVALID (NSM_EIF_ERR_CRC or a signature code), else
+ * NSM_EIF_OK
+ */
+enum nsm_eif_status nsm_eif_status(const struct nsm_eif *eif);
+
+/* --- header ---------------------------------------------------------- */
+
+/** nsm_eif_version() - the header's format version (2, 3 or 4) */
+uint16_t nsm_eif_version(const struct nsm_eif *eif);
+/** nsm_eif_flags() - the header's flags (bit 0: aarch64) */
+uint16_t nsm_eif_flags(const struct nsm_eif *eif);
+/** nsm_eif_arch() - "aarch64" when flag bit 0 is set, else "x86_64" */
+const char *nsm_eif_arch(const struct nsm_eif *eif);
+/** nsm_eif_default_mem() - default enclave memory in bytes */
+uint64_t nsm_eif_default_mem(const struct nsm_eif *eif);
+/** nsm_eif_default_cpus() - default number of enclave vCPUs */
+uint64_t nsm_eif_default_cpus(const struct nsm_eif *eif);
+/** nsm_eif_file_size() - bytes in the image */
+uint64_t nsm_eif_file_size(const struct nsm_eif *eif);
+/** nsm_eif_header_crc32() - the CRC-32 the header records */
+uint32_t nsm_eif_header_crc32(const struct nsm_eif *eif);
+/** nsm_eif_computed_crc32() - the CRC-32 of the image's bytes */
+uint32_t nsm_eif_computed_crc32(const struct nsm_eif *eif);
+/** nsm_eif_crc_ok() - the two are equal */
+bool nsm_eif_crc_ok(const struct nsm_eif *eif);
+
+/* --- sections -------------------------------------------------------- */
+
+enum nsm_eif_section_type {
+	NSM_EIF_SECTION_INVALID = 0,
+	NSM_EIF_SECTION_KERNEL,
+	NSM_EIF_SECTION_CMDLINE,
+	NSM_EIF_SECTION_RAMDISK,
+	NSM_EIF_SECTION_SIGNATURE,
+	NSM_EIF_SECTION_METADATA,
+};
+
+/**
+ * struct nsm_eif_section - one entry of the section table
+ * @type:   what it holds
+ * @flags:  the section header's flags
+ * @offset: file offset of its 12-byte section header
+ * @size:   bytes of data after that header
+ */
+struct nsm_eif_section {
+	enum nsm_eif_section_type type;
+	uint16_t flags;
+	uint64_t offset;
+	uint64_t size;
+};
+
+/** nsm_eif_section_count() - number of sections (1..32) */
+size_t nsm_eif_section_count(const struct nsm_eif *eif);
+/** nsm_eif_section_at() - section @i in file order; -ENOENT when out of
+ * range */
+int nsm_eif_section_at(const struct nsm_eif *eif, size_t i,
+		       struct nsm_eif_section *section);
+/** nsm_eif_section_type_name() - "kernel", "cmdline", "ramdisk",
+ * "signature", "metadata", "invalid" */
+const char *nsm_eif_section_type_name(enum nsm_eif_section_type type);
+/** nsm_eif_cmdline() - the kernel command line, NUL-terminated (borrowed;
+ * a NUL byte inside truncates it); @len (may be NULL) receives the
+ * section's size */
+const char *nsm_eif_cmdline(const struct nsm_eif *eif, size_t *len);
+
+/* --- metadata (EIF version 4) ------------------------------------------ */
+
+/**
+ * nsm_eif_metadata() - the metadata section, NUL-terminated JSON
+ * (borrowed); NULL when the image has none
+ */
+const char *nsm_eif_metadata(const struct nsm_eif *eif, size_t *len);
+
+/** enum nsm_eif_meta - the text fields of the metadata */
+enum nsm_eif_meta {
+	NSM_EIF_META_IMAGE_NAME = 0,	/* ImageName */
+	NSM_EIF_META_IMAGE_VERSION,	/* ImageVersion */
+	NSM_EIF_META_BUILD_TIME,	/* BuildMetadata.BuildTime */
+	NSM_EIF_META_BUILD_TOOL,	/* BuildMetadata.BuildTool */
+	NSM_EIF_META_BUILD_TOOL_VERSION,/* BuildMetadata.BuildToolVersion */
+	NSM_EIF_META_OPERATING_SYSTEM,	/* BuildMetadata.OperatingSystem */
+	NSM_EIF_META_KERNEL_VERSION,	/* BuildMetadata.KernelVersion */
+	NSM_EIF_META_COUNT
+};
+
+/** nsm_eif_meta_name() - the JSON key ("ImageName", "BuildTime", ...) */
+const char *nsm_eif_meta_name(enum nsm_eif_meta field);
+/** nsm_eif_meta() - a text field of the metadata (borrowed); NULL when
+ * absent or not a string */
+const char *nsm_eif_meta(const struct nsm_eif *eif, enum nsm_eif_meta field);
+/**
+ * nsm_eif_meta_json() - a top-level metadata member as compact JSON text
+ * (borrowed): "DockerInfo", "CustomMetadata", "BuildMetadata", ...;
+ * "null" for a JSON null, NULL when the key is absent
+ */
+const char *nsm_eif_meta_json(const struct nsm_eif *eif, const char *key);
+
+/* --- measurements and signature ---------------------------------------- */
+
+/**
+ * nsm_eif_pcr() - measurement PCR @index (borrowed, NSM_EIF_PCR_LEN
+ * bytes): 0 (kernel, cmdline, every ramdisk), 1 (kernel, cmdline, first
+ * ramdisk), 2 (the other ramdisks), 8 (signing certificate; signed images
+ * only). NULL for any other index.
+ */
+const uint8_t *nsm_eif_pcr(const struct nsm_eif *eif, uint32_t index);
+/** nsm_eif_pcrset() - the measurements as a new PCR set (free with
+ * nsm_pcrset_free()); -ENOMEM */
+int nsm_eif_pcrset(struct nsm_pcrset **setp, const struct nsm_eif *eif);
+
+/** nsm_eif_is_signed() - the image has a signature section */
+bool nsm_eif_is_signed(const struct nsm_eif *eif);
+/**
+ * nsm_eif_signature_status() - NSM_EIF_OK when the image is unsigned or
+ * its signature verifies; else the signature failure (images opened with
+ * NSM_EIF_KEEP_INVALID)
+ */
+enum nsm_eif_status nsm_eif_signature_status(const struct nsm_eif *eif);
+/** nsm_eif_signing_cert() - DER of the signing certificate (borrowed);
+ * NULL when unsigned or undecodable */
+const uint8_t *nsm_eif_signing_cert(const struct nsm_eif *eif, size_t *len);
+
+/* ------------------------------------------------------------------ */
 /* Verification                                                        */
 /* ------------------------------------------------------------------ */
 

@@ -61,4 +61,14 @@ extern const char nsm__aws_root_pem[];
 int nsm__kms_eval(const char *json, const struct nsm_doc *doc, bool *ok,
 		  char *msg, size_t msglen);
 
+/*
+ * COSE_Sign1 ES384 check (verify.c): the raw r||s @sig over the
+ * Sig_structure of the protected header bytes and the payload bytes, with
+ * @key (an EVP_PKEY). Return: 1 valid, 0 invalid, -ENOMEM.
+ */
+struct evp_pkey_st;
+int nsm__cose_es384_verify(struct evp_pkey_st *key, const uint8_t *prot,
+			   size_t prot_len, const uint8_t *payload,
+			   size_t payload_len, const uint8_t sig[96]);
+
 #endif /* LIBNSM_INTERNAL_H */

@@ -1238,11 +1238,11 @@ static size_t put_head(uint8_t *p, uint8_t major, uint64_t v)
 
 /* Sig_structure = ["Signature1", protected, external_aad = h'', payload]
  * (RFC 8152 section 4.4), encoded definite-length. */
-static uint8_t *sig_structure(const struct nsm_doc *d, size_t *len)
+static uint8_t *sig_structure(const uint8_t *prot, size_t prot_len,
+			      const uint8_t *payload, size_t payload_len,
+			      size_t *len)
 {
-	const struct cb_node *prot = node(d, d->part[0]);
-	const struct cb_node *pl = node(d, d->part[2]);
-	size_t cap = 1 + 11 + 9 + prot->dlen + 1 + 9 + pl->dlen, n = 0;
+	size_t cap = 1 + 11 + 9 + prot_len + 1 + 9 + payload_len, n = 0;
 	uint8_t *buf = malloc(cap);
 
 	if (!buf)
@@ -1251,15 +1251,51 @@ static uint8_t *sig_structure(const struct nsm_doc *d, size_t *len)
 	buf[n++] = 0x6a;
 	memcpy(buf + n, "Signature1", 10);
 	n += 10;
-	n += put_head(buf + n, CB_BYTES, prot->dlen);
-	memcpy(buf + n, prot->data, prot->dlen);
-	n += prot->dlen;
+	n += put_head(buf + n, CB_BYTES, prot_len);
+	memcpy(buf + n, prot, prot_len);
+	n += prot_len;
 	buf[n++] = 0x40;
-	n += put_head(buf + n, CB_BYTES, pl->dlen);
-	memcpy(buf + n, pl->data, pl->dlen);
-	n += pl->dlen;
+	n += put_head(buf + n, CB_BYTES, payload_len);
+	memcpy(buf + n, payload, payload_len);
+	n += payload_len;
 	*len = n;
 	return buf;
+}
+
+int nsm__cose_es384_verify(struct evp_pkey_st *key, const uint8_t *prot,
+			   size_t prot_len, const uint8_t *payload,
+			   size_t payload_len, const uint8_t sig[96])
+{
+	ECDSA_SIG *es = NULL;
+	BIGNUM *br = NULL, *bs = NULL;
+	EVP_MD_CTX *m = NULL;
+	unsigned char *der = NULL;
+	uint8_t *tbs;
+	size_t tbs_len;
+	int der_len, ret = -ENOMEM;
+
+	tbs = sig_structure(prot, prot_len, payload, payload_len, &tbs_len);
+	es = ECDSA_SIG_new();
+	br = BN_bin2bn(sig, 48, NULL);
+	bs = BN_bin2bn(sig + 48, 48, NULL);
+	if (!tbs || !es || !br || !bs || !ECDSA_SIG_set0(es, br, bs))
+		goto out;
+	br = bs = NULL;		/* owned by es */
+	der_len = i2d_ECDSA_SIG(es, &der);
+	m = EVP_MD_CTX_new();
+	if (der_len <= 0 || !m ||
+	    EVP_DigestVerifyInit(m, NULL, EVP_sha384(), NULL, key) != 1)
+		goto out;
+	ret = EVP_DigestVerify(m, der, (size_t)der_len, tbs, tbs_len) == 1;
+out:
+	ERR_clear_error();
+	EVP_MD_CTX_free(m);
+	OPENSSL_free(der);
+	ECDSA_SIG_free(es);
+	BN_free(br);
+	BN_free(bs);
+	free(tbs);
+	return ret;
 }
 
 static int check_signature(struct vctx *c)
@@ -1267,15 +1303,10 @@ static int check_signature(struct vctx *c)
 	const struct nsm_doc *d = c->doc;
 	const struct cb_node *sig = node(d, d->part[3]);
 	const struct cb_node *prot = node(d, d->part[0]);
-	ECDSA_SIG *es = NULL;
-	BIGNUM *br = NULL, *bs = NULL;
-	EVP_MD_CTX *m = NULL;
-	unsigned char *der = NULL;
-	uint8_t *tbs = NULL;
-	size_t tbs_len;
+	const struct cb_node *pl = node(d, d->part[2]);
 	char grp[32] = "";
 	size_t gl;
-	int der_len, ok, ret = -ENOMEM;
+	int ok;
 
 	if (!c->leaf_key) {
 		add_check(c->r, NSM_CHECK_COSE_SIGNATURE, NSM_CHECK_SKIP,
@@ -1290,39 +1321,22 @@ static int check_signature(struct vctx *c)
 	if (EVP_PKEY_get_base_id(c->leaf_key) != EVP_PKEY_EC ||
 	    !EVP_PKEY_get_group_name(c->leaf_key, grp, sizeof(grp), &gl) ||
 	    strcmp(grp, "secp384r1")) {
+		ERR_clear_error();
 		add_check(c->r, NSM_CHECK_COSE_SIGNATURE, NSM_CHECK_FAIL,
 			  "leaf key is not EC P-384, cannot be ES384");
 		return 0;
 	}
-	tbs = sig_structure(d, &tbs_len);
-	es = ECDSA_SIG_new();
-	br = BN_bin2bn(sig->data, 48, NULL);
-	bs = BN_bin2bn(sig->data + 48, 48, NULL);
-	if (!tbs || !es || !br || !bs || !ECDSA_SIG_set0(es, br, bs))
-		goto out;
-	br = bs = NULL;		/* owned by es */
-	der_len = i2d_ECDSA_SIG(es, &der);
-	m = EVP_MD_CTX_new();
-	if (der_len <= 0 || !m ||
-	    EVP_DigestVerifyInit(m, NULL, EVP_sha384(), NULL, c->leaf_key) != 1)
-		goto out;
-	ok = EVP_DigestVerify(m, der, (size_t)der_len, tbs, tbs_len);
-	if (ok == 1)
+	ok = nsm__cose_es384_verify(c->leaf_key, prot->data, prot->dlen,
+				    pl->data, pl->dlen, sig->data);
+	if (ok < 0)
+		return ok;
+	if (ok)
 		add_check(c->r, NSM_CHECK_COSE_SIGNATURE, NSM_CHECK_PASS,
 			  "ES384 signature by the leaf key is valid");
 	else
 		add_check(c->r, NSM_CHECK_COSE_SIGNATURE, NSM_CHECK_FAIL,
 			  "ES384 signature does not verify with the leaf key");
-	ret = 0;
-out:
-	ERR_clear_error();
-	EVP_MD_CTX_free(m);
-	OPENSSL_free(der);
-	ECDSA_SIG_free(es);
-	BN_free(br);
-	BN_free(bs);
-	free(tbs);
-	return ret;
+	return 0;
 }
 
 /* ---- policy -------------------------------------------------------- */
