@@ -6,6 +6,7 @@
 b=$1 inc=$2 n=0 fail=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi; }
 tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
+echo "TAP version 13"
 # every function prototype in the headers: the identifier before "("
 sed -n 's/^[A-Za-z0-9_ ]*[ *]\(nsm_[a-z0-9_]*\)(.*/\1/p' "$inc"/nsm.h "$inc"/nsm_verify.h |
 	sort -u > "$tmp/declared"
@@ -20,4 +21,5 @@ readelf -d "$b/libnsm.so" | grep -q 'SONAME.*\[libnsm\.so\.0\]'
 ok $? "SONAME is libnsm.so.0"
 PKG_CONFIG_PATH=$b pkg-config --print-requires-private libnsm | grep -q libcbor
 ok $? "libnsm.pc: Requires.private lists libcbor"
+echo "1..$n"
 exit $fail

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Write the fuzzer's seed corpus: mutants of the real documents (bit
- * flips, truncations, tag 18, a byte appended, spliced payloads), never
- * the test data files themselves.
- * Usage: mkseeds TESTDATA_DIR OUT_DIR
+ * Write the fuzzer's seed corpus: mutants of the documents (*.cbor) in each
+ * DOC_DIR - the emulator's, and the real ones when the test data is there
+ * - (bit flips, truncations, tag 18, a byte appended), never the test
+ * data files themselves.
+ * Usage: mkseeds OUT_DIR DOC_DIR...
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -63,21 +64,20 @@ static void mutate(const char *out, const char *path, const char *base)
 
 int main(int argc, char **argv)
 {
-	static const char *const sub[] = { "aws", "foreign-ca" };
-	char dir[1024], path[2048];
+	char path[2048];
 	struct dirent *e;
 	unsigned int i, n = 0;
+	int k;
 	DIR *d;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: mkseeds TESTDATA_DIR OUT_DIR\n");
+	if (argc < 3) {
+		fprintf(stderr, "usage: mkseeds OUT_DIR DOC_DIR...\n");
 		return 2;
 	}
-	for (i = 0; i < 2; i++) {
-		snprintf(dir, sizeof(dir), "%s/%s", argv[1], sub[i]);
-		d = opendir(dir);
+	for (k = 2; k < argc; k++) {
+		d = opendir(argv[k]);
 		if (!d) {
-			perror(dir);
+			perror(argv[k]);
 			return 1;
 		}
 		while ((e = readdir(d))) {
@@ -85,8 +85,8 @@ int main(int argc, char **argv)
 
 			if (l < 6 || strcmp(e->d_name + l - 5, ".cbor"))
 				continue;
-			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-			mutate(argv[2], path, e->d_name);
+			snprintf(path, sizeof(path), "%s/%s", argv[k], e->d_name);
+			mutate(argv[1], path, e->d_name);
 			n++;
 		}
 		closedir(d);
@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 			char what[16];
 
 			snprintf(what, sizeof(what), "%u", i);
-			put(argv[2], "text", what, (const uint8_t *)texts[i],
+			put(argv[1], "text", what, (const uint8_t *)texts[i],
 			    strlen(texts[i]));
 		}
 	}

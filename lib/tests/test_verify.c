@@ -74,6 +74,9 @@ static int count_fails(const struct nsm_result *r)
 	return n;
 }
 
+/* what the current tests are about, printed before each name ("" or "doc: ") */
+static char lbl[128];
+
 /* expect the first failure to be @code */
 static void expect_fail(struct nsm_verifier *v, const struct blob *b,
 			const struct nsm_verify_opts *o,
@@ -82,7 +85,7 @@ static void expect_fail(struct nsm_verifier *v, const struct blob *b,
 	struct nsm_result *r = run(v, b, o);
 
 	tap_ok(r && !nsm_result_ok(r) && first_fail(r) == code,
-	       "%s: rejected with %s (got %s: %s)", what, nsm_check_name(code),
+	       "%s%s: rejected with %s (got %s: %s)", lbl, what, nsm_check_name(code),
 	       nsm_check_name(first_fail(r)), first_fail_msg(r));
 	nsm_result_free(&r);
 }
@@ -94,15 +97,23 @@ static void test_aws_root(void)
 	uint8_t md[32];
 	char h[65];
 	unsigned int ml;
-	struct blob pem = load("aws-nitro-root-g1.pem");
-	BIO *bio = BIO_new_mem_buf(pem.p, (int)pem.len);
-	X509 *x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	struct blob pem;
+	BIO *bio;
+	X509 *x;
 	unsigned char *d2 = NULL;
-	int l2 = i2d_X509(x, &d2);
+	int l2;
 
 	EVP_Digest(der, len, md, &ml, EVP_sha256(), NULL);
 	hex(h, md, 32);
 	tap_ok(der && !strcmp(h, aws_fpr), "built-in AWS root G1 has fingerprint %s", h);
+	if (!td_dir()) {
+		td_skipf("built-in AWS root equals testdata/aws-nitro-root-g1.pem");
+		return;
+	}
+	pem = load("aws-nitro-root-g1.pem");
+	bio = BIO_new_mem_buf(pem.p, (int)pem.len);
+	x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	l2 = i2d_X509(x, &d2);
 	tap_ok(l2 > 0 && (size_t)l2 == len && !memcmp(d2, der, len),
 	       "built-in AWS root equals testdata/aws-nitro-root-g1.pem");
 	OPENSSL_free(d2);
@@ -120,11 +131,29 @@ static void test_real_docs(void)
 	char **names, path[600];
 	size_t n, i;
 
-	snprintf(path, sizeof(path), "%s/aws/expected.json", NSM_TESTDATA);
-	exp = json_object_from_file(path);
+	if (!td_dir()) {
+		td_skipf("expected.json loads");
+		td_skipf("the 16 real documents found");
+		for (i = 0; i < AWS_DOC_COUNT; i++) {
+			td_skipf("%s verifies against AWS root G1 at its own time",
+				 aws_doc_names[i]);
+			td_skipf("%s fails now with chain.not_expired only", aws_doc_names[i]);
+			td_skipf("%s fails without the AWS root: chain.trusted_root",
+				 aws_doc_names[i]);
+			td_skipf("%s: decoder agrees with expected.json", aws_doc_names[i]);
+		}
+		return;
+	}
+	exp = json_object_from_file(td_path(path, sizeof(path), "aws/expected.json"));
 	tap_ok(exp != NULL, "expected.json loads");
 	n = aws_docs(&names);
-	tap_ok(n == 16, "16 real documents found (%zu)", n);
+	{
+		bool same = n == AWS_DOC_COUNT;
+
+		for (i = 0; same && i < n; i++)
+			same = !strcmp(names[i], aws_doc_names[i]);
+		tap_ok(same, "the 16 real documents found (%zu *.cbor)", n);
+	}
 	nsm_verifier_new(&v, NSM_VERIFIER_NO_CACHE);
 	nsm_verifier_new(&noaws, NSM_VERIFIER_NO_AWS_ROOT);
 	for (i = 0; i < n; i++) {
@@ -232,7 +261,17 @@ static void test_foreign(void)
 	char path[600];
 	size_t i;
 
-	snprintf(path, sizeof(path), "%s/foreign-ca/marlin_mock_root.pem", NSM_TESTDATA);
+	if (!td_dir()) {
+		td_skipf("marlin mock root added from a PEM file");
+		td_skipf("missing root file is -ENOENT");
+		for (i = 0; i < 2; i++) {
+			td_skipf("%s verifies with its own root (plus AWS)", docs[i]);
+			td_skipf("%s verifies with its own root only", docs[i]);
+			td_skipf("%s: rejected with chain.trusted_root", docs[i]);
+		}
+		return;
+	}
+	td_path(path, sizeof(path), "foreign-ca/marlin_mock_root.pem");
 	nsm_verifier_new(&aws, 0);
 	nsm_verifier_new(&marlin, 0);
 	nsm_verifier_new(&only, NSM_VERIFIER_NO_AWS_ROOT);
@@ -262,7 +301,7 @@ static void test_foreign(void)
 
 static void test_blocky_selfsigned(void)
 {
-	struct blob b = load("foreign-ca/blocky_selfsigned_2024.cbor");
+	struct blob b;
 	struct nsm_verify_opts o = at_doc();
 	struct nsm_verifier *v;
 	struct nsm_result *r;
@@ -270,7 +309,15 @@ static void test_blocky_selfsigned(void)
 	struct nsm_doc *d = NULL;
 	char path[600];
 
-	snprintf(path, sizeof(path), "%s/foreign-ca/blocky_selfsigned_root.pem", NSM_TESTDATA);
+	if (!td_dir()) {
+		td_skipf("blocky_selfsigned decodes (32 PCRs, null cabundle) so tools can show it");
+		td_skipf("blocky_selfsigned rejected");
+		td_skipf("blocky_selfsigned: doc.cabundle fails");
+		td_skipf("blocky_selfsigned: doc.timestamp fails");
+		return;
+	}
+	b = load("foreign-ca/blocky_selfsigned_2024.cbor");
+	td_path(path, sizeof(path), "foreign-ca/blocky_selfsigned_root.pem");
 	nsm_verifier_new(&v, 0);
 	nsm_verifier_add_root_file(v, path);
 	tap_ok(nsm_doc_parse(&d, NULL, b.p, b.len) == 0 && nsm_doc_pcr_count(d) == 32 &&
@@ -292,10 +339,16 @@ static void test_blocky_selfsigned(void)
 	free(b.p);
 }
 
-static void mutations(const char *name)
+#define MUTATION_TESTS 21
+
+/*
+ * Mutations of the document @b (@name), which verifies against the AWS
+ * root, or against the root in the PEM file @root.
+ */
+static void mutations(const char *name, struct blob b, const char *root)
 {
 	struct nsm_verify_opts o = at_doc();
-	struct blob b = load(name), m;
+	struct blob m;
 	struct nsm_verifier *v;
 	struct nsm_doc *d = NULL;
 	struct nsm_result *r;
@@ -303,7 +356,10 @@ static void mutations(const char *name)
 	size_t i, bad = 0;
 	int f;
 
+	snprintf(lbl, sizeof(lbl), "%s: ", name);
 	nsm_verifier_new(&v, 0);
+	if (root && nsm_verifier_add_root_file(v, root))
+		printf("# cannot add the root %s\n", root);
 	nsm_doc_parse(&d, NULL, b.p, b.len);
 
 	/* flip a signature bit */
@@ -350,8 +406,8 @@ static void mutations(const char *name)
 			bad++;
 		nsm_result_free(&r);
 	}
-	tap_ok(bad == 0, "all %zu truncations rejected with cbor.wellformed (%zu wrong)",
-	       b.len, bad);
+	tap_ok(bad == 0, "%sall %zu truncations rejected with cbor.wellformed (%zu wrong)",
+	       lbl, b.len, bad);
 	free(m.p);
 
 	/* tag 18 stays valid */
@@ -360,7 +416,7 @@ static void mutations(const char *name)
 	memcpy(m.p + 1, b.p, b.len);
 	m.len = b.len + 1;
 	r = run(v, &m, &o);
-	tap_ok(r && nsm_result_ok(r), "tagged with 18: still valid");
+	tap_ok(r && nsm_result_ok(r), "%stagged with 18: still valid", lbl);
 	nsm_result_free(&r);
 	m.p[0] = 0xd1;
 	expect_fail(v, &m, &o, NSM_CHECK_COSE_STRUCTURE, "tagged with 17");
@@ -414,7 +470,7 @@ static void mutations(const char *name)
 		m = splice_payload(d, end, end, extra, sizeof(extra), 1);
 		r = run(v, &m, &o);
 		tap_ok(r && count_fails(r) == 1 && first_fail(r) == NSM_CHECK_COSE_SIGNATURE,
-		       "extra field: only cose.signature fails");
+		       "%sextra field: only cose.signature fails", lbl);
 		nsm_result_free(&r);
 		free(m.p);
 	}
@@ -422,19 +478,26 @@ static void mutations(const char *name)
 	m = splice_payload(d, s.data_off + 1, s.data_off + 1, NULL, 0, 0);
 	r = run(v, &m, &o);
 	tap_ok(r && nsm_result_ok(r) && m.len == b.len && !memcmp(m.p, b.p, b.len),
-	       "identity rewrap is byte-identical and valid");
+	       "%sidentity rewrap is byte-identical and valid", lbl);
 	nsm_result_free(&r);
 	free(m.p);
 
 	nsm_doc_free(&d);
 	nsm_verifier_free(&v);
 	free(b.p);
+	lbl[0] = 0;
 }
 
-static void test_policy(void)
+#define POLICY_TESTS 20
+
+/*
+ * Policies over a production document @prod with 1024-byte optional fields
+ * and a debug document @dbg of another image, verified against the AWS
+ * root and the PEM roots @roots (NULL-terminated).
+ */
+static void test_policy(const char *label, struct blob prod, struct blob dbg,
+			const char *const *roots)
 {
-	struct blob prod = load("aws/blocky_2024_prod.cbor");
-	struct blob dbg = load("aws/blocky_2024_debug.cbor");
 	struct nsm_verifier *v;
 	struct nsm_doc *d = NULL;
 	struct nsm_pcrset *set = NULL;
@@ -446,13 +509,17 @@ static void test_policy(void)
 	char pcr0[97], policy[1024];
 	int ret;
 
+	snprintf(lbl, sizeof(lbl), "%s: ", label);
 	nsm_verifier_new(&v, 0);
+	for (; roots && *roots; roots++)
+		if (nsm_verifier_add_root_file(v, *roots))
+			printf("# cannot add the root %s\n", *roots);
 	nsm_doc_parse(&d, NULL, prod.p, prod.len);
 
 	o.reject_debug = true;
 	r = run(v, &prod, &o);
 	tap_ok(r && nsm_result_ok(r) && nsm_result_find(r, NSM_CHECK_POLICY_NOT_DEBUG),
-	       "reject_debug: production document passes");
+	       "%s" "reject_debug: production document passes", lbl);
 	nsm_result_free(&r);
 	expect_fail(v, &dbg, &o, NSM_CHECK_POLICY_NOT_DEBUG, "reject_debug: debug document");
 
@@ -460,7 +527,7 @@ static void test_policy(void)
 	nsm_pcrset_from_doc(&set, d);
 	o.expected_pcrs = set;
 	r = run(v, &prod, &o);
-	tap_ok(r && nsm_result_ok(r), "expected PCRs = the document's: pass");
+	tap_ok(r && nsm_result_ok(r), "%s" "expected PCRs = the document's: pass", lbl);
 	nsm_result_free(&r);
 	p = nsm_pcrset_get(set, 2, &l);
 	{
@@ -473,7 +540,7 @@ static void test_policy(void)
 	r = run(v, &prod, &o);
 	tap_ok(r && first_fail(r) == NSM_CHECK_POLICY_PCRS &&
 	       strstr(first_fail_msg(r), "PCR2 (application) differs"),
-	       "changed PCR2 expectation fails: %s", first_fail_msg(r));
+	       "%s" "changed PCR2 expectation fails: %s", lbl, first_fail_msg(r));
 	nsm_result_free(&r);
 	nsm_pcrset_free(&set);
 
@@ -483,7 +550,7 @@ static void test_policy(void)
 	o.nonce = p;
 	o.nonce_len = l;
 	r = run(v, &prod, &o);
-	tap_ok(r && nsm_result_ok(r), "expected nonce (1024 bytes) matches (%s)",
+	tap_ok(r && nsm_result_ok(r), "%s" "expected nonce (1024 bytes) matches (%s)", lbl,
 	       first_fail_msg(r));
 	nsm_result_free(&r);
 	o.nonce_len = l - 1;
@@ -501,7 +568,7 @@ static void test_policy(void)
 	o.time_ms = (int64_t)ts + 60000;
 	o.max_age_ms = 120000;
 	r = run(v, &prod, &o);
-	tap_ok(r && nsm_result_ok(r), "given time 1 min after, max age 2 min: pass");
+	tap_ok(r && nsm_result_ok(r), "%s" "given time 1 min after, max age 2 min: pass", lbl);
 	nsm_result_free(&r);
 	o.max_age_ms = 30000;
 	expect_fail(v, &prod, &o, NSM_CHECK_POLICY_MAX_AGE, "max age 30 s, 1 min old");
@@ -509,7 +576,7 @@ static void test_policy(void)
 	o.max_age_ms = 30000;
 	r = run(v, &prod, &o);
 	tap_ok(r && nsm_result_find(r, NSM_CHECK_POLICY_MAX_AGE)->status == NSM_CHECK_FAIL,
-	       "document 2 min in the future fails max age");
+	       "%s" "document 2 min in the future fails max age", lbl);
 	nsm_result_free(&r);
 	o = at_doc();
 	o.time_policy = NSM_TIME_GIVEN;
@@ -536,7 +603,7 @@ static void test_policy(void)
 	o = at_doc();
 	o.kms_policy_json = policy;
 	r = run(v, &prod, &o);
-	tap_ok(r && nsm_result_ok(r), "KMS ImageSha384 (upper case, IgnoreCase) matches");
+	tap_ok(r && nsm_result_ok(r), "%s" "KMS ImageSha384 (upper case, IgnoreCase) matches", lbl);
 	nsm_result_free(&r);
 	expect_fail(v, &dbg, &o, NSM_CHECK_POLICY_KMS, "KMS ImageSha384 vs another image");
 	snprintf(policy, sizeof(policy),
@@ -554,12 +621,12 @@ static void test_policy(void)
 			 "\"kms:recipientattestation:pcr1\":\"%s\"}}}}", pcr0, pcr1);
 	}
 	r = run(v, &prod, &o);
-	tap_ok(r && nsm_result_ok(r), "KMS PCR0 (list) and PCR1 under StringEquals match");
+	tap_ok(r && nsm_result_ok(r), "%s" "KMS PCR0 (list) and PCR1 under StringEquals match", lbl);
 	nsm_result_free(&r);
 	o.kms_policy_json = "{\"Statement\": [ {";
 	ret = nsm_verify_bytes(&r, v, prod.p, prod.len, &o);
 	tap_ok(ret == -EINVAL && !r && strstr(nsm_verifier_errmsg(v), "JSON"),
-	       "malformed KMS policy is -EINVAL (%s)", nsm_verifier_errmsg(v));
+	       "%s" "malformed KMS policy is -EINVAL (%s)", lbl, nsm_verifier_errmsg(v));
 	o.kms_policy_json = "{\"Statement\":[{\"Effect\":\"Allow\"}]}";
 	expect_fail(v, &prod, &o, NSM_CHECK_POLICY_KMS, "KMS policy without attestation conditions");
 
@@ -567,50 +634,61 @@ static void test_policy(void)
 	o.time_policy = NSM_TIME_GIVEN;
 	o.time_ms = -1;
 	tap_ok(nsm_verify_bytes(&r, v, prod.p, prod.len, &o) == -EINVAL && !r,
-	       "negative given time is -EINVAL");
+	       "%s" "negative given time is -EINVAL", lbl);
 	o = at_doc();
 	o.version = 99;
 	tap_ok(nsm_verify_bytes(&r, v, prod.p, prod.len, &o) == -EINVAL,
-	       "unknown opts version is -EINVAL");
+	       "%s" "unknown opts version is -EINVAL", lbl);
 
 	nsm_doc_free(&d);
 	nsm_verifier_free(&v);
 	free(prod.p);
 	free(dbg.p);
+	lbl[0] = 0;
 }
 
-static void test_cache(void)
+#define CACHE_TESTS 7
+
+/* The chain cache, with the document @b verified against the AWS root
+ * or the root in the PEM file @root. */
+static void test_cache(const char *label, struct blob b, const char *root)
 {
-	struct blob b = load("aws/signal_svr2_valid_bytes.cbor");
-	struct nsm_verify_opts o = at_doc(), now;
+	struct nsm_verify_opts o = at_doc(), later;
 	struct nsm_verifier *v;
 	struct nsm_result *r;
 	struct nsm_doc *d = NULL;
 	struct nsm_span s;
-	uint64_t hits, misses;
+	uint64_t hits, misses, ts = 0;
 
+	snprintf(lbl, sizeof(lbl), "%s: ", label);
 	nsm_verifier_new(&v, 0);
+	if (root && nsm_verifier_add_root_file(v, root))
+		printf("# cannot add the root %s\n", root);
 	nsm_doc_parse(&d, NULL, b.p, b.len);
+	nsm_doc_timestamp(d, &ts);
 	r = run(v, &b, &o);
 	nsm_result_free(&r);
 	r = run(v, &b, &o);
 	nsm_verifier_cache_stats(v, &hits, &misses);
 	tap_ok(r && nsm_result_ok(r) && hits == 1 && misses == 1,
-	       "second verification is a cache hit (hits %llu, misses %llu)",
+	       "%s" "second verification is a cache hit (hits %llu, misses %llu)", lbl,
 	       (unsigned long long)hits, (unsigned long long)misses);
 	tap_ok(strstr(nsm_result_find(r, NSM_CHECK_CHAIN_TRUSTED_ROOT)->message, "cached") != NULL,
-	       "cached checks say so");
+	       "%s" "cached checks say so", lbl);
 	nsm_result_free(&r);
-	nsm_verify_opts_init(&now);
-	r = run(v, &b, &now);
+	/* 4 hours after the document: its 3-hour leaf has expired */
+	later = at_doc();
+	later.time_policy = NSM_TIME_GIVEN;
+	later.time_ms = (int64_t)ts + 4 * 3600 * 1000LL;
+	r = run(v, &b, &later);
 	tap_ok(r && first_fail(r) == NSM_CHECK_CHAIN_NOT_EXPIRED,
-	       "a cached chain still fails outside its window");
+	       "%s" "a cached chain still fails outside its window", lbl);
 	nsm_result_free(&r);
 	nsm_doc_field_span(d, NSM_FIELD_COSE_SIGNATURE, &s);
 	b.p[s.data_off + 40] ^= 0x80;
 	expect_fail(v, &b, &o, NSM_CHECK_COSE_SIGNATURE, "cached chain, bad signature");
 	nsm_verifier_cache_stats(v, &hits, &misses);
-	tap_ok(hits == 2, "the bad signature was checked on a cache hit");
+	tap_ok(hits == 2, "%s" "the bad signature was checked on a cache hit", lbl);
 	{
 		struct nsm_verifier *other;
 
@@ -654,7 +732,7 @@ static void test_cache(void)
 		c = nsm_result_find(r, NSM_CHECK_CERT_DECODE);
 		tap_ok(c && c->status == NSM_CHECK_FAIL && strstr(c->message, "cabundle[4]") &&
 		       h0 == 0 && m0 == 2,
-		       "undecodable cabundle entry: chain.decode fails, chain not cached (%s)",
+		       "%s" "undecodable cabundle entry: chain.decode fails, chain not cached (%s)", lbl,
 		       c ? c->message : "-");
 		nsm_result_free(&r);
 		nsm_verifier_free(&v2);
@@ -663,6 +741,7 @@ static void test_cache(void)
 	nsm_doc_free(&d);
 	nsm_verifier_free(&v);
 	free(b.p);
+	lbl[0] = 0;
 }
 
 static void test_api_errors(void)
@@ -698,16 +777,48 @@ static void test_api_errors(void)
 
 int main(void)
 {
+	static const char *const aws_mut[] = {
+		"aws/signal_svr2_valid_bytes.cbor",	/* definite map */
+		"aws/base_hinted_2026.cbor",		/* indefinite map */
+		"aws/blocky_2024_prod.cbor",		/* 1024-byte fields */
+	};
+	static const char *const emu_mut[] = { "doc", "indefinite", "fill" };
+	char r1[600], r2[600], name[64];
+	size_t i;
+
 	tap_start();
 	test_aws_root();
 	test_real_docs();
 	test_foreign();
 	test_blocky_selfsigned();
-	mutations("aws/signal_svr2_valid_bytes.cbor");	/* definite map */
-	mutations("aws/base_hinted_2026.cbor");		/* indefinite map */
-	mutations("aws/blocky_2024_prod.cbor");		/* 1024-byte fields */
-	test_policy();
-	test_cache();
+	/* the emulator's documents, made for this run: always */
+	for (i = 0; i < 3; i++) {
+		snprintf(name, sizeof(name), "emulator %s", emu_mut[i]);
+		mutations(name, load_emu(emu_mut[i]), emu_root(r1, sizeof(r1), emu_mut[i]));
+	}
+	{
+		const char *roots[] = { emu_root(r1, sizeof(r1), "fill"),
+					emu_root(r2, sizeof(r2), "debug"), NULL };
+
+		test_policy("emulator fill/debug", load_emu("fill"), load_emu("debug"), roots);
+	}
+	test_cache("emulator doc", load_emu("doc"), emu_root(r1, sizeof(r1), "doc"));
+	/* the real AWS documents, when the test data is there */
+	for (i = 0; i < 3; i++) {
+		if (td_dir())
+			mutations(aws_mut[i], load(aws_mut[i]), NULL);
+		else
+			td_skip(MUTATION_TESTS, aws_mut[i]);
+	}
+	if (td_dir())
+		test_policy("blocky 2024 prod/debug", load("aws/blocky_2024_prod.cbor"),
+			    load("aws/blocky_2024_debug.cbor"), NULL);
+	else
+		td_skip(POLICY_TESTS, "policies over blocky 2024 prod/debug");
+	if (td_dir())
+		test_cache("signal_svr2_valid_bytes", load("aws/signal_svr2_valid_bytes.cbor"), NULL);
+	else
+		td_skip(CACHE_TESTS, "chain cache over signal_svr2_valid_bytes");
 	test_api_errors();
-	return tap_end(100);
+	return tap_end(150);
 }

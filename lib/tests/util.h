@@ -4,33 +4,153 @@
 #define LIBNSM_TEST_UTIL_H
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nsm_verify.h"
 
-#ifndef NSM_TESTDATA
-#define NSM_TESTDATA "../shared/testdata"
+#include <sys/stat.h>
+
+/*
+ * Two sources of documents:
+ *  - the third-party test data (real AWS documents, other projects' test
+ *    CAs): never committed; read from $NSM_TESTDATA, else from
+ *    NSM_TESTDATA_DEFAULT (../shared/testdata, set by the Makefile). When
+ *    neither exists the tests that need it are skipped, each by name
+ *    (td_skip); a $NSM_TESTDATA that does not exist is an error.
+ *  - documents the emulator's core made for this run (tests/emu-docs.sh),
+ *    in $NSM_EMU_DOCS: doc, indefinite, fill, debug, tagged (NAME.cbor,
+ *    NAME.root.pem). These are always there.
+ */
+#ifndef NSM_TESTDATA_DEFAULT
+#define NSM_TESTDATA_DEFAULT "../shared/testdata"
 #endif
+#define TD_SKIP "no third-party test data"
 
 struct blob {
 	uint8_t *p;
 	size_t len;
 };
 
-static __attribute__((unused)) struct blob load(const char *rel)
+static int is_dir(const char *path)
 {
-	char path[512];
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The test data directory, or NULL when there is none. */
+static __attribute__((unused)) const char *td_dir(void)
+{
+	static const char *dir;
+	static int done;
+	char aws[600];
+	const char *env = getenv("NSM_TESTDATA");
+
+	if (done)
+		return dir;
+	done = 1;
+	if (env && *env) {
+		snprintf(aws, sizeof(aws), "%s/aws", env);
+		if (!is_dir(aws)) {
+			printf("Bail out! NSM_TESTDATA=%s has no aws/ directory\n", env);
+			exit(2);
+		}
+		dir = env;
+	} else {
+		snprintf(aws, sizeof(aws), "%s/aws", NSM_TESTDATA_DEFAULT);
+		dir = is_dir(aws) ? NSM_TESTDATA_DEFAULT : NULL;
+	}
+	return dir;
+}
+
+/* "TD/rel" into @buf */
+static __attribute__((unused)) const char *td_path(char *buf, size_t n, const char *rel)
+{
+	snprintf(buf, n, "%s/%s", td_dir() ? td_dir() : "(no test data)", rel);
+	return buf;
+}
+
+/* "EMU/name" into @buf */
+static __attribute__((unused)) const char *emu_path(char *buf, size_t n, const char *name)
+{
+	const char *dir = getenv("NSM_EMU_DOCS");
+
+	if (!dir || !*dir) {
+		printf("Bail out! NSM_EMU_DOCS is not set (tests/emu-docs.sh writes them)\n");
+		exit(2);
+	}
+	snprintf(buf, n, "%s/%s", dir, name);
+	return buf;
+}
+
+/* Print @count skipped tests named "@what" (numbered when more than one). */
+static __attribute__((unused)) void td_skip(int count, const char *what)
+{
+	int i;
+
+	for (i = 0; i < count; i++) {
+		if (count == 1)
+			printf("ok %d - %s # SKIP " TD_SKIP "\n", ++tap_n, what);
+		else
+			printf("ok %d - %s (%d of %d) # SKIP " TD_SKIP "\n", ++tap_n, what,
+			       i + 1, count);
+	}
+	fflush(stdout);
+}
+
+/* One skipped test, its name formatted like tap_ok's. */
+static __attribute__((unused, format(printf, 1, 2))) void td_skipf(const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("ok %d - ", ++tap_n);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf(" # SKIP " TD_SKIP "\n");
+	fflush(stdout);
+}
+
+static struct blob load_path(const char *path)
+{
 	struct blob b = { NULL, 0 };
 
-	snprintf(path, sizeof(path), "%s/%s", NSM_TESTDATA, rel);
 	if (nsm_read_input_file(&b.p, &b.len, NULL, path, NSM_INPUT_CBOR)) {
-		fprintf(stderr, "cannot read %s\n", path);
+		printf("Bail out! cannot read %s\n", path);
 		exit(2);
 	}
 	return b;
+}
+
+/* A file of the test data (which must exist: check td_dir() first). */
+static __attribute__((unused)) struct blob load(const char *rel)
+{
+	char path[600];
+
+	return load_path(td_path(path, sizeof(path), rel));
+}
+
+/* An emulator document: "doc", "indefinite", "fill", "debug", "tagged". */
+static __attribute__((unused)) struct blob load_emu(const char *name)
+{
+	char path[600], file[300];
+
+	snprintf(file, sizeof(file), "%s.cbor", name);
+	return load_path(emu_path(path, sizeof(path), file));
+}
+
+/* The root certificate (PEM file) of an emulator document. */
+static __attribute__((unused)) const char *emu_root(char *buf, size_t n, const char *name)
+{
+	char file[300];
+
+	snprintf(file, sizeof(file), "%s.root.pem", name);
+	return emu_path(buf, n, file);
 }
 
 static int cmpstr(const void *a, const void *b)
@@ -38,19 +158,32 @@ static int cmpstr(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The 16 real AWS documents of testdata/aws (see its README), sorted. */
+static const char *const aws_doc_names[] __attribute__((unused)) = {
+	"base_hinted_2026.cbor", "base_nitrovalidator_2024.cbor",
+	"blocky_2024_debug.cbor", "blocky_2024_prod.cbor",
+	"eternis_example_2024.cbor", "evervault_beta_cert_debug.cbor",
+	"evervault_beta_cert_nondebug.cbor", "evervault_beta_debug.cbor",
+	"evervault_beta_valid.cbor", "evervault_ga_valid.cbor",
+	"marlin_sdk_aws.cbor", "marlin_sdk_aws_pcr16.cbor",
+	"marlin_verifier_attestation.cbor", "nitrite_brave_2021.cbor",
+	"signal_svr2_valid_bytes.cbor", "signal_svr2_valid_bytes2.cbor",
+};
+#define AWS_DOC_COUNT 16
+
 /* Sorted *.cbor names of testdata/aws; returns the count. */
 static __attribute__((unused)) size_t aws_docs(char ***names)
 {
-	char dir[512];
+	char dir[600];
 	DIR *d;
 	struct dirent *e;
 	size_t n = 0;
 
 	*names = calloc(64, sizeof(char *));
-	snprintf(dir, sizeof(dir), "%s/aws", NSM_TESTDATA);
+	td_path(dir, sizeof(dir), "aws");
 	d = opendir(dir);
 	if (!d || !*names) {
-		fprintf(stderr, "cannot open %s\n", dir);
+		printf("Bail out! cannot open %s\n", dir);
 		exit(2);
 	}
 	while ((e = readdir(d)) && n < 64) {
