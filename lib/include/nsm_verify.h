@@ -486,7 +486,10 @@ size_t nsm_pcrset_count(const struct nsm_pcrset *set);
 int nsm_pcrset_load(struct nsm_pcrset **setp, char *errmsg, size_t errlen,
 		    const char *text, size_t len);
 /** nsm_pcrset_load_file() - nsm_pcrset_load() on a file ("-" = stdin);
- * also -errno from reading */
+ * also -errno from reading. A file starting with ".eif" is an enclave
+ * image: its measurements (nsm_eif_file_pcrs()) are the set; an image
+ * that does not open, or whose CRC or signature fails, is -EINVAL with
+ * @errmsg naming the nsm_eif_status. */
 int nsm_pcrset_load_file(struct nsm_pcrset **setp, char *errmsg,
 			 size_t errlen, const char *path);
 /** nsm_pcrset_from_doc() - the PCRs of a document (values copied); PCR
@@ -579,14 +582,15 @@ enum nsm_eif_status {
 	NSM_EIF_ERR_TRUNCATED,		/* "eif.truncated": the file ends inside
 					   the header or a section */
 	NSM_EIF_ERR_SECTION_COUNT,	/* "eif.section_count": more than 32 */
-	NSM_EIF_ERR_SECTION_BOUNDS,	/* "eif.section_bounds": a section lies
-					   (partly) outside the file */
+	NSM_EIF_ERR_SECTION_BOUNDS,	/* "eif.section_bounds": a section
+					   starts past the end of the file, or
+					   its end is past 2^64 */
 	NSM_EIF_ERR_SECTION_OVERLAP,	/* "eif.section_overlap": a section
 					   starts inside the header or the
 					   previous section */
 	NSM_EIF_ERR_SECTION_TABLE,	/* "eif.section_table": the offset table
 					   leaves a gap, or a section header's
-					   size disagrees with the table */
+					   size disagrees with the table's */
 	NSM_EIF_ERR_SECTION_TYPE,	/* "eif.section_type": type not 1..5 */
 	NSM_EIF_ERR_TRAILING,		/* "eif.trailing": bytes after the last
 					   section */
@@ -642,7 +646,7 @@ struct nsm_eif_error {
 
 /**
  * nsm_eif_open() - read an EIF from memory
- * @eifp:  receives the image (free with nsm_eif_free())
+ * @eifp:  receives the image (free with nsm_eif_free()); NULL on failure
  * @err:   filled when -EBADMSG is returned (may be NULL)
  * @buf:   the file's bytes; not kept, the caller keeps ownership
  * @len:   their number

@@ -380,12 +380,12 @@ static int header(struct pass *ps, uint64_t offs[], uint64_t sizes[])
 	for (i = 0; i < e->nsec; i++) {
 		offs[i] = be64(h + OFFS_OFF + 8 * i);
 		sizes[i] = be64(h + SIZES_OFF + 8 * i);
-		if ((ps->s->size_known && sizes[i] > ps->s->size) ||
-		    sizes[i] > UINT64_MAX - SHDR_LEN - offs[i])
+		if (sizes[i] > UINT64_MAX - SHDR_LEN - offs[i])
 			return fail(ps->err, NSM_EIF_ERR_SECTION_BOUNDS,
 				    SIZES_OFF + 8 * i,
-				    "section %zu claims %llu bytes, more than the file holds",
-				    i, (unsigned long long)sizes[i]);
+				    "section %zu at %llu claims %llu bytes, past any file's end",
+				    i, (unsigned long long)offs[i],
+				    (unsigned long long)sizes[i]);
 		if (offs[i] < end)
 			return fail(ps->err, NSM_EIF_ERR_SECTION_OVERLAP,
 				    OFFS_OFF + 8 * i,
@@ -408,11 +408,11 @@ static int header(struct pass *ps, uint64_t offs[], uint64_t sizes[])
 		}
 		end = offs[i] + SHDR_LEN + sizes[i];
 	}
-	if (ps->s->size_known && end > ps->s->size)
-		return fail(ps->err, NSM_EIF_ERR_TRUNCATED, ps->s->size,
-			    "the file ends at byte %llu; its sections end at %llu",
-			    (unsigned long long)ps->s->size,
-			    (unsigned long long)end);
+	/*
+	 * A table that runs past the end is a truncated file or a wrong size:
+	 * the section headers tell which, during the pass. One that ends
+	 * early leaves bytes no section owns.
+	 */
 	if (ps->s->size_known && end < ps->s->size)
 		return fail(ps->err, NSM_EIF_ERR_TRAILING, end,
 			    "%llu bytes after the last section",
@@ -1027,9 +1027,10 @@ int nsm_eif_open(struct nsm_eif **eifp, struct nsm_eif_error *err,
 {
 	struct src s = { .mem = buf, .size = len, .size_known = true, .fd = -1 };
 
+	if (eifp)
+		*eifp = NULL;
 	if (!eifp || (!buf && len) || (flags & ~NSM_EIF_KEEP_INVALID))
 		return -EINVAL;
-	*eifp = NULL;
 	if (!buf)
 		s.mem = (const uint8_t *)"";
 	return parse(eifp, err, &s, flags);
@@ -1042,9 +1043,10 @@ int nsm_eif_open_file(struct nsm_eif **eifp, struct nsm_eif_error *err,
 	struct stat st;
 	int ret;
 
+	if (eifp)
+		*eifp = NULL;
 	if (!eifp || !path || (flags & ~NSM_EIF_KEEP_INVALID))
 		return -EINVAL;
-	*eifp = NULL;
 	s.fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
 	if (s.fd < 0)
 		return -errno;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -300,6 +302,46 @@ int nsm_pcrset_load(struct nsm_pcrset **setp, char *errmsg, size_t errlen,
 	return 0;
 }
 
+/* An EIF's measurements; an image that does not open is -EINVAL. */
+static int load_eif(struct nsm_pcrset **setp, char *errmsg, size_t errlen,
+		    const char *path, const uint8_t *buf, size_t len)
+{
+	struct nsm_eif_error ee;
+	struct nsm_eif *e = NULL;
+	int ret;
+
+	if (buf) {
+		ret = nsm_eif_open(&e, &ee, buf, len, 0);
+		if (!ret)
+			ret = nsm_eif_pcrset(setp, e);
+		nsm_eif_free(&e);
+	} else {
+		ret = nsm_eif_file_pcrs(setp, &ee, path);
+	}
+	if (ret == -EBADMSG) {
+		errf(errmsg, errlen, "EIF %s: %s", nsm_eif_status_name(ee.code),
+		     ee.message);
+		return -EINVAL;
+	}
+	if (ret)
+		errf(errmsg, errlen, "%s: %s", path, strerror(-ret));
+	return ret;
+}
+
+static bool starts_eif(const char *path)
+{
+	char magic[4];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, magic, sizeof(magic));
+	close(fd);
+	return n == 4 && !memcmp(magic, ".eif", 4);
+}
+
 int nsm_pcrset_load_file(struct nsm_pcrset **setp, char *errmsg,
 			 size_t errlen, const char *path)
 {
@@ -309,12 +351,19 @@ int nsm_pcrset_load_file(struct nsm_pcrset **setp, char *errmsg,
 
 	if (!setp || !path)
 		return -EINVAL;
+	*setp = NULL;
+	/* an image is read in a streaming pass, not into memory */
+	if (strcmp(path, "-") && starts_eif(path))
+		return load_eif(setp, errmsg, errlen, path, NULL, 0);
 	ret = nsm__read_file(&buf, &len, path, 1u << 20);
 	if (ret) {
 		errf(errmsg, errlen, "%s: %s", path, strerror(-ret));
 		return ret;
 	}
-	ret = nsm_pcrset_load(setp, errmsg, errlen, (const char *)buf, len);
+	if (len >= 4 && !memcmp(buf, ".eif", 4))
+		ret = load_eif(setp, errmsg, errlen, path, buf, len);
+	else
+		ret = nsm_pcrset_load(setp, errmsg, errlen, (const char *)buf, len);
 	free(buf);
 	return ret;
 }
