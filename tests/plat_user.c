@@ -71,3 +71,4 @@ void nsm_plat_free(void *p, size_t len)
 	nsm_plat_wipe(p, len);
 	free(p);
 }
+

@@ -136,50 +136,47 @@ static unsigned int popcount32(u32 v)
 }
 
 /* The locked PCRs, index -> value; PCR0..2 read as zeros in debug mode. */
-static void cbor_pcrs(struct cbor_w *w, const struct nsm_emu *emu)
+static void cbor_pcrs(struct cbor_w *w, const struct nsm_attest_state *st)
 {
 	static const u8 zero[NSM_PCR_LEN];
 	unsigned int i;
 
-	cbor_head(w, CBOR_MAP, popcount32(emu->locked));
+	cbor_head(w, CBOR_MAP, popcount32(st->locked));
 	for (i = 0; i < NSM_PCR_COUNT; i++) {
-		if (!(emu->locked & (1u << i)))
+		if (!(st->locked & (1u << i)))
 			continue;
 		cbor_head(w, CBOR_UINT, i);
-		cbor_bytes(w, emu->debug && i <= 2 ? zero : emu->pcr[i],
+		cbor_bytes(w, st->debug && i <= 2 ? zero : st->pcr[i],
 			   NSM_PCR_LEN);
 	}
 }
 
-static int cbor_payload(struct cbor_w *w, struct nsm_emu *emu,
-			const struct nsm_request *req,
-			const struct nsm_pki_settings *set, u64 timestamp,
-			const u8 *leaf, size_t leaf_len)
+static int cbor_payload(struct cbor_w *w, const struct nsm_attest_state *st,
+			const struct nsm_request *req)
 {
-	struct nsm_pki_status st;
-	unsigned int i;
+	unsigned int i, n = nsm_ca_len(st->ca);
 	const u8 *der;
 	size_t len;
 
-	nsm_pki_get_status(emu->pki, &st);
-	if (set->indefinite)
+	if (st->indefinite)
 		cbor_byte(w, CBOR_MAP_INDEF);
 	else
 		cbor_head(w, CBOR_MAP, 9);
 	cbor_text(w, "module_id");
-	cbor_text(w, emu->module_id);
+	cbor_text(w, st->module_id);
 	cbor_text(w, "digest");
 	cbor_text(w, "SHA384");
 	cbor_text(w, "timestamp");
-	cbor_head(w, CBOR_UINT, timestamp);
+	cbor_head(w, CBOR_UINT, st->timestamp_ms);
 	cbor_text(w, "pcrs");
-	cbor_pcrs(w, emu);
+	cbor_pcrs(w, st);
 	cbor_text(w, "certificate");
-	cbor_bytes(w, leaf, leaf_len);
+	nsm_leaf_cert(st->leaf, &der, &len);
+	cbor_bytes(w, der, len);
 	cbor_text(w, "cabundle");
-	cbor_head(w, CBOR_ARRAY, st.chain_len);
-	for (i = 0; i < st.chain_len; i++) {
-		if (nsm_pki_cert(emu->pki, i, &der, &len))
+	cbor_head(w, CBOR_ARRAY, n);
+	for (i = 0; i < n; i++) {
+		if (nsm_ca_cert(st->ca, i, &der, &len))
 			return -1;
 		cbor_bytes(w, der, len);
 	}
@@ -189,43 +186,34 @@ static int cbor_payload(struct cbor_w *w, struct nsm_emu *emu,
 	cbor_opt_bytes(w, &req->user_data);
 	cbor_text(w, "nonce");
 	cbor_opt_bytes(w, &req->nonce);
-	if (set->indefinite)
+	if (st->indefinite)
 		cbor_byte(w, CBOR_BREAK);
 	return w->err ? -1 : 0;
 }
 
-/* Document time: the platform clock moved by the offset, kept above 0. */
-static u64 doc_timestamp(u64 now_ms, s64 offset_ms)
+u64 nsm_attest_timestamp(u64 now_ms, s64 offset_ms)
 {
 	if (offset_ms < 0 && (u64)-offset_ms >= now_ms)
 		return 1;
 	return now_ms + (u64)offset_ms;
 }
 
-int nsm_attest_document(struct nsm_emu *emu, const struct nsm_request *req,
-			u8 *doc, size_t cap, size_t *doc_len)
+int nsm_attest_sign(const struct nsm_attest_state *st,
+		    const struct nsm_request *req, u8 *doc, size_t cap,
+		    size_t *doc_len)
 {
 	struct cbor_w w = { .buf = doc, .cap = cap };
-	struct nsm_pki_settings set;
 	u8 digest[NSM_SHA384_LEN];
 	struct nsm_sg sg[2];
 	size_t head_at, body_at, body_len;
 	unsigned int head_len;
-	const u8 *leaf, *priv;
-	size_t leaf_len;
-	u64 now_ms, doc_ms;
 	u8 *sig;
 
 	*doc_len = 0;
-	if (!emu->pki)
-		return -NSM_INTERNAL_ERROR;
-	nsm_pki_get_settings(emu->pki, &set);
-	now_ms = nsm_plat_time_ms();
-	if (nsm_pki_leaf(emu->pki, emu->module_id, now_ms, &leaf, &leaf_len,
-			 &priv))
+	if (!st->ca || !st->leaf)
 		return -NSM_INTERNAL_ERROR;
 
-	if (set.tagged)
+	if (st->tagged)
 		cbor_head(&w, CBOR_TAG, COSE_SIGN1_TAG);
 	cbor_head(&w, CBOR_ARRAY, 4);
 	cbor_raw(&w, cose_protected, sizeof(cose_protected));
@@ -235,8 +223,7 @@ int nsm_attest_document(struct nsm_emu *emu, const struct nsm_request *req,
 	head_at = w.len;
 	cbor_room(&w, 3);
 	body_at = w.len;
-	doc_ms = doc_timestamp(now_ms, set.clock_offset_ms);
-	if (cbor_payload(&w, emu, req, &set, doc_ms, leaf, leaf_len))
+	if (cbor_payload(&w, st, req))
 		return -NSM_INTERNAL_ERROR;
 	body_len = w.len - body_at;
 	if (body_len > 0xffff)
@@ -257,8 +244,43 @@ int nsm_attest_document(struct nsm_emu *emu, const struct nsm_request *req,
 
 	cbor_head(&w, CBOR_BYTES, P384_SIG_LEN);
 	sig = cbor_room(&w, P384_SIG_LEN);
-	if (!sig || p384_sign_digest(priv, digest, sig))
+	if (!sig || p384_sign_digest(nsm_leaf_priv(st->leaf), digest, sig))
 		return -NSM_INTERNAL_ERROR;
 	*doc_len = w.len;
 	return 0;
+}
+
+int nsm_attest_state_of(struct nsm_emu *emu, struct nsm_attest_state *st)
+{
+	struct nsm_pki_settings set;
+	u64 now_ms;
+
+	if (!emu->pki)
+		return -NSM_INTERNAL_ERROR;
+	nsm_pki_get_settings(emu->pki, &set);
+	now_ms = nsm_plat_time_ms();
+	if (nsm_pki_leaf(emu->pki, emu->module_id, now_ms, &st->leaf))
+		return -NSM_INTERNAL_ERROR;
+	st->pcr = emu->pcr;
+	st->locked = emu->locked;
+	st->module_id = emu->module_id;
+	st->debug = emu->debug;
+	st->tagged = set.tagged;
+	st->indefinite = set.indefinite;
+	st->timestamp_ms = nsm_attest_timestamp(now_ms, set.clock_offset_ms);
+	st->ca = nsm_pki_ca(emu->pki);
+	return 0;
+}
+
+int nsm_attest_document(struct nsm_emu *emu, const struct nsm_request *req,
+			u8 *doc, size_t cap, size_t *doc_len)
+{
+	struct nsm_attest_state st;
+	int ret;
+
+	*doc_len = 0;
+	ret = nsm_attest_state_of(emu, &st);
+	if (ret)
+		return ret;
+	return nsm_attest_sign(&st, req, doc, cap, doc_len);
 }

@@ -21,8 +21,8 @@ static const u8 oid_ec_public_key[] = { 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01
 static const u8 oid_secp384r1[] = { 0x2b, 0x81, 0x04, 0x00, 0x22 };
 
 /**
- * struct nsm_pki_ca - a loaded chain and the key that issues leaves; swapped
- * as a whole so a failed replacement leaves the old one untouched
+ * struct nsm_ca - a chain and the key that issues leaves; never changed
+ * once built, so users may share it (see pki.h)
  * @cert:        DER certificates, root first
  * @cert_len:    their lengths
  * @n:           number of certificates
@@ -34,7 +34,7 @@ static const u8 oid_secp384r1[] = { 0x2b, 0x81, 0x04, 0x00, 0x22 };
  * @not_after:   end of the instance CA's validity, epoch seconds
  * @provisioned: came from nsm_pki_provision()
  */
-struct nsm_pki_ca {
+struct nsm_ca {
 	u8 cert[NSM_PKI_CHAIN_MAX][NSM_CERT_MAX];
 	u16 cert_len[NSM_PKI_CHAIN_MAX];
 	unsigned int n;
@@ -48,24 +48,32 @@ struct nsm_pki_ca {
 };
 
 /**
+ * struct nsm_leaf - see pki.h
+ * @cert:       the leaf certificate (DER)
+ * @len:        its length
+ * @priv:       its private key
+ * @not_before: validity start, epoch seconds
+ * @not_after:  validity end, inclusive
+ */
+struct nsm_leaf {
+	u8 cert[NSM_CERT_MAX];
+	size_t len;
+	u8 priv[P384_SCALAR_LEN];
+	u64 not_before;
+	u64 not_after;
+};
+
+/**
  * struct nsm_pki - see pki.h
- * @ca:              the chain, NULL until generated or provisioned
- * @set:             fidelity switches
- * @leaf:            current leaf certificate (DER)
- * @leaf_len:        its length, 0 when there is none
- * @leaf_priv:       current leaf private key
- * @leaf_not_before: current leaf validity, epoch seconds
- * @leaf_not_after:  ditto, inclusive
- * @leaves_issued:   counter
+ * @ca:            the chain, NULL until generated or provisioned
+ * @set:           fidelity switches
+ * @leaf:          current leaf, NULL when there is none
+ * @leaves_issued: counter
  */
 struct nsm_pki {
-	struct nsm_pki_ca *ca;
+	struct nsm_ca *ca;
 	struct nsm_pki_settings set;
-	u8 leaf[NSM_CERT_MAX];
-	size_t leaf_len;
-	u8 leaf_priv[P384_SCALAR_LEN];
-	u64 leaf_not_before;
-	u64 leaf_not_after;
+	struct nsm_leaf *leaf;
 	u64 leaves_issued;
 };
 
@@ -95,23 +103,28 @@ const char *nsm_pki_strerror(int err)
 	return pki_errors[err];
 }
 
-static void ca_free(struct nsm_pki_ca *ca)
+void nsm_ca_free(struct nsm_ca *ca)
 {
-	nsm_plat_free(ca, sizeof(*ca));
+	if (ca)
+		nsm_plat_free(ca, sizeof(*ca));
+}
+
+void nsm_leaf_free(struct nsm_leaf *leaf)
+{
+	if (leaf)
+		nsm_plat_free(leaf, sizeof(*leaf));
 }
 
 static void leaf_drop(struct nsm_pki *pki)
 {
-	nsm_plat_wipe(pki->leaf_priv, sizeof(pki->leaf_priv));
-	pki->leaf_len = 0;
-	pki->leaf_not_before = 0;
-	pki->leaf_not_after = 0;
+	nsm_leaf_free(pki->leaf);
+	pki->leaf = NULL;
 }
 
 /* Install @ca (validated) in place of the current chain. */
-static void ca_swap(struct nsm_pki *pki, struct nsm_pki_ca *ca)
+static void ca_swap(struct nsm_pki *pki, struct nsm_ca *ca)
 {
-	ca_free(pki->ca);
+	nsm_ca_free(pki->ca);
 	pki->ca = ca;
 	leaf_drop(pki);
 }
@@ -123,6 +136,7 @@ struct nsm_pki *nsm_pki_new(void)
 	if (!pki)
 		return NULL;
 	pki->set.leaf_lifetime_s = NSM_PKI_LEAF_LIFETIME;
+	pki->set.indefinite = true;	/* what hardware emits since 2025 */
 	return pki;
 }
 
@@ -130,7 +144,8 @@ void nsm_pki_free(struct nsm_pki *pki)
 {
 	if (!pki)
 		return;
-	ca_free(pki->ca);
+	nsm_ca_free(pki->ca);
+	nsm_leaf_free(pki->leaf);
 	nsm_plat_free(pki, sizeof(*pki));
 }
 
@@ -185,7 +200,7 @@ static size_t instance_part(const char *module_id)
  *
  * Return: 0 or -NSM_PKI_ECRYPTO.
  */
-static int mint_ca(struct nsm_pki_ca *ca, unsigned int i,
+static int mint_ca(struct nsm_ca *ca, unsigned int i,
 		   const u8 *subject, size_t subject_len,
 		   const u8 *issuer, size_t issuer_len,
 		   const u8 *pub, const u8 *signer, const u8 *skid,
@@ -269,11 +284,11 @@ static size_t ca_name(struct pki_gen *g, unsigned int i, const char *module_id)
 	return nsm_x509_name(g->name[i], NSM_NAME_MAX, PKI_ORG, g->ou, g->cn);
 }
 
-int nsm_pki_generate(struct nsm_pki *pki, const char *module_id, u64 now_s)
+int nsm_ca_generate(const char *module_id, u64 now_s, struct nsm_ca **out)
 {
 	static const int pathlen[NSM_PKI_CHAIN_MAX] = { -1, 2, 1, 0 };
 	const unsigned int last = NSM_PKI_CHAIN_MAX - 1;
-	struct nsm_pki_ca *ca;
+	struct nsm_ca *ca;
 	struct pki_gen *g;
 	unsigned int i, p;
 	int ret = -NSM_PKI_ENOMEM;
@@ -309,14 +324,24 @@ int nsm_pki_generate(struct nsm_pki *pki, const char *module_id, u64 now_s)
 	ca->subject_off = g->info.subject - ca->cert[last];
 	ca->subject_len = g->info.subject_len;
 	ca->not_after = g->info.not_after;
-	ca_swap(pki, ca);
+	*out = ca;
 	ca = NULL;
 	ret = 0;
 out:
 	/* wipes the root, regional and zonal keys: they are never needed again */
 	nsm_plat_free(g, sizeof(*g));
-	if (ca)
-		ca_free(ca);
+	nsm_ca_free(ca);
+	return ret;
+}
+
+int nsm_pki_generate(struct nsm_pki *pki, const char *module_id, u64 now_s)
+{
+	struct nsm_ca *ca;
+	int ret;
+
+	ret = nsm_ca_generate(module_id, now_s, &ca);
+	if (!ret)
+		ca_swap(pki, ca);
 	return ret;
 }
 
@@ -409,7 +434,7 @@ struct pki_prov {
 	u8 sig[P384_SIG_LEN];
 };
 
-static int prov_key(struct nsm_pki_ca *ca, struct pki_prov *s,
+static int prov_key(struct nsm_ca *ca, struct pki_prov *s,
 		    const u8 *key, size_t key_len)
 {
 	bool has_pub = false;
@@ -427,7 +452,7 @@ static int prov_key(struct nsm_pki_ca *ca, struct pki_prov *s,
 	return 0;
 }
 
-static int prov_chain(struct nsm_pki_ca *ca, struct pki_prov *s,
+static int prov_chain(struct nsm_ca *ca, struct pki_prov *s,
 		      const u8 *chain, size_t chain_len, u64 now_s)
 {
 	struct nsm_x509_info *in = s->info;
@@ -481,11 +506,11 @@ static int prov_chain(struct nsm_pki_ca *ca, struct pki_prov *s,
 	return 0;
 }
 
-int nsm_pki_provision(struct nsm_pki *pki, const u8 *key, size_t key_len,
-		      const u8 *chain, size_t chain_len, u64 now_s)
+int nsm_ca_provision(const u8 *key, size_t key_len, const u8 *chain,
+		     size_t chain_len, u64 now_s, struct nsm_ca **out)
 {
 	struct nsm_x509_info *last;
-	struct nsm_pki_ca *ca;
+	struct nsm_ca *ca;
 	struct pki_prov *s;
 	int ret = -NSM_PKI_ENOMEM;
 
@@ -522,68 +547,63 @@ int nsm_pki_provision(struct nsm_pki *pki, const u8 *key, size_t key_len,
 	ca->subject_len = last->subject_len;
 	ca->not_after = last->not_after;
 	ca->provisioned = true;
-	ca_swap(pki, ca);
+	*out = ca;
 	ca = NULL;
 	ret = 0;
 out:
 	nsm_plat_free(s, sizeof(*s));
-	if (ca)
-		ca_free(ca);
+	nsm_ca_free(ca);
 	return ret;
+}
+
+int nsm_pki_provision(struct nsm_pki *pki, const u8 *key, size_t key_len,
+		      const u8 *chain, size_t chain_len, u64 now_s)
+{
+	struct nsm_ca *ca;
+	int ret;
+
+	ret = nsm_ca_provision(key, key_len, chain, chain_len, now_s, &ca);
+	if (!ret)
+		ca_swap(pki, ca);
+	return ret;
+}
+
+int nsm_ca_cert(const struct nsm_ca *ca, unsigned int i,
+		const u8 **der, size_t *len)
+{
+	if (!ca)
+		return -NSM_PKI_ENOCHAIN;
+	if (i >= ca->n)
+		return -NSM_PKI_EINVAL;
+	*der = ca->cert[i];
+	*len = ca->cert_len[i];
+	return 0;
+}
+
+unsigned int nsm_ca_len(const struct nsm_ca *ca)
+{
+	return ca->n;
+}
+
+bool nsm_ca_provisioned(const struct nsm_ca *ca)
+{
+	return ca->provisioned;
+}
+
+u64 nsm_ca_not_after(const struct nsm_ca *ca)
+{
+	return ca->not_after;
 }
 
 int nsm_pki_cert(const struct nsm_pki *pki, unsigned int i,
 		 const u8 **der, size_t *len)
 {
-	if (!pki->ca)
-		return -NSM_PKI_ENOCHAIN;
-	if (i >= pki->ca->n)
-		return -NSM_PKI_EINVAL;
-	*der = pki->ca->cert[i];
-	*len = pki->ca->cert_len[i];
-	return 0;
+	return nsm_ca_cert(pki->ca, i, der, len);
 }
 
-int nsm_pki_root_pem(const struct nsm_pki *pki, char *buf, size_t cap)
+const struct nsm_ca *nsm_pki_ca(const struct nsm_pki *pki)
 {
-	static const char b64[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	static const char head[] = "-----BEGIN CERTIFICATE-----\n";
-	static const char tail[] = "-----END CERTIFICATE-----\n";
-	size_t len, i, o = 0, col = 0;
-	const u8 *der;
-	int ret;
-
-	ret = nsm_pki_cert(pki, 0, &der, &len);
-	if (ret)
-		return ret;
-	/* head, 4 chars per 3 bytes, a newline per 64 chars, tail */
-	if (cap < sizeof(head) - 1 + (len + 2) / 3 * 4 +
-		  ((len + 2) / 3 * 4 + 63) / 64 + sizeof(tail) - 1)
-		return -NSM_PKI_EINVAL;
-	memcpy(buf, head, sizeof(head) - 1);
-	o = sizeof(head) - 1;
-	for (i = 0; i < len; i += 3) {
-		u32 v = (u32)der[i] << 16;
-		size_t k;
-
-		if (i + 1 < len)
-			v |= (u32)der[i + 1] << 8;
-		if (i + 2 < len)
-			v |= der[i + 2];
-		for (k = 0; k < 4; k++) {
-			buf[o++] = (k <= (len - i)) ?
-				b64[(v >> (18 - 6 * k)) & 63] : '=';
-			if (++col == 64) {
-				buf[o++] = '\n';
-				col = 0;
-			}
-		}
-	}
-	if (col)
-		buf[o++] = '\n';
-	memcpy(buf + o, tail, sizeof(tail) - 1);
-	return (int)(o + sizeof(tail) - 1);
+	return pki->ca;
 }
 
 void nsm_pki_get_settings(const struct nsm_pki *pki,
@@ -614,9 +634,9 @@ void nsm_pki_get_status(const struct nsm_pki *pki, struct nsm_pki_status *st)
 		st->chain_len = pki->ca->n;
 		st->ca_not_after = pki->ca->not_after;
 	}
-	if (pki->leaf_len) {
-		st->leaf_not_before = pki->leaf_not_before;
-		st->leaf_not_after = pki->leaf_not_after;
+	if (pki->leaf) {
+		st->leaf_not_before = pki->leaf->not_before;
+		st->leaf_not_after = pki->leaf->not_after;
 	}
 	st->leaves_issued = pki->leaves_issued;
 }
@@ -628,26 +648,32 @@ void nsm_pki_drop_leaf(struct nsm_pki *pki)
 
 /* Scratch for a new leaf. */
 struct pki_leaf {
-	u8 priv[P384_SCALAR_LEN];
 	u8 pub[P384_PUB_LEN];
 	u8 name[NSM_NAME_MAX];
 	char cn[80];
-	u8 cert[NSM_CERT_MAX];
 };
 
-static int leaf_issue(struct nsm_pki *pki, const char *module_id, u64 now_s)
+int nsm_leaf_issue(const struct nsm_ca *ca, const char *module_id, u64 now_s,
+		   u32 lifetime_s, struct nsm_leaf **out)
 {
-	const struct nsm_pki_ca *ca = pki->ca;
 	struct nsm_x509_tmpl t = { .pathlen = -1 };
+	struct nsm_leaf *leaf;
 	struct pki_leaf *l;
 	size_t len, name_len;
 	int ret = -NSM_PKI_ENOMEM;
 
+	if (!ca)
+		return -NSM_PKI_ENOCHAIN;
+	if (!lifetime_s || lifetime_s > NSM_PKI_LIFETIME_MAX)
+		return -NSM_PKI_EINVAL;
+	if (now_s > ca->not_after)
+		return -NSM_PKI_EEXPIRED;
+	leaf = nsm_plat_alloc(sizeof(*leaf));
 	l = nsm_plat_alloc(sizeof(*l));
-	if (!l)
-		return ret;
+	if (!leaf || !l)
+		goto out;
 	ret = -NSM_PKI_ECRYPTO;
-	if (p384_keygen(l->priv) || p384_pubkey(l->priv, l->pub) ||
+	if (p384_keygen(leaf->priv) || p384_pubkey(leaf->priv, l->pub) ||
 	    nsm_plat_random(t.serial, sizeof(t.serial)))
 		goto out;
 	/* "<module id>.nsm-emu.invalid", within the 64-character CN bound */
@@ -663,47 +689,74 @@ static int leaf_issue(struct nsm_pki *pki, const char *module_id, u64 now_s)
 	t.subject = l->name;
 	t.subject_len = name_len;
 	t.not_before = now_s;
-	t.not_after = now_s + pki->set.leaf_lifetime_s;
+	t.not_after = now_s + lifetime_s;
 	if (t.not_after > ca->not_after)
 		t.not_after = ca->not_after;
 	t.pub = l->pub;
 	t.akid = ca->keyid;
 	t.akid_len = ca->keyid_len;
 	t.key_usage = X509_KU_DIGITAL_SIGNATURE | X509_KU_NON_REPUDIATION;
-	len = nsm_x509_issue(&t, ca->priv, l->cert, sizeof(l->cert));
+	len = nsm_x509_issue(&t, ca->priv, leaf->cert, sizeof(leaf->cert));
 	if (!len)
 		goto out;
-	memcpy(pki->leaf, l->cert, len);
-	pki->leaf_len = len;
-	memcpy(pki->leaf_priv, l->priv, P384_SCALAR_LEN);
-	pki->leaf_not_before = t.not_before;
-	pki->leaf_not_after = t.not_after;
-	pki->leaves_issued++;
+	leaf->len = len;
+	leaf->not_before = t.not_before;
+	leaf->not_after = t.not_after;
+	*out = leaf;
+	leaf = NULL;
 	ret = 0;
 out:
 	nsm_plat_free(l, sizeof(*l));
+	nsm_leaf_free(leaf);
 	return ret;
 }
 
+bool nsm_leaf_valid(const struct nsm_leaf *leaf, u64 now_s)
+{
+	return leaf && now_s >= leaf->not_before && now_s <= leaf->not_after;
+}
+
+void nsm_leaf_cert(const struct nsm_leaf *leaf, const u8 **der, size_t *len)
+{
+	*der = leaf->cert;
+	*len = leaf->len;
+}
+
+const u8 *nsm_leaf_priv(const struct nsm_leaf *leaf)
+{
+	return leaf->priv;
+}
+
+u64 nsm_leaf_not_before(const struct nsm_leaf *leaf)
+{
+	return leaf->not_before;
+}
+
+u64 nsm_leaf_not_after(const struct nsm_leaf *leaf)
+{
+	return leaf->not_after;
+}
+
 int nsm_pki_leaf(struct nsm_pki *pki, const char *module_id, u64 now_ms,
-		 const u8 **der, size_t *len, const u8 **priv)
+		 const struct nsm_leaf **leaf)
 {
 	u64 now_s = now_ms / 1000;
+	struct nsm_leaf *fresh;
 	int ret;
 
 	if (!pki || !pki->ca)
 		return -NSM_PKI_ENOCHAIN;
 	if (now_s > pki->ca->not_after)
 		return -NSM_PKI_EEXPIRED;
-	if (!pki->leaf_len || now_s < pki->leaf_not_before ||
-	    now_s > pki->leaf_not_after) {
+	if (!nsm_leaf_valid(pki->leaf, now_s)) {
 		leaf_drop(pki);
-		ret = leaf_issue(pki, module_id, now_s);
+		ret = nsm_leaf_issue(pki->ca, module_id, now_s,
+				     pki->set.leaf_lifetime_s, &fresh);
 		if (ret)
 			return ret;
+		pki->leaf = fresh;
+		pki->leaves_issued++;
 	}
-	*der = pki->leaf;
-	*len = pki->leaf_len;
-	*priv = pki->leaf_priv;
+	*leaf = pki->leaf;
 	return 0;
 }

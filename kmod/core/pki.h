@@ -12,10 +12,15 @@
  * Leaves are minted here, with a fresh key each, and replaced when they are
  * no longer valid at the real current time.
  *
- * Like the rest of the core, nothing here locks: the caller serialises every
- * call on one struct nsm_pki (the module uses the device mutex). Key
- * material is wiped with nsm_plat_free()/nsm_plat_wipe() when replaced and
- * when the state is freed.
+ * Two layers. struct nsm_ca (a chain and the key that issues leaves) and
+ * struct nsm_leaf (a leaf certificate and its key) never change once
+ * built: callers may share them between threads and sign with them
+ * concurrently, as long as they keep each alive while in use (the module
+ * reference-counts them). struct nsm_pki bundles one chain, the current
+ * leaf and the fidelity switches for single-threaded users (tests, fuzzers,
+ * the fake devices); like the rest of the core it does not lock, the caller
+ * serialises every call on one struct nsm_pki. Key material is wiped with
+ * nsm_plat_free() when an object is freed.
  */
 #ifndef NSM_CORE_PKI_H
 #define NSM_CORE_PKI_H
@@ -46,6 +51,9 @@ enum nsm_pki_err {
 	NSM_PKI_NERR
 };
 
+struct nsm_ca;
+struct nsm_leaf;
+
 /**
  * struct nsm_pki_settings - the fidelity switches
  * @leaf_lifetime_s: lifetime of each new leaf, 1..NSM_PKI_LIFETIME_MAX
@@ -58,7 +66,7 @@ enum nsm_pki_err {
  * @tagged:          prefix documents with COSE_Sign1 tag 18 (0xd2); real
  *                   hardware does not
  * @indefinite:      encode the payload map with indefinite length (0xbf ...
- *                   0xff), as hardware does since mid-2025
+ *                   0xff), as hardware does since mid-2025 (default on)
  */
 struct nsm_pki_settings {
 	u32 leaf_lifetime_s;
@@ -87,6 +95,88 @@ struct nsm_pki_status {
 	u64 leaves_issued;
 };
 
+/**
+ * nsm_ca_generate() - mint a fresh ephemeral chain (four new P-384 keys;
+ * only the instance CA's is kept)
+ * @module_id: a module id whose "i-..." part names the instance CA
+ * @now_s:     current time, epoch seconds
+ * @out:       receives the chain
+ *
+ * Context: may sleep (allocates, about 30 ms of P-384 work).
+ * Return: 0 or -enum nsm_pki_err.
+ */
+int nsm_ca_generate(const char *module_id, u64 now_s, struct nsm_ca **out);
+
+/**
+ * nsm_ca_provision() - validate a chain made elsewhere into a struct nsm_ca
+ * @key:       instance CA private key: 48 raw big-endian bytes, SEC 1
+ *             ECPrivateKey DER (RFC 5915) or PKCS #8 PrivateKeyInfo DER
+ * @key_len:   its length
+ * @chain:     concatenated DER certificates, root first, instance CA last
+ *             (1 to NSM_PKI_CHAIN_MAX, each at most NSM_CERT_MAX bytes)
+ * @chain_len: its length
+ * @now_s:     current time, epoch seconds
+ * @out:       receives the chain
+ *
+ * Checks that the key is valid and is the instance certificate's key, that
+ * every certificate is a P-384/ecdsa-with-SHA384 v3 CA certificate valid at
+ * @now_s with keyCertSign and a large enough pathLen, that the first is
+ * self-issued and that each names its parent's subject as issuer, byte for
+ * byte, and that each signature verifies under its parent's key (the root's
+ * under its own).
+ * Return: 0 or -enum nsm_pki_err.
+ */
+int nsm_ca_provision(const u8 *key, size_t key_len, const u8 *chain,
+		     size_t chain_len, u64 now_s, struct nsm_ca **out);
+
+/** nsm_ca_free() - wipe the key, then free (NULL ok) */
+void nsm_ca_free(struct nsm_ca *ca);
+
+/**
+ * nsm_ca_cert() - borrow a certificate of the cabundle
+ * @ca:  the chain (NULL gives -NSM_PKI_ENOCHAIN)
+ * @i:   its position, 0 = root
+ * @der: receives the DER bytes, valid as long as @ca
+ * @len: receives their length
+ *
+ * Return: 0, or -NSM_PKI_ENOCHAIN / -NSM_PKI_EINVAL.
+ */
+int nsm_ca_cert(const struct nsm_ca *ca, unsigned int i,
+		const u8 **der, size_t *len);
+/** nsm_ca_len() - certificates in the cabundle, 1..NSM_PKI_CHAIN_MAX */
+unsigned int nsm_ca_len(const struct nsm_ca *ca);
+/** nsm_ca_provisioned() - made by nsm_ca_provision(), not generated */
+bool nsm_ca_provisioned(const struct nsm_ca *ca);
+/** nsm_ca_not_after() - end of the instance CA's validity, epoch seconds */
+u64 nsm_ca_not_after(const struct nsm_ca *ca);
+
+/**
+ * nsm_leaf_issue() - mint a leaf certificate (fresh key and serial) under
+ * the instance CA of @ca
+ * @ca:         the chain
+ * @module_id:  names the leaf subject
+ * @now_s:      real current time, epoch seconds: the leaf's notBefore
+ * @lifetime_s: 1..NSM_PKI_LIFETIME_MAX; the leaf never outlives the CA
+ * @out:        receives the leaf
+ *
+ * Context: may sleep (allocates, two P-384 operations).
+ * Return: 0, -NSM_PKI_ENOCHAIN, -NSM_PKI_EINVAL, -NSM_PKI_EEXPIRED when
+ * the instance CA is not valid at @now_s, -NSM_PKI_ENOMEM or
+ * -NSM_PKI_ECRYPTO.
+ */
+int nsm_leaf_issue(const struct nsm_ca *ca, const char *module_id, u64 now_s,
+		   u32 lifetime_s, struct nsm_leaf **out);
+/** nsm_leaf_free() - wipe the key, then free (NULL ok) */
+void nsm_leaf_free(struct nsm_leaf *leaf);
+/** nsm_leaf_valid() - @leaf is not NULL and valid at @now_s */
+bool nsm_leaf_valid(const struct nsm_leaf *leaf, u64 now_s);
+/** nsm_leaf_cert() - borrow the certificate, valid as long as @leaf */
+void nsm_leaf_cert(const struct nsm_leaf *leaf, const u8 **der, size_t *len);
+/** nsm_leaf_priv() - borrow the P384_SCALAR_LEN-byte private key */
+const u8 *nsm_leaf_priv(const struct nsm_leaf *leaf);
+u64 nsm_leaf_not_before(const struct nsm_leaf *leaf);
+u64 nsm_leaf_not_after(const struct nsm_leaf *leaf);
+
 struct nsm_pki;
 
 /**
@@ -100,8 +190,7 @@ struct nsm_pki *nsm_pki_new(void);
 void nsm_pki_free(struct nsm_pki *pki);
 
 /**
- * nsm_pki_generate() - replace the chain with a freshly minted ephemeral
- * one (four new P-384 keys; only the instance CA's is kept)
+ * nsm_pki_generate() - replace the chain with nsm_ca_generate()'s
  * @pki:       the state
  * @module_id: the NSM's module id; its "i-..." part names the instance CA
  * @now_s:     current time, epoch seconds
@@ -148,8 +237,10 @@ const char *nsm_pki_strerror(int err);
 int nsm_pki_cert(const struct nsm_pki *pki, unsigned int i,
 		 const u8 **der, size_t *len);
 
+#ifndef __KERNEL__
 /**
- * nsm_pki_root_pem() - the root certificate as PEM
+ * nsm_pki_root_pem() - the root certificate as PEM (userspace builds only,
+ * in tests/plat_user.c: the module exports DER)
  * @pki: the state
  * @buf: receives the PEM text (no NUL is added)
  * @cap: room at @buf; NSM_PKI_PEM_MAX is always enough
@@ -157,6 +248,10 @@ int nsm_pki_cert(const struct nsm_pki *pki, unsigned int i,
  * Return: the PEM length, or -enum nsm_pki_err.
  */
 int nsm_pki_root_pem(const struct nsm_pki *pki, char *buf, size_t cap);
+#endif
+
+/** nsm_pki_ca() - the current chain, NULL when none (borrowed) */
+const struct nsm_ca *nsm_pki_ca(const struct nsm_pki *pki);
 
 void nsm_pki_get_settings(const struct nsm_pki *pki,
 			  struct nsm_pki_settings *s);
@@ -189,14 +284,12 @@ void nsm_pki_drop_leaf(struct nsm_pki *pki);
  * @pki:       the state
  * @module_id: names the leaf subject
  * @now_ms:    real current time (no clock offset), epoch milliseconds
- * @der:       receives the leaf certificate (borrowed)
- * @len:       receives its length
- * @priv:      receives the leaf private key (borrowed)
+ * @leaf:      receives the leaf, borrowed until the next call on @pki
  *
  * Return: 0, -NSM_PKI_ENOCHAIN, -NSM_PKI_EEXPIRED if the instance CA is not
- * valid at @now_ms, or -NSM_PKI_ECRYPTO.
+ * valid at @now_ms, -NSM_PKI_ENOMEM or -NSM_PKI_ECRYPTO.
  */
 int nsm_pki_leaf(struct nsm_pki *pki, const char *module_id, u64 now_ms,
-		 const u8 **der, size_t *len, const u8 **priv);
+		 const struct nsm_leaf **leaf);
 
 #endif /* NSM_CORE_PKI_H */

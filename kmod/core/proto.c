@@ -425,7 +425,8 @@ static enum nsm_error nsm_get_random(struct nsm_cbor_wr *w)
 
 /**
  * nsm_attestation() - answer {"Attestation": {"document": bstr}}
- * @emu: device state
+ * @emu: device state, when @st is NULL
+ * @st:  what the document states, or NULL to take it from @emu
  * @req: the decoded request
  * @w:   writer at the start of the response
  *
@@ -437,6 +438,7 @@ static enum nsm_error nsm_get_random(struct nsm_cbor_wr *w)
  * Return: NSM_SUCCESS, or the error to answer with.
  */
 static enum nsm_error nsm_attestation(struct nsm_emu *emu,
+				      const struct nsm_attest_state *st,
 				      const struct nsm_request *req,
 				      struct nsm_cbor_wr *w)
 {
@@ -455,7 +457,10 @@ static enum nsm_error nsm_attestation(struct nsm_emu *emu,
 		return NSM_BUFFER_TOO_SMALL;
 	doc = w->buf + prefix + hmax;
 
-	ret = nsm_attest_document(emu, req, doc, room - hmax, &doc_len);
+	if (st)
+		ret = nsm_attest_sign(st, req, doc, room - hmax, &doc_len);
+	else
+		ret = nsm_attest_document(emu, req, doc, room - hmax, &doc_len);
 	if (ret < 0) {
 		if (ret < -NSM_INTERNAL_ERROR)
 			return NSM_INTERNAL_ERROR;
@@ -472,7 +477,10 @@ static enum nsm_error nsm_attestation(struct nsm_emu *emu,
 	return NSM_SUCCESS;
 }
 
-/* {"Error": name}, truncated to @cap if it must be (see nsm_handle()). */
+/*
+ * {"Error": name}, truncated to @cap if it must be (see nsm_handle()),
+ * counted in @emu unless it is NULL.
+ */
 static size_t nsm_error_response(struct nsm_emu *emu, enum nsm_error err,
 				 u8 *resp, size_t cap)
 {
@@ -482,7 +490,8 @@ static size_t nsm_error_response(struct nsm_emu *emu, enum nsm_error err,
 
 	if (err <= NSM_SUCCESS || err > NSM_INTERNAL_ERROR)
 		err = NSM_INTERNAL_ERROR;
-	emu->errors++;
+	if (emu)
+		emu->errors++;
 	nsm_cbor_wr_init(&w, tmp, sizeof(tmp));
 	nsm_cbor_put_map(&w, 1);
 	nsm_cbor_put_str(&w, "Error");
@@ -544,7 +553,7 @@ size_t nsm_handle(struct nsm_emu *emu, const u8 *req, size_t req_len,
 		err = nsm_lock_pcrs(emu, r.range, &w);
 		break;
 	case NSM_REQ_ATTESTATION:
-		err = nsm_attestation(emu, &r, &w);
+		err = nsm_attestation(emu, NULL, &r, &w);
 		break;
 	case NSM_REQ_GET_RANDOM:
 		err = nsm_get_random(&w);
@@ -559,4 +568,21 @@ size_t nsm_handle(struct nsm_emu *emu, const u8 *req, size_t req_len,
 	if (err == NSM_SUCCESS)
 		err = NSM_BUFFER_TOO_SMALL;
 	return nsm_error_response(emu, err, resp, resp_cap);
+}
+
+size_t nsm_attest_response(const struct nsm_attest_state *st,
+			   const struct nsm_request *req, u8 *resp,
+			   size_t resp_cap, bool *is_error)
+{
+	struct nsm_cbor_wr w;
+	enum nsm_error err;
+
+	nsm_cbor_wr_init(&w, resp, resp_cap);
+	err = nsm_attestation(NULL, st, req, &w);
+	*is_error = err != NSM_SUCCESS || nsm_cbor_wr_overflow(&w);
+	if (!*is_error)
+		return w.len;
+	if (err == NSM_SUCCESS)
+		err = NSM_BUFFER_TOO_SMALL;
+	return nsm_error_response(NULL, err, resp, resp_cap);
 }

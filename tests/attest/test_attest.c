@@ -378,7 +378,7 @@ static void test_chain_shape(X509 *root)
 	struct doc d;
 	int i;
 
-	if (!good_doc(&req, root, &d, false, false)) {
+	if (!good_doc(&req, root, &d, false, true)) {
 		tap_ok(0, "ephemeral chain document: %s", d.why);
 		doc_free(&d);
 		return;
@@ -449,7 +449,7 @@ static void test_documents(X509 *root)
 	cbor_item_t *pcrs;
 	struct cbor_pair *p;
 
-	good = good_doc(&req, root, &d, false, false);
+	good = good_doc(&req, root, &d, false, true);
 	tap_ok(good, "document without optional fields: shape, COSE signature, strict chain at its time%s%s",
 	       good ? "" : ": ", good ? "" : d.why);
 	if (good) {
@@ -494,7 +494,7 @@ static void test_documents(X509 *root)
 	emu.locked = 0xffffffff;
 	memset(emu.module_id, 'm', NSM_MODULE_ID_MAX);
 	emu.module_id[NSM_MODULE_ID_MAX] = 0;
-	good = good_doc(&req, root, &d, false, false);
+	good = good_doc(&req, root, &d, false, true);
 	tap_ok(good && opt_eq(pay(&d, 6), &req.public_key) &&
 	       opt_eq(pay(&d, 7), &req.user_data) && opt_eq(pay(&d, 8), &req.nonce) &&
 	       cbor_map_size(pay(&d, 3)) == 32,
@@ -507,7 +507,7 @@ static void test_documents(X509 *root)
 	req.public_key = (struct nsm_bytes){ big[0], 0, true };
 	req.user_data = (struct nsm_bytes){ NULL, 0, false };
 	req.nonce = (struct nsm_bytes){ big[2], 5, true };
-	good = good_doc(&req, root, &d, false, false);
+	good = good_doc(&req, root, &d, false, true);
 	tap_ok(good && opt_eq(pay(&d, 6), &req.public_key) &&
 	       cbor_bytestring_length(pay(&d, 6)) == 0 && cbor_is_null(pay(&d, 7)) &&
 	       opt_eq(pay(&d, 8), &req.nonce),
@@ -516,7 +516,7 @@ static void test_documents(X509 *root)
 
 	/* PCRs locked beyond the boot set, not contiguous: 0..15, 17, 31 */
 	emu.locked = 0x8002ffff;
-	good = good_doc(&req, root, &d, false, false);
+	good = good_doc(&req, root, &d, false, true);
 	if (good) {
 		static const unsigned int want[] = { 15, 17, 31 };
 
@@ -1036,8 +1036,9 @@ static void test_errors(void)
 	tap_ok(nsm_attest_document(&emu, &req, docbuf, 1000, &len) == -NSM_INTERNAL_ERROR,
 	       "buffer too small: InternalError, nothing written past it");
 	pki = nsm_pki_new();
-	tap_ok(pki && nsm_pki_leaf(pki, "x", now_ms, &(const u8 *){ NULL }, &len,
-				   &(const u8 *){ NULL }) == -NSM_PKI_ENOCHAIN,
+	tap_ok(pki && nsm_pki_leaf(pki, "x", now_ms,
+				   &(const struct nsm_leaf *){ NULL }) ==
+		      -NSM_PKI_ENOCHAIN,
 	       "a PKI without chain issues no leaf");
 	nsm_pki_free(pki);
 	{
