@@ -5,8 +5,8 @@
  * mutation suite (every byte class, every truncation point), the API's
  * argument checks.
  *
- * Test data: $NSM_TESTDATA, else the build's NSM_TESTDATA
- * (../shared/testdata); only its eif/ directory is used, read in place.
+ * Test data: util.h's td_dir() ($NSM_TESTDATA, else ../shared/testdata);
+ * only its eif/ directory is used, read in place, never copied.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,10 +23,7 @@
 #include "nsm_verify.h"
 #include "../../tests/tap.h"
 #include "eif_writer.h"
-
-#ifndef NSM_TESTDATA
-#define NSM_TESTDATA "../shared/testdata"
-#endif
+#include "util.h"
 
 /* H(0^48 || H("")): PCR2 of an image with one ramdisk (EIF-FACTS) */
 static const char EMPTY_EXTEND[] =
@@ -34,13 +31,6 @@ static const char EMPTY_EXTEND[] =
 	"10edb30948c90ba67310f7b964fc500a";
 
 static char tmpdir[256];
-
-static const char *testdata(void)
-{
-	const char *e = getenv("NSM_TESTDATA");
-
-	return e && *e ? e : NSM_TESTDATA;
-}
 
 static __attribute__((format(printf, 2, 3)))
 void skip(const char *why, const char *fmt, ...)
@@ -535,21 +525,24 @@ static void vector(const char *name)
 	int ret, n = 0;
 	bool ok;
 
-	snprintf(path, sizeof(path), "%s/eif/%s.eif", testdata(), name);
-	if (access(path, R_OK)) {
+	/* no test data, or a copy from before the EIF vectors: skip */
+	if (td_dir())
+		snprintf(path, sizeof(path), "%s/eif", td_dir());
+	if (!td_dir() || !is_dir(path)) {
+		const char *reason = td_dir() ? "the test data has no eif/" : TD_SKIP;
+
 		for (i = 0; i < VECTOR_CASES; i++)
-			skip("test data absent (../shared/testdata/eif or $NSM_TESTDATA)",
-			     "vector %s: %s", name, what[i]);
+			skip(reason, "vector %s: %s", name, what[i]);
 		for (i = 0; i < MUTATION_CASES; i++)
-			skip("test data absent (../shared/testdata/eif or $NSM_TESTDATA)",
-			     "vector %s: %s", name, mutation_names[i]);
+			skip(reason, "vector %s: %s", name, mutation_names[i]);
 		return;
 	}
+	snprintf(path, sizeof(path), "%s/eif/%s.eif", td_dir(), name);
 	ret = nsm_eif_open_file(&e, &err, path, 0);
 	tap_ok(ret == 0, "vector %s: %s (%d %s)", name, what[n++], ret, err.message);
-	snprintf(path, sizeof(path), "%s/eif/%s.measurements.json", testdata(), name);
+	snprintf(path, sizeof(path), "%s/eif/%s.measurements.json", td_dir(), name);
 	meas = json_object_from_file(path);
-	snprintf(path, sizeof(path), "%s/eif/%s.describe.json", testdata(), name);
+	snprintf(path, sizeof(path), "%s/eif/%s.describe.json", td_dir(), name);
 	desc = json_object_from_file(path);
 	if (ret || !meas || !desc) {
 		for (i = n; i < VECTOR_CASES; i++)
@@ -629,7 +622,7 @@ static void vector(const char *name)
 		const uint8_t *c = nsm_eif_signing_cert(e, &cl);
 		uint8_t *der;
 
-		snprintf(path, sizeof(path), "%s/eif/in/signing_cert.der", testdata());
+		snprintf(path, sizeof(path), "%s/eif/in/signing_cert.der", td_dir());
 		der = slurp(path, &dl);
 		ok &= json_object_get_boolean(jget(desc, "SignatureCheck")) &&
 		      nsm_eif_signature_status(e) == NSM_EIF_OK &&
@@ -640,7 +633,7 @@ static void vector(const char *name)
 	}
 	tap_ok(ok, "vector %s: %s", name, what[n++]);
 
-	snprintf(path, sizeof(path), "%s/eif/%s.eif", testdata(), name);
+	snprintf(path, sizeof(path), "%s/eif/%s.eif", td_dir(), name);
 	img = slurp(path, &len);
 	ret = img ? nsm_eif_open(&me, NULL, img, len, 0) : -1;
 	ok = ret == 0 && nsm_eif_file_size(me) == len;
@@ -662,16 +655,16 @@ static void vector(const char *name)
 		uint8_t *in[4], *out = NULL;
 		size_t ilen[4] = { 0 }, olen = 0;
 
-		snprintf(path, sizeof(path), "%s/eif/in/kernel.bin", testdata());
+		snprintf(path, sizeof(path), "%s/eif/in/kernel.bin", td_dir());
 		in[0] = slurp(path, &ilen[0]);
-		snprintf(path, sizeof(path), "%s/eif/in/cmdline.txt", testdata());
+		snprintf(path, sizeof(path), "%s/eif/in/cmdline.txt", td_dir());
 		in[1] = slurp(path, &ilen[1]);
 		w.kernel = (struct eifw_bytes){ in[0], ilen[0] };
 		w.cmdline = (struct eifw_bytes){ in[1], ilen[1] };
 		w.metadata.p = (const uint8_t *)nsm_eif_metadata(e, &w.metadata.len);
 		w.nramdisks = nsm_eif_section_count(e) - 3;
 		for (i = 0; i < w.nramdisks && i < 2; i++) {
-			snprintf(path, sizeof(path), "%s/eif/in/%s", testdata(), rds[i]);
+			snprintf(path, sizeof(path), "%s/eif/in/%s", td_dir(), rds[i]);
 			in[2 + i] = slurp(path, &ilen[2 + i]);
 			w.ramdisk[i] = (struct eifw_bytes){ in[2 + i], ilen[2 + i] };
 		}
