@@ -1,94 +1,160 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * nsm_emu internals shared by the misc device (main.c), the control
- * interface (ctrl.c, pki_sysfs.c) and the platform glue (plat_kernel.c).
+ * nsm_emu internals shared by the module's parts:
+ *
+ *   main.c        module parameters, load and unload, the default instance
+ *   instance.c    one emulated enclave: /dev/<devname>, its ioctl, its
+ *                 read-only runtime state in sysfs
+ *   configfs.c    /sys/kernel/config/nsm_emu/instances/<name>/
+ *   pki.c         the module-wide test CA hierarchy and its configfs group
+ *   plat_kernel.c the kernel side of core/platform.h
+ *
+ * Lock order, outermost first:
+ *
+ *   nsm_devices_lock   device names and every enable/disable/destroy
+ *   nsm_instance.lock  one instance's state (PCR bank, settings, leaf)
+ *   nsm_pki.ca_lock    (spinlock) the pointer to the current chain
+ *
+ * nsm_pki.update_lock (staging and chain replacement) is never held with
+ * any of these. misc_register() and misc_deregister() are called with
+ * nsm_devices_lock held but never an instance lock: deregistering waits
+ * for running sysfs callbacks, which take the instance lock.
  */
 #ifndef NSM_EMU_H
 #define NSM_EMU_H
 
 #include <linux/atomic.h>
-#include <linux/device.h>
+#include <linux/configfs.h>
+#include <linux/kref.h>
+#include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
-#include <linux/sysfs.h>
 #include <linux/types.h>
 
 #include "core/nsm_core.h"
+#include "core/pki.h"
 
 /* Also PACKAGE_VERSION in dkms.conf; scripts/dkms-install.sh checks. */
-#define NSM_EMU_VERSION		"0.1.0"
+#define NSM_EMU_VERSION		"0.2.0"
 
 /* A device name: a file in /dev and a directory in /sys/class/misc. */
 #define NSM_EMU_NAME_MAX	32
+/* An instance name, short enough for its default devname "nsm-<name>". */
+#define NSM_INSTANCE_NAME_MAX	(NSM_EMU_NAME_MAX - 4)
 
 /**
- * struct nsm_boot_config - what a "boot" (load, reset, preset) applies
- * @m:     PCR values; PCRs left out of @m.mask take the core's defaults
- * @debug: report PCR0..2 as zeros after the boot
+ * struct nsm_emu_ca - a reference-counted chain (struct nsm_ca)
+ * @ref:        one for the module-wide current pointer, one per leaf
+ *              issued under it, one per user in flight
+ * @ca:         the chain and the parent instance CA key; never changes
+ * @generation: which replacement of the chain this is, from 1
  */
-struct nsm_boot_config {
-	struct nsm_measurements m;
-	bool debug;
+struct nsm_emu_ca {
+	struct kref ref;
+	struct nsm_ca *ca;
+	u64 generation;
 };
 
 /**
- * struct nsm_emu_dev - the one emulated device of this module
- * @misc:           the misc device (/dev/<name>, /sys/class/misc/<name>)
- * @lock:           serialises every access to @emu and @boot: ioctl requests,
- *                  sysfs reads and writes
- * @emu:            the portable core's state (PCR bank, module id, counters)
- * @boot:           applied by the next reset; changed by "measurements" and
- *                  "preset"
- * @load:           the boot configuration given by module parameters; never
- *                  changes after load (the "load" preset)
- * @ioctl_efault:   ioctls failed with -EFAULT (bad user pointers)
- * @ioctl_emsgsize: ioctls failed with -EMSGSIZE (request over 4 KiB)
- * @resets:         boots since load (the load itself excluded)
- * @name:           device name, a copy of the devname parameter
+ * struct nsm_emu_leaf - a reference-counted leaf (struct nsm_leaf)
+ * @ref:   one for its instance's current pointer, one per document
+ *         being signed with it
+ * @leaf:  the certificate and key; never changes
+ * @ca:    the chain that issued it (a reference): the document's cabundle
+ * @epoch: the instance's leaf epoch it was minted for (see
+ *         struct nsm_instance)
  */
-struct nsm_emu_dev {
-	struct miscdevice misc;
-	struct mutex lock;	/* guards emu, boot and resets */
+struct nsm_emu_leaf {
+	struct kref ref;
+	struct nsm_leaf *leaf;
+	struct nsm_emu_ca *ca;
+	u64 epoch;
+};
+
+/**
+ * struct nsm_instance - one emulated enclave
+ * @group:          its configfs directory; the item's reference count is
+ *                  the instance's lifetime (configfs, open files)
+ * @node:           in the list of instances, under nsm_devices_lock
+ * @lock:           guards everything below that is not marked otherwise
+ * @emu:            the portable core's state: PCR bank, module id, debug
+ *                  mode, request counters
+ * @boot:           the boot measurements (configfs pcr0 .. pcr8)
+ * @set:            the fidelity switches (emu.pki is unused: documents are
+ *                  signed outside @lock from a snapshot)
+ * @leaf:           the current leaf, NULL when none; a new one is needed
+ *                  when it expired, its chain was replaced or @leaf_epoch
+ *                  moved on
+ * @leaf_epoch:     bumped by every change that retires the leaf (module
+ *                  id, lifetime, rotate) so a leaf minted concurrently for
+ *                  the old state is never installed
+ * @leaves_issued:  leaves minted for this instance
+ * @resets:         boots since the first one
+ * @enabled:        /dev/@devname is registered; written under both
+ *                  nsm_devices_lock and @lock
+ * @dead:           rmdir'd; written under both locks
+ * @gen:            bumped at every enable: a file opened before it fails
+ *                  with ENODEV afterwards
+ * @misc:           the misc device while enabled (nsm_devices_lock)
+ * @devname:        its name (nsm_devices_lock for writes)
+ * @ioctl_efault:   ioctls failed with EFAULT
+ * @ioctl_emsgsize: ioctls failed with EMSGSIZE
+ */
+struct nsm_instance {
+	struct config_group group;
+	struct list_head node;
+	struct mutex lock;	/* see above */
 	struct nsm_emu emu;
-	struct nsm_boot_config boot;
-	struct nsm_boot_config load;
+	struct nsm_measurements boot;
+	struct nsm_pki_settings set;
+	struct nsm_emu_leaf *leaf;
+	u64 leaf_epoch;
+	u64 leaves_issued;
+	unsigned long resets;
+	bool enabled;
+	bool dead;
+	u64 gen;
+	struct miscdevice misc;
+	char devname[NSM_EMU_NAME_MAX + 1];
 	atomic_long_t ioctl_efault;
 	atomic_long_t ioctl_emsgsize;
-	unsigned long resets;
-	char name[NSM_EMU_NAME_MAX + 1];
 };
 
-/**
- * nsm_emu_dev_from_device() - the emulator behind a sysfs attribute's device
- * @dev: the misc device's struct device (misc_register() stores the
- *       struct miscdevice as its driver data)
- *
- * Return: the owning struct nsm_emu_dev.
- */
-static inline struct nsm_emu_dev *nsm_emu_dev_from_device(struct device *dev)
+static inline struct nsm_instance *to_nsm_instance(struct config_item *item)
 {
-	struct miscdevice *misc = dev_get_drvdata(dev);
-
-	return container_of(misc, struct nsm_emu_dev, misc);
+	return container_of(to_config_group(item), struct nsm_instance, group);
 }
 
-/* main.c */
-void nsm_emu_boot_locked(struct nsm_emu_dev *nd);
-
-/* ctrl.c */
-extern const struct attribute_group *nsm_emu_groups[];
-int nsm_parse_pcr_hex(const char *s, size_t len, u8 out[NSM_PCR_LEN]);
+/* instance.c */
+extern struct mutex nsm_devices_lock;
+extern struct configfs_item_operations nsm_instance_item_ops;
+struct nsm_instance *nsm_instance_new(const char *name);
+int nsm_instance_set_devname(struct nsm_instance *inst, const char *name);
+int nsm_instance_enable(struct nsm_instance *inst);
+void nsm_instance_disable(struct nsm_instance *inst);
+void nsm_instance_destroy(struct nsm_instance *inst);
+void nsm_instance_boot_locked(struct nsm_instance *inst);
+void nsm_instance_retire_leaf_locked(struct nsm_instance *inst);
+bool nsm_devname_valid(const char *name, size_t len);
 int nsm_module_id_check(const char *s, size_t len);
+
+/* configfs.c */
+extern const struct config_item_type nsm_instance_type;
+int nsm_configfs_init(void);
+void nsm_configfs_exit(void);
+int nsm_configfs_add_instance(struct nsm_instance *inst);
+void nsm_configfs_remove_instance(struct nsm_instance *inst);
 int nsm_action_arg(const char *buf, const char *name);
 
-/*
- * pki_sysfs.c: attestation PKI. The group's attributes sit next to the
- * control attributes; setup runs before the device appears, teardown after
- * it is gone, both without the device lock.
- */
-extern const struct attribute_group nsm_pki_attr_group;
-int nsm_pki_setup(struct nsm_emu_dev *nd);
-void nsm_pki_teardown(struct nsm_emu_dev *nd);
+/* pki.c */
+extern struct config_group nsm_pki_group;
+int nsm_pki_init(void);
+void nsm_pki_exit(void);
+struct nsm_emu_ca *nsm_pki_get_ca(void);
+void nsm_emu_ca_put(struct nsm_emu_ca *ca);
+int nsm_emu_leaf_new(struct nsm_emu_ca *ca, const char *module_id,
+		     u32 lifetime_s, u64 epoch, struct nsm_emu_leaf **out);
+void nsm_emu_leaf_put(struct nsm_emu_leaf *leaf);
 
 /* plat_kernel.c: the kernel side of core/platform.h */
 int nsm_plat_init(void);

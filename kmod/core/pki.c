@@ -135,9 +135,24 @@ struct nsm_pki *nsm_pki_new(void)
 
 	if (!pki)
 		return NULL;
-	pki->set.leaf_lifetime_s = NSM_PKI_LEAF_LIFETIME;
-	pki->set.indefinite = true;	/* what hardware emits since 2025 */
+	nsm_pki_default_settings(&pki->set);
 	return pki;
+}
+
+void nsm_pki_default_settings(struct nsm_pki_settings *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->leaf_lifetime_s = NSM_PKI_LEAF_LIFETIME;
+	s->indefinite = true;	/* what hardware emits since 2025 */
+}
+
+int nsm_pki_settings_check(const struct nsm_pki_settings *s)
+{
+	if (!s->leaf_lifetime_s || s->leaf_lifetime_s > NSM_PKI_LIFETIME_MAX ||
+	    s->clock_offset_ms > NSM_PKI_OFFSET_MAX ||
+	    s->clock_offset_ms < -NSM_PKI_OFFSET_MAX)
+		return -NSM_PKI_EINVAL;
+	return 0;
 }
 
 void nsm_pki_free(struct nsm_pki *pki)
@@ -615,9 +630,7 @@ void nsm_pki_get_settings(const struct nsm_pki *pki,
 int nsm_pki_set_settings(struct nsm_pki *pki,
 			 const struct nsm_pki_settings *s)
 {
-	if (!s->leaf_lifetime_s || s->leaf_lifetime_s > NSM_PKI_LIFETIME_MAX ||
-	    s->clock_offset_ms > NSM_PKI_OFFSET_MAX ||
-	    s->clock_offset_ms < -NSM_PKI_OFFSET_MAX)
+	if (nsm_pki_settings_check(s))
 		return -NSM_PKI_EINVAL;
 	if (s->leaf_lifetime_s != pki->set.leaf_lifetime_s)
 		leaf_drop(pki);

@@ -177,6 +177,21 @@ const u8 *nsm_leaf_priv(const struct nsm_leaf *leaf);
 u64 nsm_leaf_not_before(const struct nsm_leaf *leaf);
 u64 nsm_leaf_not_after(const struct nsm_leaf *leaf);
 
+/**
+ * nsm_pki_default_settings() - the switches of a new PKI or instance:
+ * untagged, indefinite-length map, no clock offset, 3-hour leaves
+ * @s: receives them
+ */
+void nsm_pki_default_settings(struct nsm_pki_settings *s);
+
+/**
+ * nsm_pki_settings_check() - are @s within range?
+ * @s: the settings
+ *
+ * Return: 0, or -NSM_PKI_EINVAL.
+ */
+int nsm_pki_settings_check(const struct nsm_pki_settings *s);
+
 struct nsm_pki;
 
 /**

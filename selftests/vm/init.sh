@@ -48,6 +48,9 @@ say START "$(uname -r)"
 for m in $KMODS; do
 	insmod "/lib/modules/extra/$m.ko" || say KMOD-FAILED "$m"
 done
+# nsm_emu's control plane; configfs itself is one of KMODS (a dependency).
+mkdir -p /sys/kernel/config
+mount -t configfs configfs /sys/kernel/config || say CONFIGFS-MOUNT-FAILED
 if insmod $KO $MODULE_PARAMS; then
 	say MODULE-LOADED
 else
