@@ -1286,21 +1286,17 @@ TEST(lock_pcrs_all)
 /* NSM_RESET=1: boot the emulator afresh through its control interface. */
 static const char *precheck(void)
 {
-	const char *why = nsm_precheck(), *dev, *env = getenv("NSM_RESET");
-	char path[256];
-	int fd;
+	const char *why = nsm_precheck(), *env = getenv("NSM_RESET");
+	const char *path;
+	int rc;
 
 	if (why || !env || strcmp(env, "1"))
 		return why;
-	dev = strrchr(nsm_dev_path(), '/');
-	snprintf(path, sizeof(path), "/sys/class/misc/%s/reset",
-		 dev ? dev + 1 : nsm_dev_path());
-	fd = open(path, O_WRONLY);
-	if (fd < 0 || write(fd, "1", 1) != 1)
+	path = nsm_inst_path(NULL, "reset");
+	rc = nsm_puts_file(path, "1");
+	if (rc)
 		ksft_print_msg("NSM_RESET: cannot write %s: %s\n", path,
-			       strerror(errno));
-	if (fd >= 0)
-		close(fd);
+			       strerror(-rc));
 	return NULL;
 }
 

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,114 @@ const char *nsm_precheck(void)
 	}
 	close(fd);
 	return NULL;
+}
+
+const char *nsm_dev_name(void)
+{
+	const char *dev = nsm_dev_path(), *base = strrchr(dev, '/');
+
+	return base ? base + 1 : dev;
+}
+
+bool nsm_is_emulator(void)
+{
+	return access("/sys/module/nsm_emu", F_OK) == 0;
+}
+
+const char *nsm_state_path(const char *dev, const char *rel)
+{
+	static __thread char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/class/misc/%s/%s",
+		 dev ? dev : nsm_dev_name(), rel);
+	return path;
+}
+
+const char *nsm_instance_of(const char *dev)
+{
+	static __thread char name[256];
+	long n;
+
+	n = nsm_read_file(nsm_state_path(dev, "instance"), name, sizeof(name));
+	if (n <= 1)
+		return NULL;
+	if (name[n - 1] == '\n')
+		name[n - 1] = '\0';
+	return name;
+}
+
+const char *nsm_inst_path(const char *inst, const char *attr)
+{
+	static __thread char path[PATH_MAX];
+
+	if (!inst)
+		inst = nsm_instance_of(NULL);
+	snprintf(path, sizeof(path), NSM_CONFIGFS "/instances/%s/%s",
+		 inst ? inst : "(no instance)", attr);
+	return path;
+}
+
+const char *nsm_pki_path(const char *attr)
+{
+	static __thread char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), NSM_CONFIGFS "/pki/%s", attr);
+	return path;
+}
+
+int nsm_write_file(const char *path, const void *buf, size_t len)
+{
+	int fd, rc = 0;
+	ssize_t w;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	w = write(fd, buf, len);
+	if (w < 0)
+		rc = -errno;
+	else if ((size_t)w != len)
+		rc = -EIO;
+	if (close(fd) && !rc)
+		rc = -errno;
+	return rc;
+}
+
+int nsm_puts_file(const char *path, const char *s)
+{
+	return nsm_write_file(path, s, strlen(s));
+}
+
+long nsm_read_file(const char *path, char *buf, size_t cap)
+{
+	ssize_t n = 0;
+	size_t got = 0;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (got + 1 < cap && (n = read(fd, buf + got, cap - 1 - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[got] = '\0';
+	return (long)got;
+}
+
+long long nsm_read_num(const char *path)
+{
+	char buf[64], *end;
+	long long v;
+
+	if (nsm_read_file(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	errno = 0;
+	v = strtoll(buf, &end, 10);
+	if (errno || end == buf || (*end && *end != '\n'))
+		return -1;
+	return v;
 }
 
 int nsm_raw(int fd, const void *req, size_t req_len, void *resp,

@@ -51,6 +51,36 @@ int nsm_open(void);
 const char *nsm_precheck(void);
 
 /*
+ * The nsm_emu control plane (Documentation/ABI/testing/configfs-nsm_emu and
+ * sysfs-driver-nsm_emu). Path helpers return a thread-local buffer, valid
+ * until the same helper's next call in that thread.
+ */
+#define NSM_CONFIGFS	"/sys/kernel/config/nsm_emu"
+
+/* The basename of the device under test ("nsm"). */
+const char *nsm_dev_name(void);
+/* Whether the nsm_emu module is loaded: its control tests must then run. */
+bool nsm_is_emulator(void);
+/*
+ * The configfs instance behind device @dev (NULL: the device under test),
+ * read from /sys/class/misc/<dev>/instance; NULL when there is none.
+ */
+const char *nsm_instance_of(const char *dev);
+/* <configfs>/instances/<inst>/<attr>; @inst NULL: the device under test's. */
+const char *nsm_inst_path(const char *inst, const char *attr);
+/* <configfs>/pki/<attr> */
+const char *nsm_pki_path(const char *attr);
+/* /sys/class/misc/<dev>/<rel>; @dev NULL: the device under test. */
+const char *nsm_state_path(const char *dev, const char *rel);
+/* One open/write/close of @len bytes; 0 or -errno. */
+int nsm_write_file(const char *path, const void *buf, size_t len);
+int nsm_puts_file(const char *path, const char *s);
+/* Read a whole file, NUL-terminated; its length or -errno. */
+long nsm_read_file(const char *path, char *buf, size_t cap);
+/* A file holding one decimal number; -1 when unreadable or not a number. */
+long long nsm_read_num(const char *path);
+
+/*
  * One NSM_IOCTL_RAW call. *resp_len is the buffer size on entry and the
  * length the device wrote back on return. Return: 0, or -errno.
  */
