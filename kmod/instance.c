@@ -50,6 +50,16 @@ static_assert(NSM_CORE_REQUEST_MAX == NSM_REQUEST_MAX_SIZE);
 DEFINE_MUTEX(nsm_devices_lock);
 static LIST_HEAD(nsm_instances);	/* under nsm_devices_lock */
 
+/*
+ * The misc class, learnt from our first registered device (the misc core
+ * does not export it): later enables look a name up in it before
+ * registering, so that a clash with another driver's misc device is
+ * refused quietly. Before that first registration the misc core refuses a
+ * clash itself, and the sysfs core logs the duplicate name with a stack
+ * dump. The class is built in and never goes away. nsm_devices_lock.
+ */
+static __typeof__(((struct device *)NULL)->class) nsm_misc_class;
+
 /**
  * struct nsm_file - an open /dev/<devname>
  * @inst: the instance (a reference)
@@ -734,6 +744,18 @@ int nsm_instance_enable(struct nsm_instance *inst)
 		return 0;
 	if (inst->dead)
 		return -ENODEV;
+	if (nsm_misc_class) {
+		struct device *other;
+
+		other = class_find_device_by_name(nsm_misc_class, inst->devname);
+		if (other) {
+			put_device(other);
+			pr_warn_ratelimited("instance %s: a misc device named %s exists already\n",
+					    config_item_name(&inst->group.cg_item),
+					    inst->devname);
+			return -EEXIST;
+		}
+	}
 
 	mutex_lock(&inst->lock);
 	nsm_instance_boot_locked(inst);
@@ -756,8 +778,11 @@ int nsm_instance_enable(struct nsm_instance *inst)
 		mutex_lock(&inst->lock);
 		inst->enabled = false;
 		mutex_unlock(&inst->lock);
+		return ret;
 	}
-	return ret;
+	if (!nsm_misc_class)
+		nsm_misc_class = inst->misc.this_device->class;
+	return 0;
 }
 
 /**

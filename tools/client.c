@@ -11,6 +11,16 @@
 #include "client.h"
 #include "nsmctl.h"
 
+int set_device(const char *cmd, const char *path)
+{
+	if (!*path)
+		return usage_error(cmd, "--device needs a path (default "
+				   "/dev/nsm)");
+	if (setenv("NSM_DEVICE", path, 1))
+		die(NSMCTL_INTERNAL, "setenv: %s", strerror(errno));
+	return NSMCTL_OK;
+}
+
 const char *client_device_path(void)
 {
 	const char *p = getenv("NSM_DEVICE");
@@ -31,8 +41,8 @@ int client_open(int32_t *fd)
 	error("cannot open the NSM device %s: %s", path,
 	      err ? strerror(err) : "unknown error");
 	if (err == ENOENT)
-		fprintf(stderr, "hint: load the nsm_emu module, or set "
-			"NSM_DEVICE (or --device) to another device\n");
+		fprintf(stderr, "hint: load the nsm_emu module, or name "
+			"another device with -d/--device (or NSM_DEVICE)\n");
 	else if (err == EACCES || err == EPERM)
 		fprintf(stderr, "hint: check the permissions of %s\n", path);
 	return NSMCTL_DEVICE;

@@ -49,7 +49,7 @@ static int emit_document(const char *path, enum in_format fmt,
 int cmd_attest(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		NSMCTL_OPT_HELP, NSMCTL_OPT_JSON,
+		NSMCTL_OPT_HELP, NSMCTL_OPT_JSON, NSMCTL_OPT_DEVICE,
 		{ "nonce", required_argument, NULL, 'N' },
 		{ "user-data", required_argument, NULL, 'u' },
 		{ "public-key", required_argument, NULL, 'k' },
@@ -70,13 +70,17 @@ int cmd_attest(int argc, char **argv)
 	int stdin_users = 0, opt, ret, i;
 	int32_t fd;
 
-	while ((opt = getopt_long(argc, argv, ":hjN:u:k:o:F:", opts,
+	while ((opt = getopt_long(argc, argv, ":hjd:N:u:k:o:F:", opts,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			return show_usage("attest");
 		case 'j':
 			nsmctl.json = true;
+			break;
+		case 'd':
+			if (set_device("attest", optarg))
+				return NSMCTL_USAGE;
 			break;
 		case 'N':
 			f[0].arg = optarg;

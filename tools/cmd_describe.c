@@ -52,7 +52,8 @@ static void format_ranges(char *buf, size_t size, const uint16_t *v,
 int cmd_describe(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		NSMCTL_OPT_HELP, NSMCTL_OPT_JSON, { NULL, 0, NULL, 0 }
+		NSMCTL_OPT_HELP, NSMCTL_OPT_JSON, NSMCTL_OPT_DEVICE,
+		{ NULL, 0, NULL, 0 }
 	};
 	struct NsmDescription d;
 	char ranges[400];
@@ -61,12 +62,16 @@ int cmd_describe(int argc, char **argv)
 	int32_t fd;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, ":hj", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":hjd:", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			return show_usage("describe");
 		case 'j':
 			nsmctl.json = true;
+			break;
+		case 'd':
+			if (set_device("describe", optarg))
+				return NSMCTL_USAGE;
 			break;
 		default:
 			return option_error("describe", opt, argv);

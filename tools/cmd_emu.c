@@ -1,20 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * nsmctl emu: the emulator's root-only control interface, sysfs attributes
- * of the misc device (Documentation/ABI/testing/sysfs-driver-nsm_emu).
+ * nsmctl emu: the emulator's root-only control interface. Instances and
+ * the PKI live in configfs (Documentation/ABI/testing/configfs-nsm_emu),
+ * the runtime state of an instance's device in sysfs
+ * (Documentation/ABI/testing/sysfs-driver-nsm_emu); ctl.c reaches both.
  *
- *   status                 state, boot measurements, PCRs, counters
- *   reset                  boot again from the boot configuration
- *   preset [NAME]          list presets, or boot from one
- *   measurements [FILE]    show the boot measurements, or set them from a
- *                          measurements file / nitro-cli describe-eif JSON
- *   set NAME VALUE         module_id, debug and the fidelity switches
- *   provision [--check] DIR  validate a `nsmctl ca init` PKI with OpenSSL,
- *                          then load it into the module
- *   new-chain              replace the PKI with a fresh ephemeral chain
- *   rotate                 retire the current leaf certificate
- *   root                   the root certificate documents chain up to
+ *   create NAME [options]    mkdir, write the attributes, enable
+ *   list                     every instance
+ *   destroy NAME             rmdir
+ *   set NAME ATTR VALUE...   write attributes
+ *   reset|rotate [NAME]      boot again; retire the current leaf
+ *   status [NAME]            attributes, PCRs, statistics, leaf, PKI
+ *
+ * The boot measurement commands are in emu_boot.c, the PKI's in emu_pki.c.
+ * Where NAME is optional it defaults to "default", the instance the module
+ * creates at load with /dev/nsm.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -22,97 +24,637 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <nsm_verify.h>
 
-#include "input.h"
+#include "ctl.h"
+#include "emu.h"
 #include "nsmctl.h"
-#include "pkidir.h"
 #include "print.h"
-#include "sysfs.h"
 #include "timeutil.h"
 
-/*
- * Provisioning (kmod/pki_sysfs.c): the chain and the key are staged
- * through two write-only binary attributes, then a write of 1 to
- * pki_commit validates and installs them, or fails with EINVAL and leaves
- * the reason in pki_status's last_error line. We send DER.
- */
-#define ATTR_PKI_CHAIN	"pki_chain"
-#define ATTR_PKI_KEY	"pki_key"
-#define ATTR_PKI_COMMIT	"pki_commit"
-#define ATTR_PKI_ROOT	"pki_root"
-#define ATTR_PKI_STATUS	"pki_status"
-#define ATTR_PKI_RESET	"pki_reset"
-#define ATTR_PKI_ROTATE	"pki_rotate"
+int emu_args(int argc, char **argv, int min, int max, const char *usage)
+{
+	static const struct option opts[] = {
+		NSMCTL_OPT_HELP, NSMCTL_OPT_JSON,
+		{ NULL, 0, NULL, 0 }
+	};
+	int opt, n;
 
-/* Attributes `emu set` may write, with what they take. */
+	while ((opt = getopt_long(argc, argv, ":hj", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			show_usage("emu");
+			return EMU_HELP;
+		case 'j':
+			nsmctl.json = true;
+			break;
+		default:
+			return option_error("emu", opt, argv);
+		}
+	}
+	n = argc - optind;
+	if (n < min || n > max)
+		return usage_error("emu", "usage: nsmctl emu %s %s", argv[0],
+				   usage);
+	return NSMCTL_OK;
+}
+
+void emu_print_num(const char *key, const char *label, const char *val,
+		   bool is_time)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(val, &end, 10);
+	pr_text("%s", label);
+	if (!*val || *end || errno) {
+		pr_str(PR_ANY, key, "%s\n", val);
+		return;
+	}
+	pr_i64(PR_ANY, key, "%" PRId64, v);
+	if (is_time && v > 0) {
+		char when[TIME_STR_LEN];
+
+		format_time_ms(when, v * 1000);
+		pr_text(" (%s)", when);
+	}
+	pr_text("\n");
+}
+
+int emu_instance_action(const char *name, const char *dir, const char *attr)
+{
+	int err = ctl_write(dir, attr, "1\n", 2);
+
+	if (!err)
+		return NSMCTL_OK;
+	ctl_fail(dir, attr, err);
+	if (err == ENODEV)
+		fprintf(stderr, "hint: 'nsmctl emu set %s enable 1' enables "
+			"it\n", name);
+	return NSMCTL_DEVICE;
+}
+
+/* The attributes `set` writes, with what they take (for messages). */
 static const struct {
 	const char *name;
 	const char *takes;
 } settable[] = {
+	{ "enable", "1 (register the device and boot) or 0 (remove it)" },
+	{ "devname", "the name in /dev: 1-32 of A-Z a-z 0-9 _ . - (only "
+	  "while disabled)" },
 	{ "module_id", "1-127 printable characters, no spaces" },
-	{ "debug", "0 or 1" },
+	{ "debug_mode", "0 or 1 (the device reports PCR0-2 as zero)" },
+	{ "pcrN", "N = 0, 1, 2, 3, 4 or 8: 96 hex digits, or 'default'; "
+	  "applies at the next boot" },
 	{ "cose_tagged", "0 or 1 (COSE_Sign1 tag 18)" },
 	{ "indefinite_map", "0 or 1 (indefinite-length payload map)" },
 	{ "clock_offset_ms", "milliseconds added to document timestamps" },
 	{ "leaf_lifetime_s", "seconds a new leaf certificate lives" },
 };
 
-/* Boot measurements cover PCRs 0..15 (the ones locked at boot). */
-#define BOOT_PCRS	16
+#define NSETTABLE	(sizeof(settable) / sizeof(settable[0]))
 
-/* Advance *@s past one line; return it NUL-terminated, or NULL at the end. */
-static char *next_line(char **s)
+static void list_settable(void)
 {
-	char *line = *s, *nl;
+	size_t i;
 
-	if (!line || !*line)
-		return NULL;
-	nl = strchr(line, '\n');
-	if (nl) {
-		*nl = '\0';
-		*s = nl + 1;
-	} else {
-		*s = line + strlen(line);
+	for (i = 0; i < NSETTABLE; i++)
+		fprintf(stderr, "  %-16s %s\n", settable[i].name,
+			settable[i].takes);
+}
+
+/* "pcr" and decimal digits: a boot measurement, if N is one. */
+static bool is_pcr_attr(const char *attr)
+{
+	size_t n = strlen(attr);
+
+	return n > 3 && n < 6 && !strncmp(attr, "pcr", 3) &&
+	       strspn(attr + 3, "0123456789") == n - 3;
+}
+
+/*
+ * Check the value @val of attribute @attr as far as nsmctl can, for a
+ * clearer message than the module's EINVAL. A boot measurement is
+ * rewritten into @hex, and *@out points at what to write.
+ */
+static int check_value(const char *attr, const char *val,
+		       char hex[EMU_PCR_HEX + 1], const char **out)
+{
+	char *end;
+	unsigned long idx;
+
+	*out = val;
+	if (is_pcr_attr(attr)) {
+		errno = 0;
+		idx = strtoul(attr + 3, &end, 10);
+		if (*end || errno || !emu_boot_pcr(idx))
+			return usage_error("emu", "%s: PCR%s has no boot "
+					   "measurement; only PCR0, 1, 2, 3, 4 "
+					   "and 8 have one", attr, attr + 3);
+		*out = hex;
+		return emu_pcr_value("emu", attr, val, hex);
 	}
-	return line;
+	if (!strcmp(attr, "devname") && !ctl_valid_name(val, CTL_DEVNAME_MAX))
+		return usage_error("emu", "'%s' is not a device name: 1 to %d "
+				   "characters from A-Z a-z 0-9 _ . -", val,
+				   CTL_DEVNAME_MAX);
+	return NSMCTL_OK;
 }
 
-static void chomp(char *s)
+static bool valid_module_id(const char *s)
 {
-	size_t n = strlen(s);
+	size_t n = strlen(s), i;
 
-	while (n && (s[n - 1] == '\n' || s[n - 1] == ' '))
-		s[--n] = '\0';
+	if (!n || n > CTL_MODULE_ID_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if (s[i] <= ' ' || s[i] > '~')
+			return false;
+	return true;
 }
 
-static void print_pcrs_attr(char *text)
+struct create_args {
+	const char *devname;
+	const char *module_id;
+	bool debug;
+	bool no_enable;
+	char pcr[NSM_MAX_PCRS][EMU_PCR_HEX + 1];
+	bool has_pcr[NSM_MAX_PCRS];
+};
+
+/* Write what create was given; enable unless told not to. */
+static int create_configure(const char *dir, const struct create_args *a)
 {
-	char *cur = text, *line;
+	char attr[8];
+	unsigned long i;
+	int err;
+
+	if (a->devname && ctl_set(dir, "devname", a->devname))
+		return NSMCTL_DEVICE;
+	if (a->module_id && ctl_set(dir, "module_id", a->module_id))
+		return NSMCTL_DEVICE;
+	if (a->debug && ctl_set(dir, "debug_mode", "1"))
+		return NSMCTL_DEVICE;
+	for (i = 0; i < NSM_MAX_PCRS; i++) {
+		if (!a->has_pcr[i])
+			continue;
+		emu_pcr_attr(attr, i);
+		if (ctl_set(dir, attr, a->pcr[i]))
+			return NSMCTL_DEVICE;
+	}
+	if (a->no_enable)
+		return NSMCTL_OK;
+	err = ctl_write(dir, "enable", "1\n", 2);
+	if (!err)
+		return NSMCTL_OK;
+	ctl_fail(dir, "enable", err);
+	if (err == EEXIST)
+		fprintf(stderr, "hint: another instance or misc device uses "
+			"the device name; choose another with --devname\n");
+	return NSMCTL_DEVICE;
+}
+
+static int emu_create(int argc, char **argv)
+{
+	enum { OPT_DEBUG = 256, OPT_NO_ENABLE, OPT_MODULE_ID, OPT_DEVNAME };
+	static const struct option opts[] = {
+		NSMCTL_OPT_HELP, NSMCTL_OPT_JSON,
+		{ "module-id", required_argument, NULL, OPT_MODULE_ID },
+		{ "pcr", required_argument, NULL, 'p' },
+		{ "debug-mode", no_argument, NULL, OPT_DEBUG },
+		{ "devname", required_argument, NULL, OPT_DEVNAME },
+		{ "no-enable", no_argument, NULL, OPT_NO_ENABLE },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct create_args a = { 0 };
+	char dir[PATH_MAX], hex[EMU_PCR_HEX + 1], *devname = NULL;
+	const char *name;
+	unsigned long idx;
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, ":hjp:", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			return show_usage("emu");
+		case 'j':
+			nsmctl.json = true;
+			break;
+		case OPT_MODULE_ID:
+			if (!valid_module_id(optarg))
+				return usage_error("emu", "--module-id '%s': 1 "
+						   "to %d printable characters "
+						   "without spaces", optarg,
+						   CTL_MODULE_ID_MAX);
+			a.module_id = optarg;
+			break;
+		case 'p':
+			ret = emu_pcr_arg("emu", optarg, &idx, hex);
+			if (ret)
+				return ret;
+			memcpy(a.pcr[idx], hex, sizeof(hex));
+			a.has_pcr[idx] = true;
+			break;
+		case OPT_DEBUG:
+			a.debug = true;
+			break;
+		case OPT_DEVNAME:
+			if (!ctl_valid_name(optarg, CTL_DEVNAME_MAX))
+				return usage_error("emu", "--devname '%s': 1 to "
+						   "%d characters from A-Z a-z "
+						   "0-9 _ . -", optarg,
+						   CTL_DEVNAME_MAX);
+			a.devname = optarg;
+			break;
+		case OPT_NO_ENABLE:
+			a.no_enable = true;
+			break;
+		default:
+			return option_error("emu", opt, argv);
+		}
+	}
+	if (argc - optind != 1)
+		return usage_error("emu", "create takes one instance name");
+	name = argv[optind];
+	if (!ctl_valid_name(name, CTL_NAME_MAX))
+		return usage_error("emu", "'%s' is not an instance name: 1 to "
+				   "%d characters from A-Z a-z 0-9 _ . -", name,
+				   CTL_NAME_MAX);
+	ret = ctl_check();
+	if (ret)
+		return ret;
+	ctl_instance_dir(dir, name);
+	if (mkdir(dir, 0755)) {
+		int err = errno;
+
+		if (err == EEXIST) {
+			error("instance '%s' exists already", name);
+			fprintf(stderr, "hint: 'nsmctl emu set %s ...' changes "
+				"it, 'nsmctl emu destroy %s' removes it\n", name,
+				name);
+		} else {
+			error("cannot create %s: %s%s", dir, strerror(err),
+			      err == EACCES || err == EPERM ?
+			      " (the control interface is root only)" : "");
+		}
+		return NSMCTL_DEVICE;
+	}
+	ret = create_configure(dir, &a);
+	if (ret) {
+		/* No half-made instance is left behind. */
+		if (rmdir(dir))
+			warning("cannot remove the half-made instance %s: %s",
+				dir, strerror(errno));
+		return ret;
+	}
+	ret = ctl_get(dir, "devname", &devname);
+	if (ret)
+		return ret;
+	pr_begin(stdout, nsmctl.json);
+	pr_str(PR_ANY, "instance", "instance '%s' created: ", name);
+	pr_str(PR_JSON, "devname", "%s", devname);
+	pr_bool(PR_JSON, "enabled", "%s", !a.no_enable);
+	if (a.no_enable)
+		pr_text("disabled; 'nsmctl emu set %s enable 1' gives it "
+			"/dev/%s\n", name, devname);
+	else
+		pr_text("/dev/%s\n", devname);
+	free(devname);
+	return pr_end() ? NSMCTL_DEVICE : NSMCTL_OK;
+}
+
+/* The attributes list shows, per instance. */
+static const char *const list_attrs[] = {
+	"devname", "enable", "module_id", "debug_mode",
+};
+
+#define NLIST	(sizeof(list_attrs) / sizeof(list_attrs[0]))
+
+static int not_dot(const struct dirent *d)
+{
+	return d->d_name[0] != '.';
+}
+
+static int emu_list(int argc, char **argv)
+{
+	char instances[PATH_MAX], dir[PATH_MAX];
+	struct dirent **ents = NULL;
+	char *(*vals)[NLIST] = NULL;
+	int ret, n, i;
+	size_t j;
+
+	ret = emu_args(argc, argv, 0, 0, "");
+	if (ret)
+		return ret == EMU_HELP ? NSMCTL_OK : ret;
+	ret = ctl_check();
+	if (ret)
+		return ret;
+	snprintf(instances, sizeof(instances), "%s/instances", ctl_configfs());
+	n = scandir(instances, &ents, not_dot, alphasort);
+	if (n < 0) {
+		error("cannot list %s: %s", instances, strerror(errno));
+		return NSMCTL_DEVICE;
+	}
+	vals = calloc((size_t)n + 1, sizeof(*vals));
+	if (!vals)
+		die(NSMCTL_INTERNAL, "out of memory");
+	/* Read everything first: a partial list would mislead. */
+	for (i = 0; i < n && !ret; i++) {
+		ctl_instance_dir(dir, ents[i]->d_name);
+		for (j = 0; j < NLIST && !ret; j++)
+			ret = ctl_get(dir, list_attrs[j], &vals[i][j]);
+	}
+	if (ret)
+		goto out;
+	pr_begin(stdout, nsmctl.json);
+	pr_text("%-16s %-20s %-8s %-6s %s\n", "NAME", "DEVICE", "ENABLED",
+		"DEBUG", "MODULE_ID");
+	pr_arr_open(PR_JSON, "instances");
+	for (i = 0; i < n; i++) {
+		pr_obj_open(PR_JSON, NULL);
+		pr_str(PR_ANY, "name", "%-16s ", ents[i]->d_name);
+		pr_text("/dev/%-15s ", vals[i][0]);
+		pr_str(PR_JSON, "devname", "%s", vals[i][0]);
+		pr_bool(PR_ANY, "enabled", "%-8s ", !strcmp(vals[i][1], "1"));
+		pr_bool(PR_ANY, "debug_mode", "%-6s ",
+			!strcmp(vals[i][3], "1"));
+		pr_str(PR_ANY, "module_id", "%s\n", vals[i][2]);
+		pr_obj_close(PR_JSON);
+	}
+	pr_arr_close(PR_JSON);
+	ret = pr_end() ? NSMCTL_DEVICE : NSMCTL_OK;
+out:
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < NLIST; j++)
+			free(vals[i][j]);
+		free(ents[i]);
+	}
+	free(vals);
+	free(ents);
+	return ret;
+}
+
+static int emu_destroy(int argc, char **argv)
+{
+	char dir[PATH_MAX];
+	const char *name;
+	int ret;
+
+	ret = emu_args(argc, argv, 1, 1, "NAME");
+	if (ret)
+		return ret == EMU_HELP ? NSMCTL_OK : ret;
+	name = argv[optind];
+	ret = ctl_instance(name, dir);
+	if (ret)
+		return ret;
+	if (!rmdir(dir))
+		return NSMCTL_OK;
+	if (errno == EPERM) {
+		error("cannot destroy instance '%s': %s (the module keeps it)",
+		      name, strerror(errno));
+		fprintf(stderr, "hint: the default instance can only be "
+			"disabled: 'nsmctl emu set %s enable 0' removes its "
+			"device\n", name);
+	} else {
+		error("cannot destroy instance '%s': %s%s", name,
+		      strerror(errno), errno == EACCES ?
+		      " (the control interface is root only)" : "");
+	}
+	return NSMCTL_DEVICE;
+}
+
+static int emu_set(int argc, char **argv)
+{
+	char hex[EMU_PCR_HEX + 1], dir[PATH_MAX];
+	const char *name, *val;
+	int i, ret, err;
+	size_t k;
+
+	/* Values such as clock_offset_ms -3600000: no options after set. */
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
+		return show_usage("emu");
+	if (argc < 4 || argc % 2)
+		return usage_error("emu", "usage: nsmctl emu set NAME ATTR "
+				   "VALUE [ATTR VALUE]...");
+	name = argv[1];
+	/* Check every pair before writing any. */
+	for (i = 2; i < argc; i += 2) {
+		for (k = 0; k < NSETTABLE; k++)
+			if (!strcmp(argv[i], settable[k].name) ||
+			    (is_pcr_attr(argv[i]) &&
+			     !strcmp(settable[k].name, "pcrN")))
+				break;
+		if (k == NSETTABLE || !strcmp(argv[i], "pcrN")) {
+			error("'%s' cannot be set; settable:", argv[i]);
+			list_settable();
+			return NSMCTL_USAGE;
+		}
+		ret = check_value(argv[i], argv[i + 1], hex, &val);
+		if (ret)
+			return ret;
+	}
+	ret = ctl_instance(name, dir);
+	if (ret)
+		return ret;
+	for (i = 2; i < argc; i += 2) {
+		char *line;
+
+		check_value(argv[i], argv[i + 1], hex, &val);
+		if (asprintf(&line, "%s\n", val) < 0)
+			die(NSMCTL_INTERNAL, "out of memory");
+		err = ctl_write(dir, argv[i], line, strlen(line));
+		free(line);
+		if (!err)
+			continue;
+		ctl_fail(dir, argv[i], err);
+		for (k = 0; k < NSETTABLE; k++)
+			if (!strcmp(argv[i], settable[k].name))
+				fprintf(stderr, "hint: %s takes %s\n",
+					settable[k].name, settable[k].takes);
+		if (err == EBUSY)
+			fprintf(stderr, "hint: 'nsmctl emu set %s enable 0' "
+				"first\n", name);
+		return NSMCTL_DEVICE;
+	}
+	return NSMCTL_OK;
+}
+
+/* reset and rotate: write 1 to the action attribute of an instance. */
+static int emu_action(int argc, char **argv)
+{
+	char dir[PATH_MAX];
+	const char *name;
+	int ret;
+
+	ret = emu_args(argc, argv, 0, 1, "[NAME]");
+	if (ret)
+		return ret == EMU_HELP ? NSMCTL_OK : ret;
+	name = optind < argc ? argv[optind] : CTL_DEFAULT_INSTANCE;
+	ret = ctl_instance(name, dir);
+	if (ret)
+		return ret;
+	return emu_instance_action(name, dir, argv[0]);
+}
+
+/* Everything status shows, read before anything is printed. */
+enum { S_ENABLE, S_DEVNAME, S_MODULE_ID, S_DEBUG, S_COSE, S_INDEF,
+       S_CLOCK, S_LIFETIME, S_NCONF };
+
+static const char *const status_attrs[S_NCONF] = {
+	"enable", "devname", "module_id", "debug_mode", "cose_tagged",
+	"indefinite_map", "clock_offset_ms", "leaf_lifetime_s",
+};
+
+static const char *const leaf_files[] = { "not_before", "not_after",
+					  "issued" };
+#define NLEAF	(sizeof(leaf_files) / sizeof(leaf_files[0]))
+
+struct status {
+	char *conf[S_NCONF];
+	char *boot[NSM_MAX_PCRS];		/* boot measurement attributes */
+	bool enabled;
+	char devdir[PATH_MAX];
+	char *pcr[NSM_MAX_PCRS], *locked[NSM_MAX_PCRS];
+	struct dirent **stat_names;
+	int nstats;
+	char **stats;
+	char *leaf[NLEAF];
+	struct emu_pki_state *pki;
+};
+
+static void status_free(struct status *s)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < S_NCONF; i++)
+		free(s->conf[i]);
+	for (i = 0; i < NSM_MAX_PCRS; i++) {
+		free(s->boot[i]);
+		free(s->pcr[i]);
+		free(s->locked[i]);
+	}
+	for (k = 0; k < s->nstats; k++) {
+		free(s->stat_names[k]);
+		if (s->stats)
+			free(s->stats[k]);
+	}
+	free(s->stat_names);
+	free(s->stats);
+	for (i = 0; i < NLEAF; i++)
+		free(s->leaf[i]);
+	emu_free_pki(&s->pki);
+}
+
+/* The sysfs state of the instance's device. */
+static int status_read_device(struct status *s, const char *name)
+{
+	char group[PATH_MAX + 16], file[8], *inst;
+	size_t i;
+	int ret, k;
+
+	ctl_device_dir(s->devdir, s->conf[S_DEVNAME]);
+	if (!ctl_has(s->devdir, ".")) {
+		error("instance '%s' is enabled, but its device has no "
+		      "directory %s: %s", name, s->devdir, strerror(errno));
+		return NSMCTL_DEVICE;
+	}
+	ret = ctl_get(s->devdir, "instance", &inst);
+	if (ret) {
+		fprintf(stderr, "hint: is %s an nsm_emu device?\n", s->devdir);
+		return ret;
+	}
+	if (strcmp(inst, name)) {
+		error("%s belongs to instance '%s', not '%s'", s->devdir, inst,
+		      name);
+		free(inst);
+		return NSMCTL_DEVICE;
+	}
+	free(inst);
+	for (i = 0; i < NSM_MAX_PCRS; i++) {
+		snprintf(file, sizeof(file), "%zu", i);
+		snprintf(group, sizeof(group), "%s/pcrs", s->devdir);
+		ret = ctl_get(group, file, &s->pcr[i]);
+		if (ret)
+			return ret;
+		snprintf(group, sizeof(group), "%s/pcr_locked", s->devdir);
+		ret = ctl_get(group, file, &s->locked[i]);
+		if (ret)
+			return ret;
+	}
+	snprintf(group, sizeof(group), "%s/statistics", s->devdir);
+	s->nstats = scandir(group, &s->stat_names, not_dot, alphasort);
+	if (s->nstats < 0) {
+		s->nstats = 0;
+		error("cannot list %s: %s", group, strerror(errno));
+		return NSMCTL_DEVICE;
+	}
+	s->stats = calloc((size_t)s->nstats + 1, sizeof(*s->stats));
+	if (!s->stats)
+		die(NSMCTL_INTERNAL, "out of memory");
+	for (k = 0; k < s->nstats; k++) {
+		ret = ctl_get(group, s->stat_names[k]->d_name, &s->stats[k]);
+		if (ret)
+			return ret;
+	}
+	snprintf(group, sizeof(group), "%s/leaf", s->devdir);
+	for (i = 0; i < NLEAF; i++) {
+		ret = ctl_get(group, leaf_files[i], &s->leaf[i]);
+		if (ret)
+			return ret;
+	}
+	return NSMCTL_OK;
+}
+
+static int status_read(struct status *s, const char *dir, const char *name)
+{
+	char attr[8];
+	unsigned long i;
+	int ret;
+
+	for (i = 0; i < S_NCONF; i++) {
+		ret = ctl_get(dir, status_attrs[i], &s->conf[i]);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < NSM_MAX_PCRS; i++) {
+		if (!emu_boot_pcr(i))
+			continue;
+		emu_pcr_attr(attr, i);
+		ret = ctl_get(dir, attr, &s->boot[i]);
+		if (ret)
+			return ret;
+	}
+	s->enabled = !strcmp(s->conf[S_ENABLE], "1");
+	if (s->enabled) {
+		ret = status_read_device(s, name);
+		if (ret)
+			return ret;
+	}
+	return emu_read_pki(&s->pki);
+}
+
+static void status_print_device(const struct status *s)
+{
+	char label[NAME_MAX + 2];
+	size_t i;
+	int k;
 
 	pr_arr_open(PR_JSON, "pcrs");
 	pr_text("pcrs:\n");
 	pr_indent(1);
-	while ((line = next_line(&cur))) {
-		unsigned int idx, locked;
-		char hex[200];
-		const char *m;
+	for (i = 0; i < NSM_MAX_PCRS; i++) {
+		const char *m = nsm_pcr_label((uint32_t)i);
+		bool locked = !strcmp(s->locked[i], "1");
 
-		if (sscanf(line, "%u %u %199s", &idx, &locked, hex) != 3)
-			continue;
-		m = nsm_pcr_label(idx);
 		pr_obj_open(PR_JSON, NULL);
-		pr_u64(PR_ANY, "index", "PCR%-2" PRIu64 " ", idx);
+		pr_u64(PR_ANY, "index", "PCR%-2" PRIu64 " ", i);
 		pr_bool(PR_JSON, "locked", "%s", locked);
 		pr_text("%s ", locked ? "locked  " : "unlocked");
-		pr_str(PR_ANY, "value", "%s", hex);
+		pr_str(PR_ANY, "value", "%s", s->pcr[i]);
 		if (m)
 			pr_str(PR_ANY, "meaning", "  (%s)", m);
 		pr_text("\n");
@@ -120,635 +662,153 @@ static void print_pcrs_attr(char *text)
 	}
 	pr_indent(-1);
 	pr_arr_close(PR_JSON);
-}
 
-static void print_measurements_attr(char *text)
-{
-	char *cur = text, *line;
-	bool any = false;
-
-	pr_obj_open(PR_JSON, "measurements");
-	pr_text("boot measurements:");
+	pr_obj_open(PR_JSON, "statistics");
+	pr_text("statistics:\n");
 	pr_indent(1);
-	while ((line = next_line(&cur))) {
-		char name[16], hex[200];
-
-		if (sscanf(line, "%15s %199s", name, hex) != 2)
-			continue;
-		if (!any)
-			pr_text("\n");
-		any = true;
-		pr_str(PR_TEXT, NULL, "%s ", name);
-		pr_str(PR_ANY, name, "%s\n", hex);
+	for (k = 0; k < s->nstats; k++) {
+		snprintf(label, sizeof(label), "%-16s",
+			 s->stat_names[k]->d_name);
+		emu_print_num(s->stat_names[k]->d_name, label, s->stats[k],
+			      false);
 	}
-	if (!any)
-		pr_text(" built-in defaults\n");
 	pr_indent(-1);
 	pr_obj_close(PR_JSON);
-}
 
-static void print_counters_attr(char *text)
-{
-	char *cur = text, *line;
-
-	pr_obj_open(PR_JSON, "counters");
-	pr_text("counters:\n");
+	pr_obj_open(PR_JSON, "leaf");
+	pr_text("leaf:\n");
 	pr_indent(1);
-	while ((line = next_line(&cur))) {
-		char name[64];
-		unsigned long long v;
-
-		if (sscanf(line, "%63s %llu", name, &v) != 2)
-			continue;
-		pr_str(PR_TEXT, NULL, "%-16s", name);
-		pr_u64(PR_ANY, name, "%" PRIu64 "\n", v);
+	for (i = 0; i < NLEAF; i++) {
+		snprintf(label, sizeof(label), "%-16s", leaf_files[i]);
+		emu_print_num(leaf_files[i], label, s->leaf[i],
+			      strcmp(leaf_files[i], "issued"));
 	}
 	pr_indent(-1);
 	pr_obj_close(PR_JSON);
 }
 
-/* pki_status: "<name> <value>" lines; numbers stay numbers in JSON. */
-static void print_pki_status(char *text)
+static void status_print(const struct status *s, const char *name,
+			 const char *dir)
 {
-	char *cur = text, *line;
+	char label[32], attr[8];
+	unsigned long i;
 
-	pr_obj_open(PR_JSON, "pki");
-	pr_text("pki:\n");
+	pr_str(PR_ANY, "instance", "instance:        %s\n", name);
+	pr_str(PR_ANY, "configfs", "configfs:        %s\n", dir);
+	pr_bool(PR_ANY, "enabled", "enabled:         %s\n", s->enabled);
+	pr_str(PR_ANY, "devname", "devname:         %s", s->conf[S_DEVNAME]);
+	if (s->enabled)
+		pr_text("  (/dev/%s, %s)\n", s->conf[S_DEVNAME], s->devdir);
+	else
+		pr_text("  (no device while disabled)\n");
+	pr_str(PR_ANY, "module_id", "module_id:       %s\n",
+	       s->conf[S_MODULE_ID]);
+	pr_bool(PR_ANY, "debug_mode", "debug_mode:      %s\n",
+		!strcmp(s->conf[S_DEBUG], "1"));
+	pr_bool(PR_ANY, "cose_tagged", "cose_tagged:     %s\n",
+		!strcmp(s->conf[S_COSE], "1"));
+	pr_bool(PR_ANY, "indefinite_map", "indefinite_map:  %s\n",
+		!strcmp(s->conf[S_INDEF], "1"));
+	emu_print_num("clock_offset_ms", "clock_offset_ms: ",
+		      s->conf[S_CLOCK], false);
+	emu_print_num("leaf_lifetime_s", "leaf_lifetime_s: ",
+		      s->conf[S_LIFETIME], false);
+
+	pr_obj_open(PR_JSON, "boot_measurements");
+	pr_text("boot measurements (applied at the next boot):\n");
 	pr_indent(1);
-	while ((line = next_line(&cur))) {
-		char *val = strchr(line, ' '), *end;
-		long long v;
-
-		if (!val)
+	for (i = 0; i < NSM_MAX_PCRS; i++) {
+		if (!s->boot[i])
 			continue;
-		*val++ = '\0';
-		pr_str(PR_TEXT, NULL, "%-16s", line);
-		errno = 0;
-		v = strtoll(val, &end, 10);
-		if (*val && !*end && !errno) {
-			pr_i64(PR_ANY, line, "%" PRId64, v);
-			/* Validity bounds are epoch seconds: show the date. */
-			if (v > 0 && (strstr(line, "_not_after") ||
-				      strstr(line, "_not_before"))) {
-				char when[TIME_STR_LEN];
-
-				format_time_ms(when, v * 1000);
-				pr_text(" (%s)", when);
-			}
-			pr_text("\n");
-		} else
-			pr_str(PR_ANY, line, "%s\n", val);
+		emu_pcr_attr(attr, i);
+		snprintf(label, sizeof(label), "%-5s", attr);
+		pr_text("%s", label);
+		pr_str(PR_ANY, attr, "%s\n", s->boot[i]);
 	}
 	pr_indent(-1);
 	pr_obj_close(PR_JSON);
+
+	if (s->enabled)
+		status_print_device(s);
+	emu_print_pki(s->pki);
 }
 
-static int emu_status(const char *dir)
+static int emu_status(int argc, char **argv)
 {
-	static const char *const attrs[] = {
-		"module_id", "debug", "preset", "measurements", "pcrs",
-		"counters",
-	};
-	char *text[6] = { NULL };
-	size_t i;
+	struct status s = { 0 };
+	char dir[PATH_MAX];
+	const char *name;
 	int ret;
 
-	ret = sysfs_check(dir);
+	ret = emu_args(argc, argv, 0, 1, "[NAME]");
+	if (ret)
+		return ret == EMU_HELP ? NSMCTL_OK : ret;
+	name = optind < argc ? argv[optind] : CTL_DEFAULT_INSTANCE;
+	ret = ctl_instance(name, dir);
 	if (ret)
 		return ret;
 	/* Read everything first: a partial status would mislead. */
-	for (i = 0; i < 6; i++) {
-		ret = sysfs_read(dir, attrs[i], &text[i], NULL);
-		if (ret)
-			goto out;
-	}
-	chomp(text[0]);
-	chomp(text[2]);
-	pr_begin(stdout, nsmctl.json);
-	pr_str(PR_ANY, "control", "control:      %s\n", dir);
-	pr_str(PR_ANY, "module_id", "module_id:    %s\n", text[0]);
-	pr_bool(PR_ANY, "debug", "debug:        %s\n", text[1][0] == '1');
-	pr_str(PR_ANY, "presets", "presets:      %s\n", text[2]);
-	print_measurements_attr(text[3]);
-	print_pcrs_attr(text[4]);
-	print_counters_attr(text[5]);
-	if (sysfs_has(dir, ATTR_PKI_STATUS)) {
-		char *pki;
-
-		ret = sysfs_read(dir, ATTR_PKI_STATUS, &pki, NULL);
-		if (ret) {
-			pr_end();
-			goto out;
-		}
-		print_pki_status(pki);
-		free(pki);
-	}
-	ret = pr_end() ? NSMCTL_DEVICE : NSMCTL_OK;
-out:
-	for (i = 0; i < 6; i++)
-		free(text[i]);
-	return ret;
-}
-
-static int emu_preset(const char *dir, int argc, char **argv)
-{
-	char *text;
-	int ret;
-
-	ret = sysfs_check(dir);
-	if (ret)
-		return ret;
-	if (argc == 0) {
-		ret = sysfs_read(dir, "preset", &text, NULL);
-		if (ret)
-			return ret;
-		chomp(text);
+	ret = status_read(&s, dir, name);
+	if (!ret) {
 		pr_begin(stdout, nsmctl.json);
-		pr_arr_open(PR_JSON, "presets");
-		{
-			char *tok, *save = NULL;
-
-			for (tok = strtok_r(text, " ", &save); tok;
-			     tok = strtok_r(NULL, " ", &save))
-				pr_str(PR_ANY, NULL, "%s\n", tok);
-		}
-		pr_arr_close(PR_JSON);
-		free(text);
-		return pr_end() ? NSMCTL_DEVICE : NSMCTL_OK;
+		status_print(&s, name, dir);
+		ret = pr_end() ? NSMCTL_DEVICE : NSMCTL_OK;
 	}
-	if (argc > 1)
-		return usage_error("emu", "preset takes one name");
-	ret = sysfs_write(dir, "preset", argv[0], strlen(argv[0]));
-	if (ret)
-		fprintf(stderr, "hint: 'nsmctl emu preset' lists the names\n");
+	status_free(&s);
 	return ret;
 }
 
-/* Set the boot measurements from a file; they apply at the next reset. */
-static int emu_measurements(const char *dir, int argc, char **argv)
-{
-	struct nsm_pcrset *set = NULL;
-	char msg[256] = "", *text, *p;
-	size_t size, len = 0, vlen;
-	const uint8_t *v;
-	uint32_t i;
-	int ret;
-
-	ret = sysfs_check(dir);
-	if (ret)
-		return ret;
-	if (argc == 0) {
-		ret = sysfs_read(dir, "measurements", &text, NULL);
-		if (ret)
-			return ret;
-		pr_begin(stdout, nsmctl.json);
-		print_measurements_attr(text);
-		free(text);
-		return pr_end() ? NSMCTL_DEVICE : NSMCTL_OK;
-	}
-	if (argc > 1)
-		return usage_error("emu", "measurements takes one file");
-	if (!strcmp(argv[0], "clear"))
-		return sysfs_write(dir, "measurements", "clear\n", 6);
-	ret = nsm_pcrset_load_file(&set, msg, sizeof(msg), argv[0]);
-	if (ret == -EINVAL) {
-		error("%s: %s", argv[0], msg[0] ? msg : "not a measurements file");
-		return NSMCTL_INPUT;
-	}
-	if (ret) {
-		error("%s: %s", argv[0], strerror(-ret));
-		return ret == -ENOMEM ? NSMCTL_INTERNAL : NSMCTL_DEVICE;
-	}
-	size = 16 + (size_t)BOOT_PCRS * (8 + 2 * NSM_PCR_MAX_LEN + 2);
-	text = malloc(size);
-	if (!text)
-		die(NSMCTL_INTERNAL, "out of memory");
-	len = (size_t)snprintf(text, size, "clear\n");
-	for (i = 0; i < NSM_MAX_PCRS; i++) {
-		v = nsm_pcrset_get(set, i, &vlen);
-		if (!v)
-			continue;
-		if (i >= BOOT_PCRS || vlen != 48) {
-			error("%s: PCR%u: boot measurements are 48-byte values "
-			      "of PCR0 to PCR15", argv[0], i);
-			ret = NSMCTL_INPUT;
-			goto out;
-		}
-		p = hex_string(v, vlen);
-		if (!p)
-			die(NSMCTL_INTERNAL, "out of memory");
-		len += (size_t)snprintf(text + len, size - len, "PCR%u %s\n",
-					i, p);
-		free(p);
-	}
-	ret = sysfs_write(dir, "measurements", text, len);
-	if (!ret && !nsmctl.json)
-		printf("boot measurements set (%zu PCRs); 'nsmctl emu reset' "
-		       "applies them\n", nsm_pcrset_count(set));
-out:
-	free(text);
-	nsm_pcrset_free(&set);
-	return ret;
-}
-
-static bool is_p384_key(EVP_PKEY *k)
-{
-	char group[64];
-	size_t glen;
-
-	if (!k || !EVP_PKEY_is_a(k, "EC"))
-		return false;
-	if (!EVP_PKEY_get_group_name(k, group, sizeof(group), &glen))
-		return false;
-	return !strcmp(group, "secp384r1") || !strcmp(group, "P-384");
-}
-
-/*
- * Load DIR's chain and key and check them as the module will, with
- * OpenSSL: 1..4 P-384/ecdsa-with-SHA384 CA certificates of at most 1024
- * bytes, root first, that X509_verify_cert() accepts now; an instance CA
- * allowed to sign (keyCertSign); a P-384 key that is the instance
- * certificate's. On success *chain_der and *key_der hold what the module
- * takes (caller frees; the key with OPENSSL_clear_free()).
- */
-static int pki_validate(const char *dir, uint8_t **chain_der,
-			size_t *chain_len, uint8_t **key_der, size_t *key_len)
-{
-	STACK_OF(X509) *untrusted = NULL;
-	X509 *certs[PKIDIR_CHAIN_LEN + 1] = { NULL };
-	X509_STORE *store = NULL;
-	X509_STORE_CTX *ctx = NULL;
-	EVP_PKEY *key = NULL;
-	char path[PATH_MAX];
-	uint8_t *out = NULL, *p;
-	size_t total = 0;
-	int n = 0, i, len, ret = NSMCTL_INPUT;
-	BIO *b;
-
-	*chain_der = NULL;
-	*key_der = NULL;
-	snprintf(path, sizeof(path), "%s/%s", dir, PKIDIR_CHAIN);
-	b = BIO_new_file(path, "r");
-	if (!b) {
-		error("cannot read %s: %s", path, strerror(errno));
-		ERR_clear_error();
-		return NSMCTL_DEVICE;
-	}
-	while (n <= PKIDIR_CHAIN_LEN) {
-		X509 *x = PEM_read_bio_X509(b, NULL, NULL, NULL);
-
-		if (!x)
-			break;
-		certs[n++] = x;
-	}
-	ERR_clear_error();	/* the end of the file reads as an error */
-	BIO_free(b);
-	if (n == 0) {
-		error("%s: no PEM certificate", path);
-		goto out;
-	}
-	if (n > PKIDIR_CHAIN_LEN) {
-		error("%s: more than %d certificates", path, PKIDIR_CHAIN_LEN);
-		goto out;
-	}
-
-	snprintf(path, sizeof(path), "%s/%s", dir, PKIDIR_KEY);
-	b = BIO_new_file(path, "r");
-	if (!b) {
-		error("cannot read %s: %s", path, strerror(errno));
-		ERR_clear_error();
-		ret = NSMCTL_DEVICE;
-		goto out;
-	}
-	key = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
-	BIO_free(b);
-	if (!key) {
-		ret = ossl_error(NSMCTL_INPUT,
-				 "instance.key: not a PEM private key");
-		goto out;
-	}
-	if (!is_p384_key(key)) {
-		error("%s: not an ECDSA P-384 key", path);
-		goto out;
-	}
-
-	for (i = 0; i < n; i++) {
-		EVP_PKEY *pub = X509_get0_pubkey(certs[i]);
-
-		len = i2d_X509(certs[i], NULL);
-		if (len <= 0 || len > PKIDIR_CERT_MAX) {
-			error("certificate %d of %s is %d bytes (at most %d)", i,
-			      PKIDIR_CHAIN, len, PKIDIR_CERT_MAX);
-			goto out;
-		}
-		if (!is_p384_key(pub) ||
-		    X509_get_signature_nid(certs[i]) != NID_ecdsa_with_SHA384) {
-			error("certificate %d of %s: not P-384 with "
-			      "ecdsa-with-SHA384", i, PKIDIR_CHAIN);
-			goto out;
-		}
-		if (X509_check_ca(certs[i]) < 1 ||
-		    !(X509_get_key_usage(certs[i]) & KU_KEY_CERT_SIGN)) {
-			error("certificate %d of %s is not a CA allowed to sign "
-			      "certificates (CA:TRUE, keyCertSign)", i,
-			      PKIDIR_CHAIN);
-			goto out;
-		}
-		total += (size_t)len;
-	}
-	if (X509_check_private_key(certs[n - 1], key) != 1) {
-		ERR_clear_error();
-		error("%s does not match the instance CA certificate (the "
-		      "last of %s)", PKIDIR_KEY, PKIDIR_CHAIN);
-		goto out;
-	}
-
-	store = X509_STORE_new();
-	ctx = X509_STORE_CTX_new();
-	untrusted = sk_X509_new_null();
-	if (!store || !ctx || !untrusted)
-		die(NSMCTL_INTERNAL, "out of memory");
-	if (!X509_STORE_add_cert(store, certs[0])) {
-		ret = ossl_error(NSMCTL_INPUT, "root certificate");
-		goto out;
-	}
-	X509_STORE_set_flags(store, X509_V_FLAG_CHECK_SS_SIGNATURE);
-	for (i = 1; i < n - 1; i++)
-		if (!sk_X509_push(untrusted, certs[i]))
-			die(NSMCTL_INTERNAL, "out of memory");
-	if (!X509_STORE_CTX_init(ctx, store, certs[n - 1], untrusted)) {
-		ret = ossl_error(NSMCTL_INPUT, "chain verification setup");
-		goto out;
-	}
-	if (X509_verify_cert(ctx) != 1) {
-		int err = X509_STORE_CTX_get_error(ctx);
-
-		error("%s does not verify: %s (at certificate depth %d)",
-		      PKIDIR_CHAIN, X509_verify_cert_error_string(err),
-		      X509_STORE_CTX_get_error_depth(ctx));
-		ERR_clear_error();
-		goto out;
-	}
-
-	out = malloc(total);
-	if (!out)
-		die(NSMCTL_INTERNAL, "out of memory");
-	p = out;
-	for (i = 0; i < n; i++)
-		i2d_X509(certs[i], &p);
-	len = i2d_PrivateKey(key, NULL);
-	if (len <= 0) {
-		ret = ossl_error(NSMCTL_INPUT, "key encoding");
-		goto out;
-	}
-	*key_der = OPENSSL_malloc((size_t)len);
-	if (!*key_der)
-		die(NSMCTL_INTERNAL, "out of memory");
-	p = *key_der;
-	i2d_PrivateKey(key, &p);
-	*key_len = (size_t)len;
-	*chain_der = out;
-	*chain_len = total;
-	out = NULL;
-	ret = NSMCTL_OK;
-out:
-	free(out);
-	sk_X509_free(untrusted);
-	X509_STORE_CTX_free(ctx);
-	X509_STORE_free(store);
-	EVP_PKEY_free(key);
-	for (i = 0; i < n; i++)
-		X509_free(certs[i]);
-	return ret;
-}
-
-/* After a refused commit: the module's reason, from pki_status. */
-static void explain_pki_error(const char *dir)
-{
-	char *text, *cur, *line;
-
-	if (!sysfs_has(dir, ATTR_PKI_STATUS) ||
-	    sysfs_read(dir, ATTR_PKI_STATUS, &text, NULL))
-		return;
-	cur = text;
-	while ((line = next_line(&cur)))
-		if (!strncmp(line, "last_error ", 11) && strcmp(line + 11, "none"))
-			fprintf(stderr, "hint: the module says: %s; the previous "
-				"PKI stays in force\n", line + 11);
-	free(text);
-}
-
-static int emu_provision(const char *dir, int argc, char **argv, bool check)
-{
-	uint8_t *chain = NULL, *key = NULL;
-	size_t chain_len = 0, key_len = 0;
-	int ret;
-
-	if (argc != 1)
-		return usage_error("emu", "provision takes one directory "
-				   "(made by 'nsmctl ca init')");
-	ret = pki_validate(argv[0], &chain, &chain_len, &key, &key_len);
-	if (ret)
-		return ret;
-	if (check) {
-		if (!nsmctl.json)
-			printf("%s: valid (chain of %zu bytes, key matches the "
-			       "instance CA)\n", argv[0], chain_len);
-		goto out;
-	}
-	ret = sysfs_check(dir);
-	if (ret)
-		goto out;
-	if (!sysfs_has(dir, ATTR_PKI_CHAIN) || !sysfs_has(dir, ATTR_PKI_KEY) ||
-	    !sysfs_has(dir, ATTR_PKI_COMMIT)) {
-		error("%s has no provisioning attributes (%s, %s, %s): this "
-		      "nsm_emu does not support provisioning", dir,
-		      ATTR_PKI_CHAIN, ATTR_PKI_KEY, ATTR_PKI_COMMIT);
-		ret = NSMCTL_DEVICE;
-		goto out;
-	}
-	ret = sysfs_write(dir, ATTR_PKI_CHAIN, chain, chain_len);
-	if (!ret)
-		ret = sysfs_write(dir, ATTR_PKI_KEY, key, key_len);
-	if (!ret)
-		ret = sysfs_write(dir, ATTR_PKI_COMMIT, "1", 1);
-	if (ret) {
-		explain_pki_error(dir);
-		goto out;
-	}
-	if (!nsmctl.json)
-		printf("provisioned %s into %s\n", argv[0], dir);
-out:
-	free(chain);
-	OPENSSL_clear_free(key, key_len);
-	return ret;
-}
-
-static int emu_set(const char *dir, int argc, char **argv)
-{
-	size_t i;
-	int ret;
-
-	if (argc != 2)
-		return usage_error("emu", "set takes a name and a value");
-	for (i = 0; i < sizeof(settable) / sizeof(settable[0]); i++)
-		if (!strcmp(argv[0], settable[i].name))
-			break;
-	if (i == sizeof(settable) / sizeof(settable[0])) {
-		error("'%s' cannot be set; settable:", argv[0]);
-		for (i = 0; i < sizeof(settable) / sizeof(settable[0]); i++)
-			fprintf(stderr, "  %-16s %s\n", settable[i].name,
-				settable[i].takes);
-		return NSMCTL_USAGE;
-	}
-	ret = sysfs_check(dir);
-	if (ret)
-		return ret;
-	ret = sysfs_write(dir, argv[0], argv[1], strlen(argv[1]));
-	if (ret)
-		fprintf(stderr, "hint: %s takes %s\n", settable[i].name,
-			settable[i].takes);
-	return ret;
-}
-
-/* Write 1 to an action attribute of the PKI. */
-static int emu_action(const char *dir, int argc, const char *sub,
-		      const char *attr)
-{
-	int ret;
-
-	if (argc)
-		return usage_error("emu", "%s takes no argument", sub);
-	ret = sysfs_check(dir);
-	if (ret)
-		return ret;
-	if (!sysfs_has(dir, attr)) {
-		error("%s has no %s attribute: this nsm_emu cannot %s", dir,
-		      attr, sub);
-		return NSMCTL_DEVICE;
-	}
-	return sysfs_write(dir, attr, "1", 1);
-}
-
-static int emu_root(const char *dir, int argc, char **argv, const char *out)
-{
-	char *pem;
-	size_t len;
-	int ret;
-
-	(void)argv;
-	if (argc)
-		return usage_error("emu", "root takes no argument");
-	ret = sysfs_check(dir);
-	if (ret)
-		return ret;
-	if (!sysfs_has(dir, ATTR_PKI_ROOT)) {
-		error("%s has no %s attribute: this nsm_emu exports no root",
-		      dir, ATTR_PKI_ROOT);
-		return NSMCTL_DEVICE;
-	}
-	ret = sysfs_read(dir, ATTR_PKI_ROOT, &pem, &len);
-	if (ret)
-		return ret;
-	ret = write_output(out ? out : "-", (uint8_t *)pem, len);
-	free(pem);
-	return ret;
-}
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} subs[] = {
+	{ "create", emu_create },
+	{ "list", emu_list },
+	{ "destroy", emu_destroy },
+	{ "set", emu_set },
+	{ "reset", emu_action },
+	{ "rotate", emu_action },
+	{ "status", emu_status },
+	{ "preset", emu_preset },
+	{ "measurements", emu_measurements },
+	{ "root", emu_root },
+	{ "provision", emu_provision },
+	{ "new-chain", emu_new_chain },
+};
 
 int cmd_emu(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		NSMCTL_OPT_HELP, NSMCTL_OPT_JSON,
-		{ "dev", required_argument, NULL, 'n' },
-		{ "check", no_argument, NULL, 'c' },
-		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *devname = NULL, *dir, *sub, *out = NULL;
-	int opt, n, ret, i, optargc = argc;
-	bool check = false;
+	size_t i;
+	int opt;
 
-	/*
-	 * "set NAME VALUE" takes values such as clock_offset_ms -3600000:
-	 * nothing after "set" is an option.
-	 */
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--")) {
-			break;
-		} else if (!strcmp(argv[i], "--dev") || !strcmp(argv[i], "-n") ||
-			   !strcmp(argv[i], "--output") || !strcmp(argv[i], "-o")) {
-			i++;
-		} else if (argv[i][0] != '-') {
-			if (!strcmp(argv[i], "set"))
-				optargc = i + 1;
-			break;
-		}
-	}
-
-	while ((opt = getopt_long(optargc, argv, ":hjn:co:", opts,
-				  NULL)) != -1) {
+	/* Options before the subcommand; the subcommand parses its own. */
+	while ((opt = getopt_long(argc, argv, "+:hj", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			return show_usage("emu");
 		case 'j':
 			nsmctl.json = true;
 			break;
-		case 'n':
-			devname = optarg;
-			if (!*devname || strchr(devname, '/') ||
-			    !strcmp(devname, ".") || !strcmp(devname, ".."))
-				return usage_error("emu", "--dev takes a device "
-						   "name, not a path");
-			break;
-		case 'c':
-			check = true;
-			break;
-		case 'o':
-			out = optarg;
-			break;
 		default:
 			return option_error("emu", opt, argv);
 		}
 	}
-	if (optind >= optargc)
-		return usage_error("emu", "missing subcommand (status, reset, "
-				   "preset, measurements, set, provision, "
-				   "new-chain, rotate, root)");
-	sub = argv[optind++];
-	n = argc - optind;
+	if (optind >= argc)
+		return usage_error("emu", "missing subcommand (create, list, "
+				   "destroy, set, reset, rotate, status, "
+				   "preset, measurements, root, provision, "
+				   "new-chain)");
+	argc -= optind;
 	argv += optind;
-	dir = sysfs_dir(devname);
-	if (check && strcmp(sub, "provision"))
-		return usage_error("emu", "--check only goes with provision");
-	if (out && strcmp(sub, "root"))
-		return usage_error("emu", "--output only goes with root");
-
-	if (!strcmp(sub, "status")) {
-		if (n)
-			return usage_error("emu", "status takes no argument");
-		ret = emu_status(dir);
-	} else if (!strcmp(sub, "reset")) {
-		if (n)
-			return usage_error("emu", "reset takes no argument");
-		ret = sysfs_check(dir);
-		if (!ret)
-			ret = sysfs_write(dir, "reset", "1", 1);
-	} else if (!strcmp(sub, "preset")) {
-		ret = emu_preset(dir, n, argv);
-	} else if (!strcmp(sub, "measurements")) {
-		ret = emu_measurements(dir, n, argv);
-	} else if (!strcmp(sub, "provision")) {
-		ret = emu_provision(dir, n, argv, check);
-	} else if (!strcmp(sub, "root")) {
-		ret = emu_root(dir, n, argv, out);
-	} else if (!strcmp(sub, "set")) {
-		ret = emu_set(dir, n, argv);
-	} else if (!strcmp(sub, "rotate")) {
-		ret = emu_action(dir, n, sub, ATTR_PKI_ROTATE);
-	} else if (!strcmp(sub, "new-chain")) {
-		ret = emu_action(dir, n, sub, ATTR_PKI_RESET);
-	} else {
-		ret = usage_error("emu", "unknown subcommand '%s'", sub);
+	for (i = 0; i < sizeof(subs) / sizeof(subs[0]); i++) {
+		if (!strcmp(argv[0], subs[i].name)) {
+			optind = 0;	/* getopt afresh over the subcommand */
+			return subs[i].run(argc, argv);
+		}
 	}
-	return ret;
+	return usage_error("emu", "unknown subcommand '%s'", argv[0]);
 }

@@ -178,8 +178,9 @@ static int pcr_lock(int argc, char **argv, bool range)
 int cmd_pcr(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		NSMCTL_OPT_HELP, NSMCTL_OPT_JSON,
-		{ "data", required_argument, NULL, 'd' },
+		NSMCTL_OPT_HELP, NSMCTL_OPT_JSON, NSMCTL_OPT_DEVICE,
+		/* -d is --device, as in every command that opens the NSM */
+		{ "data", required_argument, NULL, 'D' },
 		{ "file", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -195,6 +196,12 @@ int cmd_pcr(int argc, char **argv)
 			nsmctl.json = true;
 			break;
 		case 'd':
+			if (set_device("pcr", optarg)) {
+				free(file_arg);
+				return NSMCTL_USAGE;
+			}
+			break;
+		case 'D':
 		case 'f':
 			if (data) {
 				free(file_arg);

@@ -20,7 +20,7 @@
 int cmd_random(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		NSMCTL_OPT_HELP, NSMCTL_OPT_JSON,
+		NSMCTL_OPT_HELP, NSMCTL_OPT_JSON, NSMCTL_OPT_DEVICE,
 		{ "bytes", required_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 }
@@ -32,12 +32,16 @@ int cmd_random(int argc, char **argv)
 	int32_t fd;
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, ":hjn:o:", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":hjd:n:o:", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			return show_usage("random");
 		case 'j':
 			nsmctl.json = true;
+			break;
+		case 'd':
+			if (set_device("random", optarg))
+				return NSMCTL_USAGE;
 			break;
 		case 'n':
 			if (parse_u64(optarg, RANDOM_MAX, &want) || !want)

@@ -23,32 +23,38 @@ struct nsmctl_global nsmctl = { .prog = "nsmctl" };
 
 static const struct nsmctl_cmd cmds[] = {
 	{ "describe", cmd_describe, "show the NSM's description (DescribeNSM)",
-	  "usage: nsmctl describe [--json]\n" },
+	  "usage: nsmctl describe [-d PATH] [--json]\n"
+	  "\n"
+	  "  -d, --device PATH  the NSM device (default: $NSM_DEVICE, else /dev/nsm)\n"
+	  "  -j, --json         JSON output\n" },
 	{ "pcr", cmd_pcr, "read, extend and lock PCRs",
-	  "usage: nsmctl pcr read [--json] [INDEX]\n"
-	  "       nsmctl pcr extend INDEX (--data HEX|@FILE|- | --file FILE) [--json]\n"
-	  "       nsmctl pcr lock INDEX\n"
-	  "       nsmctl pcr lock-range RANGE\n"
+	  "usage: nsmctl pcr read [-d PATH] [--json] [INDEX]\n"
+	  "       nsmctl pcr extend [-d PATH] INDEX (--data HEX|@FILE|- | --file FILE) [--json]\n"
+	  "       nsmctl pcr lock [-d PATH] INDEX\n"
+	  "       nsmctl pcr lock-range [-d PATH] RANGE\n"
 	  "\n"
 	  "  read        show one PCR, or all 32 with their lock state\n"
 	  "  extend      PCR[INDEX] = SHA-384(PCR[INDEX] || data); prints the new value\n"
 	  "  lock        lock PCR INDEX against further extension\n"
 	  "  lock-range  lock PCRs 0 .. RANGE-1\n"
 	  "\n"
-	  "  -d, --data VALUE   bytes to extend with: hex, @FILE or - (stdin)\n"
+	  "  -d, --device PATH  the NSM device (default: $NSM_DEVICE, else /dev/nsm)\n"
+	  "      --data VALUE   bytes to extend with: hex, @FILE or - (stdin)\n"
 	  "  -f, --file FILE    extend with the contents of FILE\n"
 	  "  -j, --json         JSON output\n" },
 	{ "random", cmd_random, "get random bytes from the NSM (GetRandom)",
-	  "usage: nsmctl random [-n BYTES] [-o FILE] [--json]\n"
+	  "usage: nsmctl random [-d PATH] [-n BYTES] [-o FILE] [--json]\n"
 	  "\n"
-	  "  -n, --bytes N     how many bytes (default 32; several requests if needed)\n"
-	  "  -o, --output FILE write the raw bytes to FILE (- for stdout) instead of hex\n"
-	  "  -j, --json        JSON output\n" },
+	  "  -d, --device PATH  the NSM device (default: $NSM_DEVICE, else /dev/nsm)\n"
+	  "  -n, --bytes N      how many bytes (default 32; several requests if needed)\n"
+	  "  -o, --output FILE  write the raw bytes to FILE (- for stdout) instead of hex\n"
+	  "  -j, --json         JSON output\n" },
 	{ "attest", cmd_attest, "request an attestation document",
-	  "usage: nsmctl attest [--nonce V] [--user-data V] [--public-key V]\n"
+	  "usage: nsmctl attest [-d PATH] [--nonce V] [--user-data V] [--public-key V]\n"
 	  "                     [-o FILE] [--format raw|base64|hex]\n"
 	  "\n"
 	  "  V is hex, @FILE (raw contents of FILE) or - (stdin).\n"
+	  "  -d, --device PATH    the NSM device (default: $NSM_DEVICE, else /dev/nsm)\n"
 	  "  -N, --nonce V        nonce to embed\n"
 	  "  -u, --user-data V    user data to embed\n"
 	  "  -k, --public-key V   public key to embed\n"
@@ -91,29 +97,48 @@ static const struct nsmctl_cmd cmds[] = {
 	  "  -F, --format F       input format: auto (default), raw, base64, hex\n"
 	  "  -j, --json           JSON output\n"
 	  "exit status: 0 same, 1 different, >1 trouble (as diff(1))\n" },
-	{ "emu", cmd_emu, "control the emulator (root only)",
-	  "usage: nsmctl emu [--dev NAME] status [--json]\n"
-	  "       nsmctl emu [--dev NAME] reset\n"
-	  "       nsmctl emu [--dev NAME] preset [NAME]\n"
-	  "       nsmctl emu [--dev NAME] measurements [FILE|clear]\n"
-	  "       nsmctl emu [--dev NAME] set NAME VALUE\n"
-	  "       nsmctl emu [--dev NAME] provision [--check] DIR\n"
-	  "       nsmctl emu [--dev NAME] new-chain | rotate\n"
-	  "       nsmctl emu [--dev NAME] root [-o FILE]\n"
+	{ "emu", cmd_emu, "control the emulator: instances, boot, PKI (root only)",
+	  "usage: nsmctl emu create NAME [--module-id ID] [--pcr N=HEX]... [--debug-mode]\n"
+	  "                              [--devname DEV] [--no-enable]\n"
+	  "       nsmctl emu list [--json]\n"
+	  "       nsmctl emu destroy NAME\n"
+	  "       nsmctl emu set NAME ATTR VALUE [ATTR VALUE]...\n"
+	  "       nsmctl emu status [NAME] [--json]\n"
+	  "       nsmctl emu reset [NAME]\n"
+	  "       nsmctl emu rotate [NAME]\n"
+	  "       nsmctl emu preset [PRESET [NAME]]\n"
+	  "       nsmctl emu measurements FILE|clear [NAME]\n"
+	  "       nsmctl emu root [-o FILE]\n"
+	  "       nsmctl emu provision [--check] DIR\n"
+	  "       nsmctl emu new-chain\n"
 	  "\n"
-	  "  status        show the emulator's state, PKI included\n"
+	  "  NAME is an instance (default: \"default\", the one with /dev/nsm).\n"
+	  "  create        make an instance and enable it: /dev/nsm-NAME\n"
+	  "  list          every instance: device, enabled, debug mode, module id\n"
+	  "  destroy       remove an instance and its device\n"
+	  "  set           write attributes: enable, devname, module_id, debug_mode,\n"
+	  "                pcr0-4 and pcr8 (96 hex digits or 'default'), cose_tagged,\n"
+	  "                indefinite_map, clock_offset_ms, leaf_lifetime_s\n"
+	  "  status        attributes, true PCRs, statistics, leaf and PKI state\n"
 	  "  reset         \"reboot\": PCRs back to the boot measurements\n"
-	  "  preset        list presets, or boot from one\n"
-	  "  measurements  show or set the boot measurements (applied by reset)\n"
-	  "  set           module_id, debug, cose_tagged, indefinite_map,\n"
-	  "                clock_offset_ms, leaf_lifetime_s\n"
+	  "  rotate        retire the current leaf (a new one signs next)\n"
+	  "  preset        list presets (default, debug, zero, iam-role), or write\n"
+	  "                one's boot measurements and reset\n"
+	  "  measurements  boot measurements from a measurements file or\n"
+	  "                `nitro-cli describe-eif` JSON (applied by reset)\n"
+	  "  root          the root certificate every document chains to (PEM)\n"
 	  "  provision     load the PKI made by `nsmctl ca init DIR`\n"
 	  "  new-chain     replace the PKI with a fresh ephemeral chain\n"
-	  "  rotate        retire the current leaf (a new one signs next)\n"
-	  "  root          print the current root certificate (PEM)\n"
 	  "\n"
-	  "  --dev NAME   the device's name in /sys/class/misc (default: basename\n"
-	  "               of $NSM_DEVICE, else nsm)\n" },
+	  "  --pcr N=HEX   boot measurement of PCR N (0, 1, 2, 3, 4 or 8), 48 bytes\n"
+	  "  --debug-mode  a debug-mode enclave (PCR0-2 read as zero)\n"
+	  "  --devname DEV the device name (default nsm-NAME)\n"
+	  "  --no-enable   create it disabled (no device yet)\n"
+	  "  --check       provision: only check DIR\n"
+	  "  -o, --output FILE  root: write to FILE\n"
+	  "\n"
+	  "  configfs: $NSMCTL_CONFIGFS, else /sys/kernel/config/nsm_emu;\n"
+	  "  sysfs: $NSMCTL_SYSFS, else /sys/class/misc\n" },
 	{ "ca", cmd_ca, "create a test PKI for the emulator",
 	  "usage: nsmctl ca init [--force] [--days N] [--region R] DIR\n"
 	  "\n"
@@ -244,7 +269,7 @@ static void main_usage(FILE *f)
 	size_t i;
 
 	fprintf(f,
-		"usage: nsmctl [--json] [--device PATH] <command> [<args>]\n"
+		"usage: nsmctl [--json] [-d PATH] <command> [<args>]\n"
 		"       nsmctl help [<command>]\n"
 		"       nsmctl --version\n"
 		"\n"
@@ -254,7 +279,8 @@ static void main_usage(FILE *f)
 	fprintf(f,
 		"\n"
 		"  -j, --json         JSON output (every command)\n"
-		"  -D, --device PATH  NSM device (default: $NSM_DEVICE, else /dev/nsm)\n"
+		"  -d, --device PATH  NSM device of describe, pcr, random and attest\n"
+		"                     (default: $NSM_DEVICE, else /dev/nsm)\n"
 		"\n"
 		"Exit status: 0 ok, 1 verification/check failed or documents differ,\n"
 		"2 usage error, 3 device or I/O error, 4 input format error,\n"
@@ -278,7 +304,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "device", required_argument, NULL, 'D' },
+		{ "device", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -289,14 +315,14 @@ int main(int argc, char **argv)
 	/* Messages are ours ("error: ..."), not getopt's. */
 	opterr = 0;
 	/* Stop at the first non-option: the subcommand parses the rest. */
-	while ((opt = getopt_long(argc, argv, "+:jD:hV", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:jd:hV", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			nsmctl.json = true;
 			break;
-		case 'D':
-			if (setenv("NSM_DEVICE", optarg, 1))
-				die(NSMCTL_INTERNAL, "setenv: %s", strerror(errno));
+		case 'd':
+			if (set_device(NULL, optarg))
+				return NSMCTL_USAGE;
 			break;
 		case 'h':
 			main_usage(stdout);

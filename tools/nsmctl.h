@@ -100,5 +100,14 @@ int parse_u64(const char *s, uint64_t max, uint64_t *out);
 /* Common long options every subcommand accepts, for getopt_long tables. */
 #define NSMCTL_OPT_HELP	{ "help", 0, NULL, 'h' }
 #define NSMCTL_OPT_JSON	{ "json", 0, NULL, 'j' }
+/* -d/--device PATH, of every command that talks to the NSM device */
+#define NSMCTL_OPT_DEVICE	{ "device", 1, NULL, 'd' }
+
+/*
+ * set_device() - use the NSM device @path (-d/--device): it becomes
+ * $NSM_DEVICE, which libnsm's nsm_lib_init() opens.
+ * Return: NSMCTL_OK, or NSMCTL_USAGE for an empty path.
+ */
+int set_device(const char *cmd, const char *path);
 
 #endif /* NSMCTL_H */

@@ -11,6 +11,18 @@ done
 check "no document written without a device" "[ ! -e $T/doc-x ]"
 expect "--device overrides NSM_DEVICE" 3 $N --device $T/other-nsm describe
 check "--device path in the message" "grep -q '$T/other-nsm' $T/err"
+expect "-d before the command overrides NSM_DEVICE" 3 $N -d $T/other-nsm describe
+check "-d path in the message" "grep -q 'cannot open the NSM device $T/other-nsm' $T/err"
+# Every command that opens the device takes -d/--device PATH itself.
+for c in "describe" "pcr read" "pcr extend 16 --data 00" "pcr lock 16" \
+	 "pcr lock-range 32" "random" "attest"; do
+	for o in -d --device; do
+		expect "$c $o PATH" 3 $N $c $o $T/nsm-$o
+		check "$c $o: the device named" "grep -q 'cannot open the NSM device $T/nsm-$o: No such file' $T/err"
+	done
+done
+expect "describe -d with an empty path" 2 $N describe -d ''
+check "empty path refused" "grep -q -- '--device needs a path' $T/err"
 expect "a device that is not an NSM" 3 env NSM_DEVICE=/dev/null $N describe
 check "ioctl failure is explained" "grep -q 'DescribeNSM failed: InternalError' $T/err"
 expect "attest --data file missing, checked before the device" 3 $N attest --nonce @$T/nope.bin
@@ -23,6 +35,9 @@ fi
 # The fake device answers with the emulator's portable core, in-process:
 # state does not survive from one command to the next.
 F="env NSM_DEVICE=/dev/null $NSMCTL_FAKE"
+# -d wins over NSM_DEVICE (the fake answers on any path that opens)
+expect "describe -d PATH over a missing NSM_DEVICE" 0 env NSM_DEVICE=$T/nope $NSMCTL_FAKE describe -d /dev/null
+expect "pcr extend -d PATH --data" 0 env NSM_DEVICE=$T/nope $NSMCTL_FAKE pcr extend -d /dev/null 16 --data 01
 expect "describe" 0 $F describe
 check "describe text" "grep -q '^locked_pcrs:  0-15' $T/out && grep -q '^digest:       SHA384' $T/out && grep -q '^max_pcrs:     32' $T/out"
 expect "describe --json" 0 $F describe --json

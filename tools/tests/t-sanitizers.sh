@@ -16,7 +16,16 @@ if [ -n "$NSMCTL_ASAN" ] && [ -x "$NSMCTL_ASAN" ]; then
 	expect "asan: ca init" 0 $A ca init $T/pki-asan
 	expect "asan: provision --check" 0 $A emu provision --check $T/pki-asan
 	expect "asan: provision --check mismatched" 4 $A emu provision --check $T/mixed
-	expect "asan: emu status" 0 env NSMCTL_SYSFS=$T/sysfs $A emu status --json
+	if [ -d "$T/configfs/nsm_emu" ]; then
+		expect "asan: emu status" 0 env NSMCTL_CONFIGFS=$T/configfs/nsm_emu \
+			NSMCTL_SYSFS=$T/sysfs $A emu status --json b
+		expect "asan: emu list" 0 env NSMCTL_CONFIGFS=$T/configfs/nsm_emu $A emu list
+		expect "asan: emu root" 0 env NSMCTL_CONFIGFS=$T/configfs/nsm_emu $A emu root
+		expect "asan: emu create --pcr 5 refused" 2 env NSMCTL_CONFIGFS=$T/configfs/nsm_emu \
+			$A emu create z --pcr 5=00
+	else
+		skip "asan: emu status" "no fake configfs"
+	fi
 	expect "asan: missing device" 3 $A describe
 	for f in trunc.cbor trailing.cbor text.txt random.bin deep.cbor huge.cbor onebyte.cbor; do
 		expect "asan: dump --diag $f" 4 $A dump --diag $T/$f

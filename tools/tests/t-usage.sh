@@ -54,7 +54,9 @@ expect "diff with one document" 2 $N diff $TD/aws/marlin_sdk_aws.cbor
 expect "diff --expected without document" 2 $N diff --expected x
 expect "emu without subcommand" 2 $N emu
 expect "emu unknown subcommand" 2 $N emu frob
-expect "emu --dev with a path" 2 $N emu --dev ../x status
+expect "emu status with a path for a name" 2 $N emu status ../x
+expect "emu create without a name" 2 $N emu create
+expect "emu set without a value" 2 $N emu set default module_id
 expect "ca without subcommand" 2 $N ca
 expect "ca init without directory" 2 $N ca init
 expect "ca init --region bad" 2 $N ca init --region 'Bad Region' $T/ca-bad

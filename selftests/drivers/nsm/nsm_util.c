@@ -168,6 +168,60 @@ long long nsm_read_num(const char *path)
 	return v;
 }
 
+long nsm_root_der(uint8_t *der, size_t cap)
+{
+	ssize_t n = 0;
+	size_t got = 0;
+	int fd;
+
+	fd = open(nsm_pki_path("root"), O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (got < cap && (n = read(fd, der + got, cap - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	if (n < 0)
+		return -errno;
+	return (long)got;
+}
+
+int nsm_write_pem_cert(const char *path, const uint8_t *der, size_t len)
+{
+	static const char b64[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	size_t i, col = 0;
+	FILE *f;
+	int rc;
+
+	f = fopen(path, "we");
+	if (!f)
+		return -errno;
+	fputs("-----BEGIN CERTIFICATE-----\n", f);
+	for (i = 0; i < len; i += 3) {
+		uint32_t v = (uint32_t)der[i] << 16;
+		size_t k;
+
+		if (i + 1 < len)
+			v |= (uint32_t)der[i + 1] << 8;
+		if (i + 2 < len)
+			v |= der[i + 2];
+		for (k = 0; k < 4; k++) {
+			fputc(k <= len - i ? b64[(v >> (18 - 6 * k)) & 63] : '=', f);
+			if (++col == 64) {
+				fputc('\n', f);
+				col = 0;
+			}
+		}
+	}
+	if (col)
+		fputc('\n', f);
+	fputs("-----END CERTIFICATE-----\n", f);
+	rc = ferror(f) ? -EIO : 0;
+	if (fclose(f) && !rc)
+		rc = -errno;
+	return rc;
+}
+
 int nsm_raw(int fd, const void *req, size_t req_len, void *resp,
 	    size_t *resp_len)
 {

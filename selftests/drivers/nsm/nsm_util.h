@@ -79,6 +79,13 @@ int nsm_puts_file(const char *path, const char *s);
 long nsm_read_file(const char *path, char *buf, size_t cap);
 /* A file holding one decimal number; -1 when unreadable or not a number. */
 long long nsm_read_num(const char *path);
+/*
+ * The current root certificate of the emulator's PKI (configfs pki/root,
+ * DER) into @der; its length, or -errno.
+ */
+long nsm_root_der(uint8_t *der, size_t cap);
+/* Write @der as a PEM CERTIFICATE file at @path; 0 or -errno. */
+int nsm_write_pem_cert(const char *path, const uint8_t *der, size_t len);
 
 /*
  * One NSM_IOCTL_RAW call. *resp_len is the buffer size on entry and the
