@@ -139,6 +139,15 @@ static const struct nsmctl_cmd cmds[] = {
 	  "\n"
 	  "  configfs: $NSMCTL_CONFIGFS, else /sys/kernel/config/nsm_emu;\n"
 	  "  sysfs: $NSMCTL_SYSFS, else /sys/class/misc\n" },
+	{ "eif", cmd_eif, "describe an enclave image file (EIF)",
+	  "usage: nsmctl eif describe [--json] FILE\n"
+	  "\n"
+	  "  describe  what `nitro-cli describe-eif` shows: measurements (PCR0,\n"
+	  "            PCR1, PCR2, PCR8), signing certificate and signature\n"
+	  "            check, CRC-32, metadata; and the section table\n"
+	  "\n"
+	  "  -j, --json  JSON output (nitro-cli's field names)\n"
+	  "exit status: 0 sound, 1 CRC or signature fails, 3 unreadable, 4 not an EIF\n" },
 	{ "ca", cmd_ca, "create a test PKI for the emulator",
 	  "usage: nsmctl ca init [--force] [--days N] [--region R] DIR\n"
 	  "\n"

@@ -51,6 +51,7 @@ int cmd_dump(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_emu(int argc, char **argv);
 int cmd_ca(int argc, char **argv);
+int cmd_eif(int argc, char **argv);
 
 /* nsmctl.c */
 const struct nsmctl_cmd *nsmctl_find_cmd(const char *name);

@@ -47,7 +47,7 @@ static void text_out(const char *s)
 		const char *nl = strchr(s, '\n');
 		size_t n = nl ? (size_t)(nl - s) + 1 : strlen(s);
 
-		if (pr.bol && n > 1)
+		if (pr.bol && s[0] != '\n')
 			fprintf(pr.f, "%*s", 2 * pr.indent, "");
 		fwrite(s, 1, n, pr.f);
 		pr.bol = s[n - 1] == '\n';
@@ -337,6 +337,19 @@ void pr_bool_(enum pr_where w, const char *key, const char *fmt, bool v)
 	}
 	json_member(key, true);
 	fputs(v ? "true" : "false", pr.f);
+}
+
+void pr_num_text_(enum pr_where w, const char *key, const char *fmt,
+		  const char *text)
+{
+	if (!applies(w))
+		return;
+	if (!pr.json) {
+		text_printf(fmt, text);
+		return;
+	}
+	json_member(key, true);
+	fputs(text, pr.f);
 }
 
 void pr_null_(enum pr_where w, const char *key, const char *fmt)
