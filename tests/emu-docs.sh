@@ -7,9 +7,11 @@
 #   tests/emu-docs.sh MKDOC OUTDIR
 #
 # OUTDIR/NAME.cbor and OUTDIR/NAME.root.pem (its chain's root) for:
-#   doc         the defaults: definite payload map, optional fields null
-#   indefinite  indefinite-length payload map (as current hardware sends)
-#   fill        1024-byte public_key, user_data and nonce
+#   doc         definite payload map (hardware before 2025), optional
+#               fields null
+#   indefinite  the defaults: indefinite-length payload map (as current
+#               hardware sends), optional fields null
+#   fill        1024-byte public_key, user_data and nonce, definite map
 #   debug       debug mode: PCR0-2 zero
 #   tagged      COSE tag 18, nonce and user_data set
 # Each has a chain of its own, minted now with the default 3-hour leaf.
@@ -23,8 +25,8 @@ one() {
 	"$mkdoc" -o "$out/$name.cbor.tmp" -r "$out/$name.root.pem" "$@"
 	mv -f "$out/$name.cbor.tmp" "$out/$name.cbor"
 }
-one doc
+one doc --definite
 one indefinite --indefinite
-one fill --fill 1024
+one fill --fill 1024 --definite
 one debug --debug
 one tagged --tagged --nonce 0102 --user-data 09ca13c2558284e5

@@ -28,7 +28,8 @@ static void usage(FILE *f)
 "  -p, --public-key HEX    public_key bytes (absent: null)\n"
 "      --fill N            nonce, user_data and public_key of N bytes each\n"
 "      --tagged            COSE tag 18\n"
-"      --indefinite        indefinite-length payload map\n"
+"      --indefinite        indefinite-length payload map (the default)\n"
+"      --definite          definite-length payload map (hardware before 2025)\n"
 "      --debug             debug mode: PCR0-2 zero\n"
 "      --offset MS         clock offset of the timestamp, signed ms\n"
 "      --lifetime S        leaf lifetime in seconds\n"
@@ -90,7 +91,7 @@ static void set_field(struct nsm_bytes *b, u8 *p, size_t n)
 	b->present = true;
 }
 
-enum { O_FILL = 256, O_TAGGED, O_INDEF, O_DEBUG, O_OFFSET, O_LIFETIME,
+enum { O_FILL = 256, O_TAGGED, O_INDEF, O_DEF, O_DEBUG, O_OFFSET, O_LIFETIME,
        O_LOCKED, O_MODID, O_KEY, O_CHAIN, O_BENCH };
 
 int main(int argc, char **argv)
@@ -104,6 +105,7 @@ int main(int argc, char **argv)
 		{ "fill", required_argument, NULL, O_FILL },
 		{ "tagged", no_argument, NULL, O_TAGGED },
 		{ "indefinite", no_argument, NULL, O_INDEF },
+		{ "definite", no_argument, NULL, O_DEF },
 		{ "debug", no_argument, NULL, O_DEBUG },
 		{ "offset", required_argument, NULL, O_OFFSET },
 		{ "lifetime", required_argument, NULL, O_LIFETIME },
@@ -156,6 +158,7 @@ int main(int argc, char **argv)
 			break;
 		case O_TAGGED: set.tagged = true; break;
 		case O_INDEF: set.indefinite = true; break;
+		case O_DEF: set.indefinite = false; break;
 		case O_DEBUG: emu.debug = true; break;
 		case O_OFFSET: set.clock_offset_ms = strtoll(optarg, NULL, 0); break;
 		case O_LIFETIME: set.leaf_lifetime_s = strtoul(optarg, NULL, 0); break;

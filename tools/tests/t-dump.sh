@@ -2,6 +2,24 @@
 # dump: the tree agrees with testdata/aws/expected.json for every real
 # document; --diag shows CBOR diagnostic notation.
 
+# The emulator's documents (always).
+expect "dump --json of the emulator's indefinite-map document" 0 $N dump --json $EMU/indefinite.cbor
+json_ok "indefinite map, 4 certificates, null optional fields" "
+d['cose']['payload_map'] == 'indefinite' and len(d['payload']['cabundle']) == 4
+and d['payload']['certificate']['is_ca'] is False and d['cose']['protected'] == 'a1013822'
+and all(d['payload'][k] is None for k in ('nonce', 'user_data', 'public_key'))"
+expect "dump --json of the emulator's 1024-byte fields" 0 $N dump --json $EMU/fill.cbor
+json_ok "1024-byte nonce, user_data and public_key" "
+d['cose']['payload_map'] == 'definite'
+and all(len(d['payload'][k]) == 2048 for k in ('nonce', 'user_data', 'public_key'))"
+expect "dump text of the emulator's debug document" 0 $N dump $EMU/debug.cbor
+check "debug document: PCR0 zero, issuer is nsm-emu's" \
+	"grep -q '^   0: 0\{96\}' $T/out && grep -q 'nsm-emu' $T/out"
+{ printf '\xd2'; cat "$EMU/indefinite.cbor"; } > $T/tagged2.cbor
+expect "dump --diag of a tagged document" 0 $N dump --diag $T/tagged2.cbor
+check "tag 18 shown, payload still embedded" "head -1 $T/out | grep -qx '18(\\[' && grep -q '<<{_' $T/out"
+
+td_begin
 for f in $AWS_DOCS; do
 	expect "dump --json $f" 0 $N dump --json $TD/aws/$f
 	json_ok "dump $f matches expected.json" "
@@ -38,9 +56,7 @@ check "--diag shows the protected header" "sed -n 2,4p $T/out | tr -d ' \n' | gr
 check "--diag shows null fields" "grep -q '\"nonce\": null' $T/out"
 expect "dump --diag of a definite-map document" 0 $N dump --diag $TD/aws/marlin_sdk_aws.cbor
 check "definite map has no _ marker" "grep -q '^  <<{\$' $T/out"
-{ printf '\xd2'; cat "$doc"; } > $T/tagged2.cbor
-expect "dump --diag of a tagged document" 0 $N dump --diag $T/tagged2.cbor
-check "tag 18 shown, payload still embedded" "head -1 $T/out | grep -qx '18(\\[' && grep -q '<<{_' $T/out"
+td_end
 # Diagnostic notation of small items, byte-exact (RFC 8949 section 8).
 diag() { printf "$1" > $T/item.cbor; $N dump --diag $T/item.cbor 2>&1 | tr '\n' ' ' | sed 's/  */ /g; s/ $//'; }
 check "diag: integers" "[ \"\$(diag '\\x83\\x01\\x38\\x22\\x18\\x18')\" = '[ 1, -35, 24 ]' ]"
@@ -57,10 +73,12 @@ check "diag: depth message" "grep -q 'nesting deeper than' $T/err"
 printf '\x5b\xff\xff\xff\xff\xff\xff\xff\xff' > $T/huge.cbor
 expect "diag: absurd length is refused" 4 $N dump --diag $T/huge.cbor
 
+td_begin
 expect "dump of blocky's self-signed document" 0 $N dump --json $TD/foreign-ca/blocky_selfsigned_2024.cbor
 json_ok "null cabundle shown as null, 32 PCRs" "d['payload']['cabundle'] is None and len(d['payload']['pcrs']) == 32"
 expect "dump text of a null cabundle" 0 $N dump $TD/foreign-ca/blocky_selfsigned_2024.cbor
 check "text says null" "grep -qx 'cabundle:    null' $T/out"
+td_end
 python3 -c "import sys; sys.stdout.buffer.write(b'\xd2' * 200 + b'\x01')" > $T/tags.cbor
 expect "diag: 200 nested tags are refused" 4 $N dump --diag $T/tags.cbor
 check "diag: tagged item keeps its indentation" "$N dump --diag $T/tagged2.cbor | sed -n 2p | grep -qx '  <<{'"

@@ -2,7 +2,7 @@
 # Input formats: raw CBOR, base64 (standard, URL-safe, wrapped, unpadded),
 # hex (plain, 0x, wrapped), stdin; detected automatically, or forced.
 
-doc=$TD/aws/signal_svr2_valid_bytes.cbor
+doc=$EMU/doc.cbor
 base64 -w 76 "$doc" > $T/doc.b64
 base64 -w 0 "$doc" | tr '+/' '-_' | tr -d '=' > $T/doc.b64url
 # hex, 60 digits a line (od, not xxd: coreutils only)
@@ -30,7 +30,7 @@ done
 
 run $N dump --json - < $T/doc.b64
 check "base64 on stdin" "[ $rc = 0 ] && grep -q '\"file\": \"<stdin>\"' $T/out"
-run $N verify --time doc < "$doc"
+run $N verify --time doc --root $EMU/doc.root.pem < "$doc"
 check "raw CBOR on stdin verifies" "[ $rc = 0 ]"
 expect "forced --format hex on base64 fails" 4 $N dump --format hex $T/doc.b64
 check "format error names the file" "grep -q 'doc.b64: not valid hex' $T/err"
@@ -39,7 +39,7 @@ expect "forced --format raw on raw" 0 $N dump --format raw "$doc"
 
 # Bad inputs: a clear message and a non-zero exit, never a crash.
 head -c 1000 "$doc" > $T/trunc.cbor
-head -c 4444 "$doc" > $T/trunc1.cbor
+head -c $(($(stat -c %s "$doc") - 50)) "$doc" > $T/trunc1.cbor
 { cat "$doc"; printf '\0'; } > $T/trailing.cbor
 printf 'hello, world\n' > $T/text.txt
 : > $T/empty

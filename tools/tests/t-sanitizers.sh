@@ -4,15 +4,15 @@
 if [ -n "$NSMCTL_ASAN" ] && [ -x "$NSMCTL_ASAN" ]; then
 	A=$NSMCTL_ASAN
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
-	doc=$TD/aws/signal_svr2_valid_bytes.cbor
+	doc=$EMU/doc.cbor
 	expect "asan: dump --json" 0 $A dump --json $doc
-	expect "asan: dump text" 0 $A dump $TD/aws/blocky_2024_prod.cbor
-	expect "asan: dump --diag" 0 $A dump --diag $TD/aws/base_hinted_2026.cbor
-	expect "asan: verify --time doc" 0 $A verify --time doc $doc
+	expect "asan: dump text" 0 $A dump $EMU/fill.cbor
+	expect "asan: dump --diag" 0 $A dump --diag $EMU/indefinite.cbor
+	expect "asan: verify --time doc" 0 $A verify --time doc --root $EMU/doc.root.pem $doc
 	expect "asan: verify --json now" 1 $A verify --json $doc
 	expect "asan: verify with policies" 1 $A verify --time doc --pcr 4=$zero --nonce 01 \
 		--kms-policy $T/kms.json --expected $T/eif.json --reject-debug $doc
-	expect "asan: diff" 1 $A diff --all --json $doc $TD/aws/signal_svr2_valid_bytes2.cbor $TD/aws/marlin_sdk_aws_pcr16.cbor
+	expect "asan: diff" 1 $A diff --all --json $doc $EMU/debug.cbor $EMU/tagged.cbor
 	expect "asan: ca init" 0 $A ca init $T/pki-asan
 	expect "asan: provision --check" 0 $A emu provision --check $T/pki-asan
 	expect "asan: provision --check mismatched" 4 $A emu provision --check $T/mixed
@@ -31,7 +31,7 @@ if [ -n "$NSMCTL_ASAN" ] && [ -x "$NSMCTL_ASAN" ]; then
 		expect "asan: dump --diag $f" 4 $A dump --diag $T/$f
 		expect "asan: dump $f" 4 $A dump $T/$f
 	done
-	# Every 97th truncation of a real document: parse errors, no crash.
+	# Every 97th truncation of a document: parse errors, no crash.
 	fails=0
 	len=$(stat -c %s $doc)
 	for ((i = 1; i < len; i += 97)); do
@@ -64,9 +64,9 @@ fi
 
 if command -v valgrind >/dev/null; then
 	V="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite"
-	expect "valgrind: verify" 0 $V $N verify --time doc $TD/aws/base_hinted_2026.cbor
-	expect "valgrind: dump --diag" 0 $V $N dump --diag $TD/aws/marlin_sdk_aws.cbor
-	expect "valgrind: diff --expected" 1 $V $N diff --expected $T/eif.json $TD/aws/marlin_sdk_aws.cbor
+	expect "valgrind: verify" 0 $V $N verify --root $EMU/indefinite.root.pem $EMU/indefinite.cbor
+	expect "valgrind: dump --diag" 0 $V $N dump --diag $EMU/doc.cbor
+	expect "valgrind: diff --expected" 1 $V $N diff --expected $T/eif.json $EMU/doc.cbor
 else
 	skip "valgrind" "not installed"
 fi

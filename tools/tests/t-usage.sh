@@ -41,16 +41,24 @@ expect "random -o and --json" 2 $N random -o $T/r --json
 expect "attest with bad nonce hex" 2 $N attest --nonce xyz
 expect "attest with two stdin values" 2 $N attest --nonce - --user-data -
 expect "attest --format bogus" 2 $N attest --format pem
-expect "verify --time bogus" 2 $N verify --time yesterday $TD/aws/marlin_sdk_aws.cbor
-expect "verify --max-age bogus" 2 $N verify --max-age soon $TD/aws/marlin_sdk_aws.cbor
-expect "verify --pcr bogus" 2 $N verify --pcr 99=00 $TD/aws/marlin_sdk_aws.cbor
+ed=$EMU/doc.cbor
+z48=$(printf '0%.0s' $(seq 96))
+expect "verify --time bogus" 2 $N verify --time yesterday $ed
+expect "verify --max-age bogus" 2 $N verify --max-age soon $ed
+# index and value checked apart: a valid value with a bad index, a bad
+# value with a valid index, and the same value at a valid index accepted
+expect "verify --pcr 32=<48 bytes>: the index is refused" 2 $N verify --pcr 32=$z48 $ed
+check "--pcr index refused: the option is named" "grep -q \"^error: --pcr '32=\" $T/err"
+expect "verify --pcr 4=00: the short value is refused" 2 $N verify --pcr 4=00 $ed
+expect "verify --pcr 31=<48 bytes> is accepted (PCR31 differs: 1, not 2)" 1 \
+	$N verify --root $EMU/doc.root.pem --pcr 31=${z48%00}01 $ed
 expect "verify two documents" 2 $N verify a b
-expect "verify --quiet --json" 2 $N verify -q --json $TD/aws/marlin_sdk_aws.cbor
-expect "verify --no-aws-root without --root" 2 $N verify --no-aws-root $TD/aws/marlin_sdk_aws.cbor
-expect "dump --diag --json" 2 $N dump --diag --json $TD/aws/marlin_sdk_aws.cbor
+expect "verify --quiet --json" 2 $N verify -q --json $ed
+expect "verify --no-aws-root without --root" 2 $N verify --no-aws-root $ed
+expect "dump --diag --json" 2 $N dump --diag --json $ed
 expect "dump two documents" 2 $N dump a b
-expect "dump --format bogus" 2 $N dump --format pem $TD/aws/marlin_sdk_aws.cbor
-expect "diff with one document" 2 $N diff $TD/aws/marlin_sdk_aws.cbor
+expect "dump --format bogus" 2 $N dump --format pem $ed
+expect "diff with one document" 2 $N diff $ed
 expect "diff --expected without document" 2 $N diff --expected x
 expect "emu without subcommand" 2 $N emu
 expect "emu unknown subcommand" 2 $N emu frob
