@@ -145,3 +145,11 @@ if [ -n "$NSMCTL_ASAN" ] && [ -x "$NSMCTL_ASAN" ]; then
 else
 	skip "asan: eif describe" "no ASan build"
 fi
+
+check "man page nsmctl-eif built" "grep -q '^\\.TH' $OUT/man/nsmctl-eif.1"
+if command -v groff >/dev/null; then
+	check "man page nsmctl-eif renders cleanly" \
+		"[ -z \"\$(MANWIDTH=80 groff -man -Tutf8 -ww -z $OUT/man/nsmctl-eif.1 2>&1)\" ]"
+else
+	skip "man page nsmctl-eif renders cleanly" "groff not installed"
+fi
