@@ -14,6 +14,21 @@
 
 #define VERSION "0.1"
 
+/* An enclave image, by its magic: libnsm's measurements loader takes it
+ * (nsm_pcrset_load_file()); the diff view says where E comes from. */
+static bool is_eif(const char *path)
+{
+	char magic[4];
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : NULL;
+	bool yes;
+
+	if (!f)
+		return false;
+	yes = fread(magic, 1, 4, f) == 4 && !memcmp(magic, ".eif", 4);
+	fclose(f);
+	return yes;
+}
+
 static void usage(FILE *f)
 {
 	fputs("usage: nsm-tui [options] [FILE|DIR]...\n"
@@ -22,7 +37,8 @@ static void usage(FILE *f)
 	      "may hold raw CBOR, base64 or hex; DIRs are loaded lazily.\n"
 	      "\n"
 	      "  -r, --root PEM         add a trust root (repeatable); r cycles\n"
-	      "  -e, --expected FILE    expected PCRs: text, JSON or nitro-cli JSON\n"
+	      "  -e, --expected FILE    expected PCRs: text, JSON, nitro-cli JSON, or\n"
+	      "                         an enclave image (.eif): its PCR0-2 and 8\n"
 	      "  -t, --time-policy P    'document' (default) or 'now'\n"
 	      "      --now TIME         pin the clock: ms since the epoch or\n"
 	      "                         YYYY-MM-DDTHH:MM:SSZ (also NSM_TUI_NOW)\n"
@@ -148,8 +164,9 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			snprintf(app.expected_name, sizeof(app.expected_name),
-				 "%s", strrchr(optarg, '/') ?
-				 strrchr(optarg, '/') + 1 : optarg);
+				 "%s%s", strrchr(optarg, '/') ?
+				 strrchr(optarg, '/') + 1 : optarg,
+				 is_eif(optarg) ? " (EIF)" : "");
 			break;
 		case 't':
 			if (!strcmp(optarg, "now")) {

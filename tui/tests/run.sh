@@ -155,6 +155,8 @@ check_exit 2 "no certificate" --root "$TD_REL/aws/base_hinted_2026.cbor"
 check_exit 2 "No such file" --root /nonexistent.pem
 check_exit 2 "bad --now" --now yesterday
 check_exit 2 "--expected" --expected "$TD_REL/aws/expected.json"
+printf '.eif\000\004' >"$work/cut.eif"	# an enclave image cut short
+check_exit 2 "eif.truncated" --expected "$work/cut.eif"
 check_exit 1 "No such file" /nonexistent/docs
 check_exit 1 "needs a terminal" "$TD_REL/aws"
 "$BIN" --help | grep -q -- "--expected FILE"
