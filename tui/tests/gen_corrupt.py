@@ -2,17 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 """Write corrupt, truncated and hostile inputs for the screen tests.
 
-usage: gen_corrupt.py TESTDATA_DIR OUT_DIR
-Every file is derived from a real document or built from a fixed pattern,
-so the screens are the same on every run.
+usage: gen_corrupt.py DOC OUT_DIR
+Every file is derived from the document DOC (the screen tests give the
+real base_nitrovalidator_2024.cbor when the test data is there, an
+emulator's document otherwise) or built from a fixed pattern, so the
+screens are the same on every run.
 """
 import base64
 import os
 import sys
 
-td, out = sys.argv[1], sys.argv[2]
+src, out = sys.argv[1], sys.argv[2]
 os.makedirs(out, exist_ok=True)
-doc = open(os.path.join(td, "aws", "base_nitrovalidator_2024.cbor"), "rb").read()
+doc = open(src, "rb").read()
 
 
 def put(name, data):

@@ -7,10 +7,15 @@
 # the same under NO_COLOR, and a growing capture directory rescanned by R.
 # A private tmux socket keeps the test away from the user's sessions.
 #
-# usage: tmux_smoke.sh NSM-TUI DIR
+# usage: tmux_smoke.sh NSM-TUI DIR [FIRST SECOND]
+# FIRST and SECOND: two documents of DIR, FIRST first in its list
+# (default: base_hinted_2026.cbor and signal_svr2_valid_bytes.cbor, for
+# the real documents of the test data)
 set -uo pipefail
 bin=$1
 dir=$2
+first=${3:-base_hinted_2026.cbor}
+second=${4:-signal_svr2_valid_bytes.cbor}
 sock=nsm-tui-smoke-$$
 tmp=$(mktemp -d)
 trap 'tmux -L "$sock" kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -85,11 +90,11 @@ tmux -L "$sock" new-session -d -s mono -x 100 -y 30 \
 	"TERM=xterm-256color NO_COLOR=1 '$bin' '$dir'; echo \$? >'$tmp/status'; sleep 60"
 for _ in $(seq 1 100); do
 	tmux -L "$sock" capture-pane -e -p -t mono >"$tmp/pane.sgr" 2>/dev/null
-	grep -q "base_hinted_2026.cbor" "$tmp/pane.sgr" && break
+	grep -qF "$first" "$tmp/pane.sgr" && break
 	sleep 0.1
 done
 cp "$tmp/pane.sgr" "$tmp/pane"
-grep -q "base_hinted_2026.cbor" "$tmp/pane.sgr" || fail "NO_COLOR: no list"
+grep -qF "$first" "$tmp/pane.sgr" || fail "NO_COLOR: no list"
 grep -qE $'\e\\[([0-9;]*;)?(3[0-7]|9[0-7]|38;5;[0-9]+|4[0-7])(;[0-9]+)*m' "$tmp/pane.sgr" &&
 	fail "NO_COLOR: colour escape sequences in the pane"
 grep -qE $'\e\\[([0-9;]*;)?7(;[0-9]+)*m' "$tmp/pane.sgr" ||
@@ -103,7 +108,7 @@ done
 
 # a capture directory that grows: R picks up the new file
 mkdir "$tmp/cap"
-cp "$dir/base_hinted_2026.cbor" "$tmp/cap/a.cbor"
+cp "$dir/$first" "$tmp/cap/a.cbor"
 rm -f "$tmp/status"
 tmux -L "$sock" new-session -d -s cap -x 100 -y 30 \
 	"TERM=xterm-256color '$bin' '$tmp/cap'; echo \$? >'$tmp/status'; sleep 60"
@@ -111,7 +116,7 @@ capture() {
 	tmux -L "$sock" capture-pane -p -t cap >"$tmp/pane" 2>/dev/null
 }
 wait_for " 1 doc "
-cp "$dir/signal_svr2_valid_bytes.cbor" "$tmp/cap/b.cbor"
+cp "$dir/$second" "$tmp/cap/b.cbor"
 tmux -L "$sock" send-keys -t cap R
 wait_for "1 new document"
 wait_for " 2 docs "
