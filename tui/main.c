@@ -42,7 +42,8 @@ static void usage(FILE *f)
 	      "  -t, --time-policy P    'document' (default) or 'now'\n"
 	      "      --now TIME         pin the clock: ms since the epoch or\n"
 	      "                         YYYY-MM-DDTHH:MM:SSZ (also NSM_TUI_NOW)\n"
-	      "  -d, --device           start in the live device view ($NSM_DEVICE)\n"
+	      "  -d, --device PATH      start in the live device view of PATH\n"
+	      "                         (default: $NSM_DEVICE, else /dev/nsm)\n"
 	      "      --export-dir DIR   default directory for e and E (default .)\n"
 	      "      --no-color         monochrome (also NO_COLOR=1)\n"
 	      "      --script FILE      headless: keys from FILE, screens as text\n"
@@ -113,7 +114,7 @@ int main(int argc, char **argv)
 		{ "expected", required_argument, NULL, 'e' },
 		{ "time-policy", required_argument, NULL, 't' },
 		{ "now", required_argument, NULL, 'N' },
-		{ "device", no_argument, NULL, 'd' },
+		{ "device", required_argument, NULL, 'd' },
 		{ "export-dir", required_argument, NULL, 'X' },
 		{ "no-color", no_argument, NULL, 'C' },
 		{ "script", required_argument, NULL, 'S' },
@@ -144,7 +145,7 @@ int main(int argc, char **argv)
 		}
 		app.now_pinned = 1;
 	}
-	while ((c = getopt_long(argc, argv, "r:e:t:dhV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "r:e:t:d:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			rc = add_root(&app, optarg);
@@ -187,6 +188,12 @@ int main(int argc, char **argv)
 			app.now_pinned = 1;
 			break;
 		case 'd':
+			/* libnsm's nsm_lib_init() opens $NSM_DEVICE */
+			if (!*optarg || setenv("NSM_DEVICE", optarg, 1)) {
+				fprintf(stderr, "nsm-tui: --device needs a "
+					"path\n");
+				return 2;
+			}
 			device = 1;
 			break;
 		case 'X':
