@@ -18,4 +18,6 @@ nsmctl pcr read || exit 1
 echo
 echo "\$ nsmctl attest --nonce $NONCE -o document.cbor"
 nsmctl attest --nonce "$NONCE" -o "$NSM_OUT_DIR/document.cbor" || exit 1
-cat /sys/class/misc/nsm/pki_root >"$NSM_OUT_DIR/root.pem" || exit 1
+echo
+echo "\$ nsmctl emu root -o root.pem"
+nsmctl emu root -o "$NSM_OUT_DIR/root.pem" || exit 1

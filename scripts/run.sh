@@ -41,6 +41,11 @@ case $where in
 host)
 	step "start the emulator on this machine ($(uname -r))"
 	make -s -C "$top" module >/dev/null
+	# nsm_emu's control plane is configfs: load it (insmod does not
+	# resolve dependencies) and mount it where systemd has not
+	modprobe configfs 2>/dev/null || true
+	mountpoint -q /sys/kernel/config ||
+		mount -t configfs none /sys/kernel/config
 	insmod "$top/kmod/nsm_emu.ko"
 	trap 'rmmod nsm_emu 2>/dev/null || true' EXIT
 	echo "\$ nsmctl describe"
@@ -51,7 +56,8 @@ host)
 	echo
 	echo "\$ nsmctl attest --nonce $nonce -o document.cbor"
 	"$nsmctl" attest --nonce "$nonce" -o "$out/document.cbor"
-	cat /sys/class/misc/nsm/pki_root >"$out/root.pem"
+	echo "\$ nsmctl emu root -o root.pem"
+	"$nsmctl" emu root -o "$out/root.pem"
 	;;
 vm)
 	rel=$("$top/selftests/vm/kernels.sh" list | awk '$1 ~ /^6\.12/ { print $1; exit }')

@@ -2,12 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Inside the VM runner's guest (busybox sh, root, nsm_emu loaded): every
-# part named in /extra/parts, each on a freshly booted device (sysfs
-# "reset"), their TAP merged into one numbered stream, names prefixed with
+# part named in /extra/parts, each on a freshly booted device (configfs
+# "reset" of the default instance, /dev/nsm), their TAP merged into one numbered stream, names prefixed with
 # the part (lines it prints but results pass through). Exit status 1 if any part failed or exited non-zero.
 
 X=/extra
-SYS=/sys/class/misc/nsm
+CFG=/sys/kernel/config/nsm_emu/instances/default
 run() { "$X/ld-linux-x86-64.so.2" --library-path "$X" "$@"; }
 
 n=0
@@ -16,7 +16,7 @@ fail=0
 part() {
 	name=$1
 	shift
-	echo 1 > $SYS/reset
+	echo 1 > $CFG/reset
 	"$@" >/tmp/part.out 2>/tmp/part.err
 	rc=$?
 	awk -v n="$n" -v p="$name" '

@@ -9,7 +9,7 @@
 #
 # The script is fed through a FIFO so that the PCR bank can change between
 # two screens: nsm-tui reads its first refresh (32 DescribePCR requests,
-# seen in the module's counters), nsmctl extends PCR16 from outside, then
+# seen in its sysfs statistics), nsmctl extends PCR16 from outside, then
 # R must show the new value.
 
 X=${X:-/extra}
@@ -17,7 +17,8 @@ run() { "$X/ld-linux-x86-64.so.2" --library-path "$X" "$@"; }
 nsmctl() { run "$X/nsmctl" "$@"; }
 . "$X/expect.sh"
 
-SYS=/sys/class/misc/nsm
+SYS=/sys/class/misc/nsm				# the runtime state of /dev/nsm
+CFG=/sys/kernel/config/nsm_emu/instances/default	# its instance
 T=/tmp/tui-vm
 OUT=${NSM_OUT_DIR:-/tmp}/tui
 rm -rf $T && mkdir -p $T/export "$OUT"
@@ -31,7 +32,15 @@ fail=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); fail=1; echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
-counter() { sed -n "s/^$1 //p" $SYS/counters; }
+counter() { cat $SYS/statistics/$1; }
+# the PCR bank as sysfs shows it: "<index> <1 locked|0 open> <value>" lines
+pcrs() {
+	i=0
+	while [ $i -lt 32 ]; do
+		echo "$i $(cat $SYS/pcr_locked/$i) $(cat $SYS/pcrs/$i)"
+		i=$((i + 1))
+	done
+}
 
 # the screen dumped under TITLE
 screen() { awk -v t="--- $1 (" 'index($0, "--- ") == 1 { on = index($0, t) == 1; next } on' "$SCREENS"; }
@@ -44,13 +53,13 @@ table() {
 }
 
 echo "TAP version 13"
-cat $SYS/pki_root > $T/root.pem
-cat $SYS/pcrs > $T/pcrs-before
-module_id=$(cat $SYS/module_id)
+nsmctl emu root -o $T/root.pem
+pcrs > $T/pcrs-before
+module_id=$(cat $CFG/module_id)
 c0=$(counter describe_pcr)
 
 rm -f $T/keys && mkfifo $T/keys
-timeout 120 "$X/ld-linux-x86-64.so.2" --library-path "$X" "$X/nsm-tui" -d \
+timeout 120 "$X/ld-linux-x86-64.so.2" --library-path "$X" "$X/nsm-tui" -d /dev/nsm \
 	--script $T/keys --size 140x72 --output "$SCREENS" \
 	--root $T/root.pem --export-dir $T/export 2>$T/tui.err &
 tui=$!
@@ -66,7 +75,7 @@ check "nsm-tui read the 32 PCRs of the device" "[ $(counter describe_pcr) -ge $(
 # ... then the bank changes under it
 nsmctl pcr extend 16 --data 01 >$T/extend.out 2>&1
 check "nsmctl pcr extend 16 --data 01 from outside" "grep -q '$EXTEND_01' $T/extend.out"
-cat $SYS/pcrs > $T/pcrs-after
+pcrs > $T/pcrs-after
 
 cat >&3 <<KEYS
 keys R
@@ -89,7 +98,7 @@ rc=$?
 check "nsm-tui --script on the live device exits 0" "[ $rc = 0 ]"
 [ -s $T/tui.err ] && sed 's/^/# stderr: /' $T/tui.err | head -5
 
-check "device view: DescribeNSM's module_id, as in sysfs" \
+check "device view: DescribeNSM's module_id, as in configfs" \
 	"screen 'device view' | grep -q '^module_id    $module_id\$'"
 check "device view: digest SHA384, max_pcrs 32, locked 16" \
 	"screen 'device view' | grep -q 'digest SHA384   max_pcrs 32   locked 16 '"
@@ -110,7 +119,7 @@ check "after R: refreshed 2 times" "screen refreshed | grep -q 'refreshed 2 time
 
 check "a: a new document from the device, INVALID under the AWS root" \
 	"screen 'new document' | grep -q ' INVALID .* device #1 *\$' && screen 'new document' | grep -q 'new document from the device: [0-9]* bytes'"
-check "r: valid under the module's root (pki_root)" \
+check "r: valid under the module's root (pki/root)" \
 	"screen 'module root' | grep -q 'root: root.pem' && screen 'module root' | grep -q ' valid .* device #1 *\$'"
 check "e: exported as device-1.cbor" \
 	"screen exported | grep -q 'wrote [0-9]* bytes of CBOR to device-1.cbor' && [ -s $T/export/device-1.cbor ]"
