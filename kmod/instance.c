@@ -29,6 +29,7 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/random.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -43,9 +44,6 @@ static_assert(sizeof(struct nsm_raw) == 32);
 static_assert(_IOC_SIZE(NSM_IOCTL_RAW) == sizeof(struct nsm_raw));
 static_assert(NSM_IOCTL_RAW == 0xc0200a00);
 static_assert(NSM_CORE_REQUEST_MAX == NSM_REQUEST_MAX_SIZE);
-
-/* Leaf mints a document may wait for before it gives up (InternalError). */
-#define NSM_LEAF_TRIES	3
 
 DEFINE_MUTEX(nsm_devices_lock);
 static LIST_HEAD(nsm_instances);	/* under nsm_devices_lock */
@@ -202,8 +200,10 @@ static bool nsm_leaf_usable(const struct nsm_emu_leaf *leaf,
  * Under the instance lock: take a reference to the current leaf, or, when
  * it cannot sign now (none, expired, chain replaced, retired), mint one
  * with the lock dropped and install it unless another thread was quicker
- * or the state it was minted for moved on; then copy what the document
- * states. The document is built and signed with no lock held.
+ * or the state it was minted for moved on, and try again; then copy what
+ * the document states. The document is built and signed with no lock
+ * held. Only a fatal signal ends the retries early, so a request never
+ * fails because an administrator rotates keys while it waits.
  *
  * Context: Process context, may sleep; takes @nf->inst->lock.
  * Return: 0 with a response (an Error response when no leaf could be
@@ -265,8 +265,11 @@ static int nsm_attest(struct nsm_file *nf, const struct nsm_request *r,
 
 		nsm_emu_leaf_put(fresh);
 		fresh = NULL;
-		if (tries == NSM_LEAF_TRIES ||
-		    nsm_emu_leaf_new(ca, buf->module_id, lifetime, epoch, &fresh))
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
+		if (nsm_emu_leaf_new(ca, buf->module_id, lifetime, epoch, &fresh))
 			break;	/* answered InternalError: st has no leaf */
 		nsm_emu_ca_put(ca);
 	}
