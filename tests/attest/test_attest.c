@@ -1033,8 +1033,19 @@ static void test_errors(void)
 	tap_ok(attest(&req, &len) == -NSM_INTERNAL_ERROR && len == 0,
 	       "no PKI: InternalError");
 	emu.pki = pki;
-	tap_ok(nsm_attest_document(&emu, &req, docbuf, 1000, &len) == -NSM_INTERNAL_ERROR,
-	       "buffer too small: InternalError, nothing written past it");
+	{
+		/* a canary after the 1000 bytes given: it must stay intact */
+		size_t i, touched = 0;
+
+		memset(docbuf, 0xa5, sizeof(docbuf));
+		tap_ok(nsm_attest_document(&emu, &req, docbuf, 1000, &len) ==
+		       -NSM_INTERNAL_ERROR, "buffer too small: InternalError");
+		for (i = 1000; i < sizeof(docbuf); i++)
+			touched += docbuf[i] != 0xa5;
+		tap_ok(touched == 0,
+		       "buffer too small: nothing written past it (%zu canary bytes changed)",
+		       touched);
+	}
 	pki = nsm_pki_new();
 	tap_ok(pki && nsm_pki_leaf(pki, "x", now_ms,
 				   &(const struct nsm_leaf *){ NULL }) ==
@@ -1060,9 +1071,10 @@ static void test_parser(void)
 	const u8 *der;
 	size_t len, i;
 	struct nsm_x509_info info;
-	u8 buf[NSM_CERT_MAX];
+	u8 *buf;
 	bool good = true;
-	unsigned int accepted = 0;
+	unsigned int accepted = 0, outside = 0, header = 0;
+	size_t hdr;
 
 	nsm_pki_cert(emu.pki, 3, &der, &len);
 	good = !nsm_x509_parse(der, len, &info) && info.ca && info.pathlen == 0 &&
@@ -1073,12 +1085,34 @@ static void test_parser(void)
 		if (!nsm_x509_parse(der, i, &info))
 			good = false;
 	tap_ok(good, "parser rejects every truncation of a certificate");
-	for (i = 0; i < len * 8; i++) {
+	/*
+	 * Each flip in a buffer of exactly the certificate's size, so that
+	 * ASan (this test's build) stops a read past its end. A certificate
+	 * that still parses must borrow only its own bytes; a flip in the
+	 * outer SEQUENCE's tag or length must never parse.
+	 */
+	buf = malloc(len);
+	hdr = (der[1] & 0x80) ? 2 + (der[1] & 0x7f) : 2;
+#define INSIDE(p, n) (!(p) || ((p) >= buf && (n) <= len && (p) + (n) <= buf + len))
+	for (i = 0; buf && i < len * 8; i++) {
 		memcpy(buf, der, len);
 		buf[i / 8] ^= 1 << (i % 8);
-		accepted += !nsm_x509_parse(buf, len, &info);
+		memset(&info, 0, sizeof(info));
+		if (nsm_x509_parse(buf, len, &info))
+			continue;
+		accepted++;
+		header += i / 8 < hdr;
+		outside += !INSIDE(info.tbs, info.tbs_len) ||
+			   !INSIDE(info.issuer, info.issuer_len) ||
+			   !INSIDE(info.subject, info.subject_len) ||
+			   !INSIDE(info.skid, info.skid_len);
 	}
-	tap_ok(1, "parser survives all %zu single-bit flips (%u still parse)", len * 8, accepted);
+#undef INSIDE
+	tap_ok(buf && outside == 0 && header == 0 && accepted < len * 8,
+	       "parser survives all %zu single-bit flips: no span outside the certificate, "
+	       "no header flip accepted (%u still parse, %u outside, %u header)",
+	       len * 8, accepted, outside, header);
+	free(buf);
 }
 
 /* A CBOR Attestation request with three @n-byte fields (n < 65536). */
