@@ -101,6 +101,8 @@ bench)
 	for t in $BENCH_THREADS; do
 		/tests/nsm_bench -t "$t" -s "$BENCH_SECONDS" $BENCH_REQUESTS || rc=1
 	done
+	# DescribePCR latency while another thread keeps signing documents.
+	/tests/nsm_bench -t 1 -s "$BENCH_SECONDS" -L attestation describe_pcr || rc=1
 	say END bench "$rc"
 	;;
 esac

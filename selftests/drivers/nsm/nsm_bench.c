@@ -2,7 +2,7 @@
 /*
  * nsm_bench: requests per second and latency percentiles of /dev/nsm.
  *
- *   nsm_bench [-t THREADS] [-s SECONDS] REQUEST...
+ *   nsm_bench [-t THREADS] [-s SECONDS] [-L LOAD] REQUEST...
  *
  * REQUEST is describe_pcr, extend_pcr, get_random, describe_nsm or
  * attestation (a signed document with a 32-byte nonce). Each
@@ -11,6 +11,13 @@
  * its shape. One line per request:
  *
  *   bench describe_pcr threads=1 ops=41234 rps=20617 p50_us=46.1 p99_us=71.0
+ *
+ * With -L LOAD, one more thread issues LOAD requests back to back at the
+ * same time, and only the REQUEST threads are measured: the latency of a
+ * request while another kind keeps the device busy. The line then names
+ * the load and its rate:
+ *
+ *   bench describe_pcr load=attestation load_rps=700 threads=1 ...
  *
  * rps counts all threads' answers over the wall time; latencies are per
  * ioctl, measured with CLOCK_MONOTONIC around it.
@@ -133,21 +140,27 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int bench(enum kind kind, unsigned int threads, double seconds)
+/*
+ * @threads workers of @kind, plus one of @load (when >= 0) that is not
+ * measured; w[@threads] is the load.
+ */
+static int bench(enum kind kind, unsigned int threads, double seconds,
+		 int load)
 {
-	struct worker w[MAX_THREADS];
+	unsigned int i, nw = threads + (load >= 0);
+	struct worker w[MAX_THREADS + 1];
+	char load_desc[64] = "";
 	uint32_t *all;
-	uint64_t t0, t1;
+	uint64_t t0, t1 = 0;
 	size_t total = 0, k;
-	unsigned int i;
 	int err = 0;
 
 	memset(w, 0, sizeof(w));
-	if (pthread_barrier_init(&barrier, NULL, threads + 1))
+	if (pthread_barrier_init(&barrier, NULL, nw + 1))
 		return -1;
-	for (i = 0; i < threads; i++) {
+	for (i = 0; i < nw; i++) {
 		w[i].id = i;
-		w[i].kind = kind;
+		w[i].kind = i < threads ? kind : (enum kind)load;
 		w[i].seconds = seconds;
 		w[i].lat_ns = malloc(MAX_SAMPLES * sizeof(uint32_t));
 		if (!w[i].lat_ns || pthread_create(&w[i].tid, NULL, run, &w[i])) {
@@ -157,17 +170,25 @@ static int bench(enum kind kind, unsigned int threads, double seconds)
 	}
 	pthread_barrier_wait(&barrier);
 	t0 = now_ns();
-	for (i = 0; i < threads; i++) {
+	for (i = 0; i < nw; i++) {
 		pthread_join(w[i].tid, NULL);
-		total += w[i].n;
+		if (i < threads)
+			total += w[i].n;
+		if (i == threads - 1)
+			t1 = now_ns();
 		if (w[i].err && !err)
 			err = w[i].err;
 	}
-	t1 = now_ns();
 	pthread_barrier_destroy(&barrier);
 	if (err) {
 		fprintf(stderr, "nsm_bench: %s failed: %d\n", kind_names[kind], err);
 		return -1;
+	}
+	if (load >= 0) {
+		snprintf(load_desc, sizeof(load_desc), " load=%s load_rps=%.0f",
+			 kind_names[load],
+			 (double)w[threads].n * 1e9 / (double)(t1 - t0));
+		free(w[threads].lat_ns);
 	}
 	all = malloc((total ? total : 1) * sizeof(*all));
 	if (!all)
@@ -178,8 +199,8 @@ static int bench(enum kind kind, unsigned int threads, double seconds)
 		free(w[i].lat_ns);
 	}
 	qsort(all, total, sizeof(*all), cmp_u32);
-	printf("bench %s threads=%u ops=%zu rps=%.0f p50_us=%.1f p99_us=%.1f\n",
-	       kind_names[kind], threads, total,
+	printf("bench %s%s threads=%u ops=%zu rps=%.0f p50_us=%.1f p99_us=%.1f\n",
+	       kind_names[kind], load_desc, threads, total,
 	       (double)total * 1e9 / (double)(t1 - t0),
 	       all[total / 2] / 1000.0, all[total * 99 / 100] / 1000.0);
 	fflush(stdout);
@@ -187,14 +208,29 @@ static int bench(enum kind kind, unsigned int threads, double seconds)
 	return 0;
 }
 
+static int kind_of(const char *name)
+{
+	unsigned int k;
+
+	for (k = 0; k < sizeof(kind_names) / sizeof(kind_names[0]); k++)
+		if (!strcmp(name, kind_names[k]))
+			return (int)k;
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
-	unsigned int threads = 1, i, k;
+	unsigned int threads = 1, i;
 	double seconds = 2.0;
-	int opt, rc = 0;
+	int opt, rc = 0, load = -1, k;
 
-	while ((opt = getopt(argc, argv, "t:s:")) != -1) {
+	while ((opt = getopt(argc, argv, "t:s:L:")) != -1) {
 		switch (opt) {
+		case 'L':
+			load = kind_of(optarg);
+			if (load < 0)
+				goto usage;
+			break;
 		case 't':
 			threads = (unsigned int)atoi(optarg);
 			break;
@@ -213,17 +249,15 @@ int main(int argc, char **argv)
 		return 4;
 	}
 	for (i = (unsigned int)optind; i < (unsigned int)argc; i++) {
-		for (k = 0; k < sizeof(kind_names) / sizeof(kind_names[0]); k++)
-			if (!strcmp(argv[i], kind_names[k]))
-				break;
-		if (k == sizeof(kind_names) / sizeof(kind_names[0]))
+		k = kind_of(argv[i]);
+		if (k < 0)
 			goto usage;
-		if (bench((enum kind)k, threads, seconds))
+		if (bench((enum kind)k, threads, seconds, load))
 			rc = 1;
 	}
 	return rc;
 usage:
 	fprintf(stderr,
-		"usage: nsm_bench [-t threads] [-s seconds] describe_pcr|extend_pcr|get_random|describe_nsm|attestation...\n");
+		"usage: nsm_bench [-t threads] [-s seconds] [-L load] describe_pcr|extend_pcr|get_random|describe_nsm|attestation...\n");
 	return 2;
 }
