@@ -4,7 +4,8 @@
 # Run several TAP-producing commands and print one TAP stream: tests are
 # renumbered, descriptions prefixed with the command's label, the plan
 # printed at the end. A command that exits non-zero without a failing test,
-# or that runs fewer tests than it planned, adds a failing test of its own.
+# or that runs fewer tests than it planned, adds a failing test of its own;
+# one that skips everything ("1..0 # SKIP why") adds a skipped one.
 #
 # Usage: tap-merge.sh LABEL 'COMMAND' [LABEL 'COMMAND']...
 set -uo pipefail
@@ -34,6 +35,12 @@ while [ $# -ge 2 ]; do
 			else
 				echo "ok $n - [$label] ${BASH_REMATCH[3]}"
 			fi
+		elif [[ $line =~ ^1\.\.0\ *#\ *[Ss][Kk][Ii][Pp]\ *(.*)$ ]]; then
+			# a command that skipped everything: one visible skip
+			n=$((n + 1))
+			ran=$((ran + 1))
+			planned=1
+			echo "ok $n - [$label] # SKIP ${BASH_REMATCH[1]:-no reason given}"
 		elif [[ $line =~ ^# ]]; then
 			echo "$line"
 		fi
