@@ -13,10 +13,15 @@
  * (selftests/vm/verify-docs.sh). Names ending in ".bad-time" must verify at
  * the current time only (their leaf is not valid at the document's time).
  *
- * Tests of the control interface (/sys/class/misc/<dev>/pki_*) skip on a
- * device without it, e.g. a real NSM. Provisioning a good PKI needs
+ * Tests of nsm_emu's control plane (Documentation/ABI/testing/
+ * configfs-nsm_emu: the device's instance in /sys/kernel/config/nsm_emu/
+ * instances/ and the PKI in .../pki/; sysfs-driver-nsm_emu: its runtime
+ * state in /sys/class/misc/<dev>/) run whenever nsm_emu is loaded and fail
+ * when an attribute is missing; they skip only on a device that is not the
+ * emulator's (a real NSM) or without root. Provisioning a good PKI needs
  * chain.pem, instance.key and root.pem from `nsmctl ca init` (or OpenSSL)
- * in $NSM_PKI_DIR (default /extra/pki); without them that test skips.
+ * in $NSM_PKI_DIR (default /extra/pki); the test decodes them to the DER
+ * the module takes, and skips without them.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -331,113 +336,107 @@ static void fill_random(uint8_t *p, size_t n)
 		p[i] = (uint8_t)(rand_r(&seed) >> 7);
 }
 
-/* ---- the control interface ---- */
+/* ---- the control plane ---- */
 
-static const char *ctl_path(const char *attr)
-{
-	static __thread char path[PATH_MAX];
-	const char *dev = nsm_dev_path(), *base = strrchr(dev, '/');
-
-	snprintf(path, sizeof(path), "/sys/class/misc/%s/%s",
-		 base ? base + 1 : dev, attr);
-	return path;
-}
-
+/*
+ * nsm_emu's control plane: the device's instance in configfs
+ * (instances/<i>/), the module's PKI (pki/) and the instance's runtime
+ * state in sysfs (/sys/class/misc/<dev>/). A control test runs whenever
+ * the module under test is nsm_emu: a missing attribute is a failure then.
+ * It skips only on a device that is not the emulator's (a real NSM), or
+ * without root (every control file is root's).
+ */
 static bool have_ctl(void)
 {
-	return geteuid() == 0 && access(ctl_path("pki_commit"), F_OK) == 0;
+	return nsm_is_emulator() && geteuid() == 0;
 }
 
 #define NEED_CTL() do {							\
-	if (!have_ctl())						\
-		SKIP("no nsm_emu PKI control interface (%s) or not root", \
-		     ctl_path("pki_commit"));				\
+	if (!nsm_is_emulator())						\
+		SKIP("%s is not nsm_emu's: no control plane",		\
+		     nsm_dev_path());					\
+	if (geteuid() != 0)						\
+		SKIP("the nsm_emu control plane needs root");		\
+	if (!nsm_instance_of(NULL))					\
+		NSM_FAIL_(1, "nsm_emu is loaded but %s names no instance", \
+			  nsm_state_path(NULL, "instance"));		\
 } while (0)
 
-/* Write @len bytes in chunks of @chunk (0: one write); 0 or -errno. */
-static int ctl_write_chunks(const char *attr, const void *buf, size_t len,
+/* An instance attribute of the device under test. */
+static int ctl_puts(const char *attr, const char *s)
+{
+	return nsm_puts_file(nsm_inst_path(NULL, attr), s);
+}
+
+static long ctl_read(const char *attr, char *buf, size_t cap)
+{
+	return nsm_read_file(nsm_inst_path(NULL, attr), buf, cap);
+}
+
+static long long ctl_num(const char *attr)
+{
+	return nsm_read_num(nsm_inst_path(NULL, attr));
+}
+
+/* /sys/class/misc/<dev>/@rel, a number. */
+static long long state_num(const char *rel)
+{
+	return nsm_read_num(nsm_state_path(NULL, rel));
+}
+
+static int pki_puts(const char *attr, const char *s)
+{
+	return nsm_puts_file(nsm_pki_path(attr), s);
+}
+
+static long long pki_num(const char *attr)
+{
+	return nsm_read_num(nsm_pki_path(attr));
+}
+
+/*
+ * Stage @len bytes in pki/@attr with one open, writes of @chunk bytes (0:
+ * one write) and one close: configfs hands the concatenation to the module
+ * at close. 0, or the first write's or close's -errno.
+ */
+static int pki_write_chunks(const char *attr, const void *buf, size_t len,
 			    size_t chunk)
 {
 	const uint8_t *p = buf;
 	int fd, rc = 0;
 	size_t off = 0;
 
-	fd = open(ctl_path(attr), O_WRONLY | O_CLOEXEC);
+	fd = open(nsm_pki_path(attr), O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	if (!chunk)
-		chunk = len ? len : 1;
-	while (off < len || (!len && !off)) {
+		chunk = len;
+	while (off < len) {
 		size_t n = len - off < chunk ? len - off : chunk;
 		ssize_t w = write(fd, p + off, n);
 
-		if (w < 0) {
-			rc = -errno;
+		if (w <= 0) {
+			rc = w < 0 ? -errno : -EIO;
 			break;
 		}
-		if (!len)
-			break;
 		off += (size_t)w;
 	}
-	close(fd);
+	if (close(fd) && !rc)
+		rc = -errno;
 	return rc;
 }
 
-static int ctl_write(const char *attr, const void *buf, size_t len)
+static int pki_write(const char *attr, const void *buf, size_t len)
 {
-	return ctl_write_chunks(attr, buf, len, 0);
+	return nsm_write_file(nsm_pki_path(attr), buf, len);
 }
 
-static int ctl_puts(const char *attr, const char *s)
+/* A one-line text attribute of pki/ without its newline, into @out. */
+static void pki_line(const char *attr, char *out, size_t cap)
 {
-	return ctl_write(attr, s, strlen(s));
-}
-
-/* Read an attribute, NUL-terminated; length or -errno. */
-static ssize_t ctl_read(const char *attr, char *buf, size_t cap)
-{
-	ssize_t n, got = 0;
-	int fd;
-
-	fd = open(ctl_path(attr), O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, buf + got, cap - 1 - (size_t)got)) > 0)
-		got += n;
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[got] = '\0';
-	return got;
-}
-
-/* A number line "<key> <value>" of pki_status; LLONG_MIN if absent. */
-static long long ctl_status(const char *key)
-{
-	char buf[2048], *line;
-	size_t kl = strlen(key);
-
-	if (ctl_read("pki_status", buf, sizeof(buf)) < 0)
-		return LLONG_MIN;
-	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"))
-		if (!strncmp(line, key, kl) && line[kl] == ' ')
-			return strtoll(line + kl + 1, NULL, 10);
-	return LLONG_MIN;
-}
-
-/* The last_error line of pki_status, into @out. */
-static void ctl_last_error(char *out, size_t cap)
-{
-	char buf[2048], *p;
-
-	out[0] = '\0';
-	if (ctl_read("pki_status", buf, sizeof(buf)) < 0)
-		return;
-	p = strstr(buf, "\nlast_error ");
-	if (!p)
-		return;
-	p += strlen("\nlast_error ");
-	snprintf(out, cap, "%.*s", (int)strcspn(p, "\n"), p);
+	if (nsm_read_file(nsm_pki_path(attr), out, cap) <= 0)
+		snprintf(out, cap, "(cannot read %s)", nsm_pki_path(attr));
+	out[strcspn(out, "\n")] = '\0';
 }
 
 /* ---- PEM ---- */
@@ -453,14 +452,18 @@ static int b64v(int c)
 	return c == '+' ? 62 : c == '/' ? 63 : -1;
 }
 
-/* DER of every CERTIFICATE block of @pem, concatenated; length or -1. */
-static long pem_certs_der(const char *pem, uint8_t *out, size_t cap,
-			  unsigned int *count)
+/*
+ * DER of every "-----BEGIN @label-----" block of @pem, concatenated, and
+ * how many there were; length or -1.
+ */
+static long pem_der(const char *pem, const char *label, uint8_t *out,
+		    size_t cap, unsigned int *count)
 {
-	static const char begin[] = "-----BEGIN CERTIFICATE-----";
+	char begin[64];
 	const char *p = pem;
 	size_t o = 0;
 
+	snprintf(begin, sizeof(begin), "-----BEGIN %s-----", label);
 	*count = 0;
 	while ((p = strstr(p, begin))) {
 		unsigned int bits = 0, nbits = 0;
@@ -485,15 +488,55 @@ static long pem_certs_der(const char *pem, uint8_t *out, size_t cap,
 	return *count ? (long)o : -1;
 }
 
-/* The root the device exports, as DER; length or -1. */
-static long ctl_root_der(uint8_t *out, size_t cap)
+/*
+ * The value of the DER TLV at @p (@len bytes available): *@val and
+ * *@vlen, and the TLV's total length; 0 if malformed.
+ */
+static size_t der_tlv(const uint8_t *p, size_t len, uint8_t tag,
+		      const uint8_t **val, size_t *vlen)
 {
-	char pem[4096];
-	unsigned int n;
+	size_t h = 2, n;
 
-	if (ctl_read("pki_root", pem, sizeof(pem)) <= 0)
-		return -1;
-	return pem_certs_der(pem, out, cap, &n);
+	if (len < 2 || p[0] != tag)
+		return 0;
+	n = p[1];
+	if (n & 0x80) {
+		unsigned int k = n & 0x7f, i;
+
+		if (!k || k > 2 || len < 2 + k)
+			return 0;
+		for (n = 0, i = 0; i < k; i++)
+			n = n << 8 | p[2 + i];
+		h += k;
+	}
+	if (n > len - h)
+		return 0;
+	*val = p + h;
+	*vlen = n;
+	return h + n;
+}
+
+/*
+ * The SEC 1 ECPrivateKey inside a PKCS#8 PrivateKeyInfo: SEQUENCE
+ * { INTEGER 0, SEQUENCE { algorithm }, OCTET STRING { ECPrivateKey } }.
+ */
+static bool pkcs8_to_sec1(const uint8_t *p8, size_t len, const uint8_t **sec1,
+			  size_t *sec1_len)
+{
+	const uint8_t *seq, *v;
+	size_t sl, vl, used;
+
+	if (!der_tlv(p8, len, 0x30, &seq, &sl))
+		return false;
+	used = der_tlv(seq, sl, 0x02, &v, &vl);
+	if (!used)
+		return false;
+	seq += used, sl -= used;
+	used = der_tlv(seq, sl, 0x30, &v, &vl);
+	if (!used)
+		return false;
+	seq += used, sl -= used;
+	return der_tlv(seq, sl, 0x04, sec1, sec1_len) != 0;
 }
 
 static uint8_t *read_file(const char *path, size_t *len)
@@ -544,32 +587,38 @@ static bool write_file(const char *path, const void *p, size_t n)
 }
 
 /*
- * Save @doc as <out>/attest/<root id>/<name>.cose with the root the device
- * exports now (root.pem), for the host to verify. No-op without
- * $NSM_OUT_DIR or without a root to export.
+ * Save @doc as <out>/attest/<root id>/<name>.cose with the root the module
+ * exports now (pki/root, written as root.pem), for the host to verify.
+ * No-op without $NSM_OUT_DIR or on a device that is not the emulator's; on
+ * the emulator a root that cannot be exported fails the test.
  */
 static void export_doc(const char *name, const uint8_t *doc, size_t len)
 {
 	const char *out = getenv("NSM_OUT_DIR");
-	char dir[PATH_MAX], path[PATH_MAX + 64], pem[4096], id[17];
-	uint8_t h[SHA384_LEN];
-	ssize_t pl;
+	char dir[PATH_MAX], path[PATH_MAX + 64], id[17];
+	uint8_t der[CERT_MAX + 16], h[SHA384_LEN];
+	long dl;
+	int rc;
 
 	if (!out || !*out || !have_ctl())
 		return;
-	pl = ctl_read("pki_root", pem, sizeof(pem));
-	if (pl <= 0)
+	dl = nsm_root_der(der, sizeof(der));
+	if (dl <= 0 || dl > CERT_MAX) {
+		NSM_FAIL_(0, "export %s: cannot read the root from %s: %ld",
+			  name, nsm_pki_path("root"), dl);
 		return;
-	sha384(pem, (size_t)pl, h);
+	}
+	sha384(der, (size_t)dl, h);
 	hex_encode(h, 8, id);
 	snprintf(dir, sizeof(dir), "%s/attest/%s", out, id);
 	mkdirs(dir);
 	snprintf(path, sizeof(path), "%s/root.pem", dir);
-	if (access(path, F_OK) && !write_file(path, pem, (size_t)pl))
-		TH_LOG("cannot write %s", path);
+	if (access(path, F_OK) &&
+	    (rc = nsm_write_pem_cert(path, der, (size_t)dl)))
+		NSM_FAIL_(0, "cannot write %s: %s", path, strerror(-rc));
 	snprintf(path, sizeof(path), "%s/%s.cose", dir, name);
 	if (!write_file(path, doc, len))
-		TH_LOG("cannot write %s", path);
+		NSM_FAIL_(0, "cannot write %s", path);
 }
 
 /* Fail unless @o is exactly null (@v NULL) or exactly @v[0..@n). */
@@ -608,23 +657,22 @@ TEST(attest_document_shape)
 {
 	static uint8_t doc[RESP_MAX];
 	struct nsm_description desc;
+	long long served = 0;
 	uint64_t t0, t1;
 	struct doc d;
 	size_t len;
 	int fd = open_dev();
 
 	ASSERT_EQ(nsm_describe_nsm(fd, &desc), 0);
+	if (have_ctl())
+		served = state_num("statistics/attestation");
 	t0 = now_ms();
 	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
 	t1 = now_ms();
 	ASSERT_PARSES(doc, len, &d);
-	ksft_print_msg("document: %zu bytes, %u PCRs, %u CA certificates\n",
-		       len, d.npcrs, d.ncab);
-	if (have_ctl()) {	/* fidelity switches at their defaults */
-		ASSERT_FALSE(d.tagged);
-		ASSERT_FALSE(d.indefinite);
-		ASSERT_EQ(doc[0], 0x84);
-	}
+	ksft_print_msg("document: %zu bytes, %u PCRs, %u CA certificates, %s map\n",
+		       len, d.npcrs, d.ncab,
+		       d.indefinite ? "indefinite-length" : "definite-length");
 	ASSERT_EQ(strcmp(d.module_id, desc.module_id), 0);
 	ASSERT_FALSE(d.public_key.present);
 	ASSERT_FALSE(d.user_data.present);
@@ -634,17 +682,27 @@ TEST(attest_document_shape)
 	ASSERT_LE(d.timestamp, t1 + 5000);
 	if (have_ctl()) {
 		uint8_t root[CERT_MAX + 16];
-		long rl = ctl_root_der(root, sizeof(root));
+		long rl = nsm_root_der(root, sizeof(root));
 
+		/* Fidelity switches at their defaults: untagged, 0xbf map. */
+		ASSERT_EQ(ctl_num("cose_tagged"), 0);
+		ASSERT_EQ(ctl_num("indefinite_map"), 1);
+		ASSERT_FALSE(d.tagged);
+		ASSERT_EQ(doc[0], 0x84);
+		ASSERT_TRUE(d.indefinite);
+		ASSERT_EQ(d.payload[0], 0xbf);
+		ASSERT_EQ(d.payload[d.payload_len - 1], 0xff);
+		ASSERT_GT(rl, 0);
 		ASSERT_EQ(d.ncab, CHAIN_MAX);
+		ASSERT_EQ(pki_num("chain_len"), CHAIN_MAX);
 		ASSERT_EQ((long)d.cab_len[0], rl);
 		ASSERT_MEM_EQ(d.cab[0], root, (size_t)rl);
+		ASSERT_EQ(state_num("statistics/attestation"), served + 1);
 	}
 	export_doc("plain", doc, len);
 	close(fd);
 }
 
-/* Each optional field null, empty and with data, alone and together. */
 TEST(attest_optional_fields)
 {
 	static const uint8_t data[] = "the quick brown fox";
@@ -771,14 +829,30 @@ TEST(attest_request_size_limit)
 }
 
 /* The document's pcrs are exactly the locked PCRs with DescribePCR's values. */
+/*
+ * The document's pcrs are exactly the locked PCRs with DescribePCR's
+ * values; on the emulator sysfs's pcrs/<n> and pcr_locked/<n> agree.
+ */
 static void check_pcrs_match(int fd, const struct doc *d)
 {
 	uint8_t val[NSM_PCR_LEN];
+	char hex[2 * NSM_PCR_LEN + 1], rel[32], buf[128];
 	unsigned int i, k = 0;
 	bool lock;
 
 	for (i = 0; i < NSM_PCRS; i++) {
 		ASSERT_EQ(nsm_describe_pcr(fd, i, &lock, val), 0);
+		if (have_ctl()) {
+			snprintf(rel, sizeof(rel), "pcr_locked/%u", i);
+			ASSERT_EQ(state_num(rel), lock);
+			snprintf(rel, sizeof(rel), "pcrs/%u", i);
+			hex_encode(val, NSM_PCR_LEN, hex);
+			ASSERT_EQ(nsm_read_file(nsm_state_path(NULL, rel), buf,
+						sizeof(buf)), 2 * NSM_PCR_LEN + 1);
+			if (strncmp(buf, hex, 2 * NSM_PCR_LEN) ||
+			    buf[2 * NSM_PCR_LEN] != '\n')
+				NSM_FAIL_(1, "%s: %s, DescribePCR: %s", rel, buf, hex);
+		}
 		if (!lock)
 			continue;
 		ASSERT_LT(k, d->npcrs);
@@ -815,23 +889,42 @@ TEST(attest_pcrs_equal_describe_pcr)
 		export_doc("pcr-locked-extra", doc, len);
 		break;
 	}
-	if (have_ctl())
+	if (have_ctl()) {
+		long long resets = state_num("statistics/resets");
+
 		ASSERT_EQ(ctl_puts("reset", "1"), 0);
+		ASSERT_EQ(state_num("statistics/resets"), resets + 1);
+		ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
+		ASSERT_PARSES(doc, len, &d);
+		ASSERT_EQ(d.npcrs, 16);
+		check_pcrs_match(fd, &d);
+	}
 	close(fd);
 }
 
 TEST(attest_debug_mode_pcrs)
 {
 	static uint8_t doc[RESP_MAX];
+	char buf[128], hex[2 * NSM_PCR_LEN + 1];
+	uint8_t val[NSM_PCR_LEN];
 	int fd = open_dev();
 	unsigned int i;
 	struct doc d;
 	size_t len;
+	bool lock;
 
 	NEED_CTL();
-	ASSERT_EQ(ctl_puts("debug", "1"), 0);
+	ASSERT_EQ(ctl_num("debug_mode"), 0);
+	ASSERT_EQ(ctl_puts("debug_mode", "1"), 0);
+	ASSERT_EQ(ctl_num("debug_mode"), 1);
 	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
-	ASSERT_EQ(ctl_puts("debug", "0"), 0);
+	/* The device reports zeros, sysfs the true value. */
+	ASSERT_EQ(nsm_describe_pcr(fd, 0, &lock, val), 0);
+	ASSERT_TRUE(all_zero(val, sizeof(val)));
+	ASSERT_EQ(nsm_read_file(nsm_state_path(NULL, "pcrs/0"), buf, sizeof(buf)),
+		  2 * NSM_PCR_LEN + 1);
+	ASSERT_TRUE(strspn(buf, "0") < 2 * NSM_PCR_LEN);
+	ASSERT_EQ(ctl_puts("debug_mode", "0"), 0);
 	ASSERT_PARSES(doc, len, &d);
 	for (i = 0; i < 3; i++) {
 		ASSERT_EQ(d.pcr_index[i], i);
@@ -842,21 +935,22 @@ TEST(attest_debug_mode_pcrs)
 	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
 	ASSERT_PARSES(doc, len, &d);
 	ASSERT_FALSE(all_zero(d.pcr[0], NSM_PCR_LEN));
+	/* sysfs showed the true PCR0 all along. */
+	hex_encode(d.pcr[0], NSM_PCR_LEN, hex);
+	ASSERT_EQ(strncmp(buf, hex, 2 * NSM_PCR_LEN), 0);
 	close(fd);
 }
 
 TEST(attest_cose_tagged)
 {
 	static uint8_t doc[RESP_MAX];
-	char buf[16];
 	int fd = open_dev();
 	struct doc d;
 	size_t len;
 
 	NEED_CTL();
 	ASSERT_EQ(ctl_puts("cose_tagged", "1"), 0);
-	ASSERT_GT(ctl_read("cose_tagged", buf, sizeof(buf)), 0);
-	ASSERT_EQ(strcmp(buf, "1\n"), 0);
+	ASSERT_EQ(ctl_num("cose_tagged"), 1);
 	ASSERT_EQ(attest(fd, NULL, 0, "tag", 3, NULL, 0, doc, &len), 0);
 	ASSERT_EQ(ctl_puts("cose_tagged", "0"), 0);
 	ASSERT_PARSES(doc, len, &d);
@@ -869,7 +963,8 @@ TEST(attest_cose_tagged)
 	close(fd);
 }
 
-TEST(attest_indefinite_map)
+/* indefinite_map=0: the older definite-length payload map (0xa9). */
+TEST(attest_definite_map)
 {
 	static uint8_t doc[RESP_MAX];
 	int fd = open_dev();
@@ -877,17 +972,21 @@ TEST(attest_indefinite_map)
 	size_t len;
 
 	NEED_CTL();
-	ASSERT_EQ(ctl_puts("indefinite_map", "1"), 0);
-	ASSERT_EQ(attest(fd, "u", 1, NULL, 0, "", 0, doc, &len), 0);
+	ASSERT_EQ(ctl_num("indefinite_map"), 1);
 	ASSERT_EQ(ctl_puts("indefinite_map", "0"), 0);
+	ASSERT_EQ(ctl_num("indefinite_map"), 0);
+	ASSERT_EQ(attest(fd, "u", 1, NULL, 0, "", 0, doc, &len), 0);
+	ASSERT_EQ(ctl_puts("indefinite_map", "1"), 0);
+	ASSERT_PARSES(doc, len, &d);
+	ASSERT_FALSE(d.indefinite);
+	ASSERT_EQ(d.payload[0], 0xa9);
+	export_doc("definite", doc, len);
+	ASSERT_EQ(attest(fd, "u", 1, NULL, 0, "", 0, doc, &len), 0);
 	ASSERT_PARSES(doc, len, &d);
 	ASSERT_TRUE(d.indefinite);
 	ASSERT_EQ(d.payload[0], 0xbf);
 	ASSERT_EQ(d.payload[d.payload_len - 1], 0xff);
 	export_doc("indefinite", doc, len);
-	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
-	ASSERT_PARSES(doc, len, &d);
-	ASSERT_FALSE(d.indefinite);
 	close(fd);
 }
 
@@ -908,7 +1007,7 @@ TEST(attest_clock_offset)
 
 		snprintf(buf, sizeof(buf), "%lld", offs[i]);
 		ASSERT_EQ(ctl_puts("clock_offset_ms", buf), 0);
-		ASSERT_EQ(ctl_status("clock_offset_ms"), offs[i]);
+		ASSERT_EQ(ctl_num("clock_offset_ms"), offs[i]);
 		ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
 		ASSERT_EQ(ctl_puts("clock_offset_ms", "0"), 0);
 		ASSERT_PARSES(doc, len, &d);
@@ -920,67 +1019,154 @@ TEST(attest_clock_offset)
 	close(fd);
 }
 
-/* Out-of-range and unparsable switch values change nothing. */
+/* Every readable control value, to compare before and after. */
+static void ctl_snapshot(char *out, size_t cap)
+{
+	static const char *const inst[] = {
+		"enable", "devname", "module_id", "debug_mode", "pcr0", "pcr1",
+		"pcr2", "pcr3", "pcr4", "pcr8", "cose_tagged",
+		"indefinite_map", "clock_offset_ms", "leaf_lifetime_s",
+	};
+	static const char *const pki[] = {
+		"mode", "chain_len", "ca_not_after", "generation",
+	};
+	char v[256];
+	size_t o = 0;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(inst) / sizeof(inst[0]); i++) {
+		if (ctl_read(inst[i], v, sizeof(v)) < 0)
+			NSM_FAIL_(1, "cannot read %s", nsm_inst_path(NULL, inst[i]));
+		o += (size_t)snprintf(out + o, cap - o, "%s %s", inst[i], v);
+	}
+	for (i = 0; i < sizeof(pki) / sizeof(pki[0]); i++) {
+		if (nsm_read_file(nsm_pki_path(pki[i]), v, sizeof(v)) < 0)
+			NSM_FAIL_(1, "cannot read %s", nsm_pki_path(pki[i]));
+		o += (size_t)snprintf(out + o, cap - o, "pki/%s %s", pki[i], v);
+	}
+	ASSERT_LT(o, cap - 1);
+}
+
+/* Out-of-range and unparsable values change nothing. */
 TEST(attest_switches_validated)
 {
-	static const struct { const char *attr, *val; } bad[] = {
-		{ "cose_tagged", "2" }, { "cose_tagged", "\n" },
-		{ "indefinite_map", "maybe" },
-		{ "clock_offset_ms", "3162240000001" },	/* > 100 years */
-		{ "clock_offset_ms", "-3162240000001" },
-		{ "clock_offset_ms", "12abc" },
-		{ "leaf_lifetime_s", "0" }, { "leaf_lifetime_s", "34300801" },
-		{ "leaf_lifetime_s", "-1" }, { "leaf_lifetime_s", "99999999999" },
-		{ "pki_reset", "0" }, { "pki_rotate", "no" },
-		{ "pki_commit", "0" },
+	static const struct {
+		bool pki;
+		const char *attr, *val;
+		int err;
+	} bad[] = {
+		{ 0, "cose_tagged", "2", EINVAL },
+		{ 0, "cose_tagged", "\n", EINVAL },
+		{ 0, "indefinite_map", "maybe", EINVAL },
+		{ 0, "debug_mode", "2", EINVAL },
+		{ 0, "clock_offset_ms", "3162240000001", EINVAL }, /* > 100 y */
+		{ 0, "clock_offset_ms", "-3162240000001", EINVAL },
+		{ 0, "clock_offset_ms", "12abc", EINVAL },
+		{ 0, "leaf_lifetime_s", "0", EINVAL },
+		{ 0, "leaf_lifetime_s", "34300801", EINVAL },
+		{ 0, "leaf_lifetime_s", "-1", EINVAL },
+		{ 0, "leaf_lifetime_s", "99999999999", EINVAL },
+		{ 0, "module_id", "\n", EINVAL },
+		{ 0, "module_id", "has space", EINVAL },
+		{ 0, "module_id", "tab\there", EINVAL },
+		{ 0, "pcr0", "xyz", EINVAL },
+		{ 0, "pcr3", "0011\n", EINVAL },
+		{ 0, "devname", "nsm-renamed", EBUSY },	/* enabled */
+		{ 0, "devname", "a/b", EINVAL },
+		{ 0, "reset", "0", EINVAL },
+		{ 0, "rotate", "no", EINVAL },
+		{ 1, "generate", "0", EINVAL },
+		{ 1, "commit", "0", EINVAL },
 	};
-	char before[2048], after[2048];
+	char before[4096], after[4096];
 	unsigned int i;
 
 	NEED_CTL();
-	ASSERT_GT(ctl_read("pki_status", before, sizeof(before)), 0);
+	ctl_snapshot(before, sizeof(before));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		int rc = ctl_puts(bad[i].attr, bad[i].val);
+		const char *path = bad[i].pki ? nsm_pki_path(bad[i].attr) :
+				   nsm_inst_path(NULL, bad[i].attr);
+		int want = bad[i].err;
+		int rc = nsm_puts_file(path, bad[i].val);
 
-		if (rc != -EINVAL)
-			NSM_FAIL_(1, "%s <- \"%s\": %d, expected -EINVAL",
-				  bad[i].attr, bad[i].val, rc);
+		if (rc != -want)
+			NSM_FAIL_(0, "%s <- \"%s\": %d, expected %d", path,
+				  bad[i].val, rc, -want);
 	}
-	ASSERT_GT(ctl_read("pki_status", after, sizeof(after)), 0);
+	ctl_snapshot(after, sizeof(after));
+	if (strcmp(before, after))
+		TH_LOG("before:\n%s\nafter:\n%s", before, after);
 	ASSERT_EQ(strcmp(before, after), 0);
 	/* The limits themselves are accepted. */
 	ASSERT_EQ(ctl_puts("clock_offset_ms", "3162240000000"), 0);
+	ASSERT_EQ(ctl_puts("clock_offset_ms", "-3162240000000"), 0);
 	ASSERT_EQ(ctl_puts("clock_offset_ms", "0"), 0);
+	ASSERT_EQ(ctl_puts("leaf_lifetime_s", "1"), 0);
 	ASSERT_EQ(ctl_puts("leaf_lifetime_s", "34300800"), 0);
-	ASSERT_EQ(ctl_puts("leaf_lifetime_s", "10800"), 0);
+	ASSERT_EQ(ctl_puts("leaf_lifetime_s", "10800\n"), 0);
+	ASSERT_EQ(ctl_num("leaf_lifetime_s"), LIFETIME_DEFAULT);
 }
 
 TEST(attest_control_modes)
 {
-	static const struct { const char *attr; unsigned int mode; } m[] = {
-		{ "pki_root", 0400 }, { "pki_mode", 0400 },
-		{ "pki_status", 0400 }, { "pki_chain", 0200 },
-		{ "pki_key", 0200 }, { "pki_commit", 0200 },
-		{ "pki_reset", 0200 }, { "pki_rotate", 0200 },
-		{ "cose_tagged", 0600 }, { "indefinite_map", 0600 },
-		{ "clock_offset_ms", 0600 }, { "leaf_lifetime_s", 0600 },
+	static const struct { int where; const char *attr; unsigned int mode; } m[] = {
+		/* 0: instance (configfs), 1: pki (configfs), 2: sysfs */
+		{ 0, "enable", 0600 }, { 0, "devname", 0600 },
+		{ 0, "module_id", 0600 }, { 0, "debug_mode", 0600 },
+		{ 0, "pcr0", 0600 }, { 0, "pcr1", 0600 }, { 0, "pcr2", 0600 },
+		{ 0, "pcr3", 0600 }, { 0, "pcr4", 0600 }, { 0, "pcr8", 0600 },
+		{ 0, "cose_tagged", 0600 }, { 0, "indefinite_map", 0600 },
+		{ 0, "clock_offset_ms", 0600 }, { 0, "leaf_lifetime_s", 0600 },
+		{ 0, "reset", 0200 }, { 0, "rotate", 0200 },
+		{ 1, "chain", 0200 }, { 1, "key", 0200 }, { 1, "commit", 0200 },
+		{ 1, "generate", 0200 }, { 1, "root", 0400 },
+		{ 1, "mode", 0400 }, { 1, "chain_len", 0400 },
+		{ 1, "ca_not_after", 0400 }, { 1, "generation", 0400 },
+		{ 1, "last_error", 0400 },
+		{ 2, "instance", 0400 }, { 2, "pcrs/0", 0400 },
+		{ 2, "pcrs/31", 0400 }, { 2, "pcr_locked/0", 0400 },
+		{ 2, "pcr_locked/31", 0400 },
+		{ 2, "statistics/describe_nsm", 0400 },
+		{ 2, "statistics/describe_pcr", 0400 },
+		{ 2, "statistics/extend_pcr", 0400 },
+		{ 2, "statistics/lock_pcr", 0400 },
+		{ 2, "statistics/lock_pcrs", 0400 },
+		{ 2, "statistics/attestation", 0400 },
+		{ 2, "statistics/get_random", 0400 },
+		{ 2, "statistics/invalid", 0400 },
+		{ 2, "statistics/error_responses", 0400 },
+		{ 2, "statistics/ioctl_efault", 0400 },
+		{ 2, "statistics/ioctl_emsgsize", 0400 },
+		{ 2, "statistics/resets", 0400 },
+		{ 2, "leaf/not_before", 0400 }, { 2, "leaf/not_after", 0400 },
+		{ 2, "leaf/issued", 0400 },
 	};
+	const char *path;
 	struct stat st;
 	unsigned int i;
 
 	NEED_CTL();
 	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
-		ASSERT_EQ(stat(ctl_path(m[i].attr), &st), 0);
-		if ((st.st_mode & 07777) != m[i].mode)
-			NSM_FAIL_(1, "%s: mode %o, expected %o", m[i].attr,
-				  st.st_mode & 07777, m[i].mode);
+		path = m[i].where == 0 ? nsm_inst_path(NULL, m[i].attr) :
+		       m[i].where == 1 ? nsm_pki_path(m[i].attr) :
+		       nsm_state_path(NULL, m[i].attr);
+		if (stat(path, &st)) {
+			NSM_FAIL_(0, "%s: %s", path, strerror(errno));
+			continue;
+		}
+		if ((st.st_mode & 07777) != m[i].mode || st.st_uid != 0)
+			NSM_FAIL_(0, "%s: mode %o uid %u, expected %o uid 0",
+				  path, st.st_mode & 07777, (unsigned int)st.st_uid,
+				  m[i].mode);
 	}
-	/* Key material is write-only, even for root. */
-	ASSERT_ERRNO(open(ctl_path("pki_key"), O_RDONLY), EACCES);
-	ASSERT_ERRNO(open(ctl_path("pki_chain"), O_RDONLY), EACCES);
+	/* Key material is write-only, even for root; the root read-only. */
+	ASSERT_ERRNO(open(nsm_pki_path("key"), O_RDONLY), EACCES);
+	ASSERT_ERRNO(open(nsm_pki_path("chain"), O_RDONLY), EACCES);
+	ASSERT_ERRNO(open(nsm_pki_path("root"), O_WRONLY), EACCES);
+	ASSERT_ERRNO(open(nsm_state_path(NULL, "pcrs/16"), O_WRONLY), EACCES);
 }
 
-/* The leaf changes when it expires and when it is dropped. */
+/* The leaf changes when it expires and when it is retired. */
 TEST(attest_leaf_rotation)
 {
 	static uint8_t a[RESP_MAX], b[RESP_MAX], c[RESP_MAX];
@@ -992,13 +1178,17 @@ TEST(attest_leaf_rotation)
 
 	NEED_CTL();
 	ASSERT_EQ(ctl_puts("leaf_lifetime_s", "2"), 0);
+	ASSERT_EQ(ctl_num("leaf_lifetime_s"), 2);
+	/* A new lifetime retires the current leaf. */
+	ASSERT_EQ(state_num("leaf/not_before"), 0);
 	t0 = now_ms();
-	ASSERT_EQ(attest(fd, NULL, 0, "a", 1, NULL, 0, a, &la), 0);
-	ASSERT_EQ(attest(fd, NULL, 0, "b", 1, NULL, 0, b, &lb), 0);
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, "a", 1, a, &la), 0);
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, "b", 1, b, &lb), 0);
 	ASSERT_PARSES(a, la, &da);
 	ASSERT_PARSES(b, lb, &db);
-	issued = ctl_status("leaves_issued");
-	ASSERT_EQ(ctl_status("leaf_not_after") - ctl_status("leaf_not_before"), 2);
+	issued = state_num("leaf/issued");
+	ASSERT_GT(issued, 0);
+	ASSERT_EQ(state_num("leaf/not_after") - state_num("leaf/not_before"), 2);
 	/* One leaf signs many documents during its life. */
 	if (now_ms() - t0 < 1000) {
 		ASSERT_EQ(da.cert_len, db.cert_len);
@@ -1006,25 +1196,28 @@ TEST(attest_leaf_rotation)
 	}
 	export_doc("lifetime-2s-a", a, la);
 	sleep(4);
-	ASSERT_EQ(attest(fd, NULL, 0, "c", 1, NULL, 0, c, &lc), 0);
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, "c", 1, c, &lc), 0);
 	ASSERT_PARSES(c, lc, &dc);
 	ASSERT_TRUE(dc.cert_len != db.cert_len ||
 		    memcmp(dc.cert, db.cert, db.cert_len));
-	ASSERT_EQ(ctl_status("leaves_issued"), issued + 1);
+	ASSERT_EQ(state_num("leaf/issued"), issued + 1);
 	export_doc("lifetime-2s-c", c, lc);
 
-	/* pki_rotate drops the leaf at once. */
+	/* rotate retires the leaf at once. */
 	ASSERT_EQ(ctl_puts("leaf_lifetime_s", "10800"), 0);
 	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, a, &la), 0);
-	ASSERT_EQ(ctl_puts("pki_rotate", "1"), 0);
-	ASSERT_EQ(ctl_status("leaf_not_before"), 0);
+	ASSERT_GT(state_num("leaf/not_before"), 0);
+	ASSERT_EQ(ctl_puts("rotate", "1"), 0);
+	ASSERT_EQ(state_num("leaf/not_before"), 0);
+	ASSERT_EQ(state_num("leaf/not_after"), 0);
 	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, b, &lb), 0);
 	ASSERT_PARSES(a, la, &da);
 	ASSERT_PARSES(b, lb, &db);
 	ASSERT_TRUE(da.cert_len != db.cert_len ||
 		    memcmp(da.cert, db.cert, da.cert_len));
-	ASSERT_EQ(ctl_status("leaf_not_after") - ctl_status("leaf_not_before"),
+	ASSERT_EQ(state_num("leaf/not_after") - state_num("leaf/not_before"),
 		  LIFETIME_DEFAULT);
+	ASSERT_EQ(state_num("leaf/issued"), issued + 3);
 	export_doc("rotated", b, lb);
 	close(fd);
 }
@@ -1034,25 +1227,30 @@ TEST(attest_module_id_renames_leaf)
 {
 	static const char new_id[] = "i-00000000000000042-enc0000000000000042";
 	static uint8_t a[RESP_MAX];
+	struct nsm_description desc;
 	char old_id[256];
 	struct doc d;
-	ssize_t n;
+	long n;
 	size_t la;
 	int fd = open_dev();
 
 	NEED_CTL();
-	n = ctl_read("module_id", old_id, sizeof(old_id) - 1);
-	ASSERT_GT(n, 0);
-	old_id[n] = 0;
+	n = ctl_read("module_id", old_id, sizeof(old_id));
+	ASSERT_GT(n, 1);
 	old_id[strcspn(old_id, "\n")] = 0;
 	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, a, &la), 0);
 	ASSERT_EQ(ctl_puts("module_id", new_id), 0);
+	ASSERT_EQ(state_num("leaf/not_before"), 0);
+	ASSERT_EQ(nsm_describe_nsm(fd, &desc), 0);
+	ASSERT_EQ(strcmp(desc.module_id, new_id), 0);
 	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, a, &la), 0);
 	ASSERT_PARSES(a, la, &d);
 	ASSERT_EQ(strcmp(d.module_id, new_id), 0);
 	ASSERT_TRUE(memmem(d.cert, d.cert_len, new_id, strlen(new_id)) != NULL);
 	export_doc("module-id-changed", a, la);
 	ASSERT_EQ(ctl_puts("module_id", old_id), 0);
+	ASSERT_EQ(nsm_describe_nsm(fd, &desc), 0);
+	ASSERT_EQ(strcmp(desc.module_id, old_id), 0);
 	close(fd);
 }
 
@@ -1141,60 +1339,67 @@ static void current_chain(int fd, struct chain *c)
 }
 
 /*
- * Stage @key and @chain, commit; return the commit's result (0 or
- * -errno) and leave pki_status's last_error in @err.
+ * Stage @chain and @key, each with one open, writes of @chunk bytes (0:
+ * one write) and one close, then commit. Return the first failure (0 or
+ * -errno) and leave pki/last_error in @err.
  */
 static int provision(const void *key, size_t kl, const void *chain,
 		     size_t cl, size_t chunk, char *err, size_t errcap)
 {
 	int rc;
 
-	rc = ctl_write_chunks("pki_chain", chain, cl, chunk);
+	rc = pki_write_chunks("chain", chain, cl, chunk);
 	if (!rc)
-		rc = ctl_write_chunks("pki_key", key, kl, chunk);
+		rc = pki_write_chunks("key", key, kl, chunk);
 	if (!rc)
-		rc = ctl_puts("pki_commit", "1");
-	ctl_last_error(err, errcap);
+		rc = pki_puts("commit", "1");
+	pki_line("last_error", err, errcap);
 	return rc;
 }
 
-/* The root and mode are still @root / @mode, and documents still work. */
+/*
+ * The chain in force is still the one with root @root, mode @mode and
+ * generation @gen, nothing is left staged, and documents still work.
+ */
 static void assert_pki_unchanged(int fd, const uint8_t *root, long rl,
-				 const char *mode)
+				 const char *mode, long long gen)
 {
 	static uint8_t doc[RESP_MAX];
 	uint8_t now[CERT_MAX + 16];
-	char m[32];
+	char m[64];
 	struct doc d;
 	size_t len;
 
-	ASSERT_EQ(ctl_root_der(now, sizeof(now)), rl);
+	ASSERT_EQ(nsm_root_der(now, sizeof(now)), rl);
 	ASSERT_MEM_EQ(now, root, (size_t)rl);
-	ASSERT_GT(ctl_read("pki_mode", m, sizeof(m)), 0);
+	pki_line("mode", m, sizeof(m));
 	ASSERT_EQ(strcmp(m, mode), 0);
+	ASSERT_EQ(pki_num("generation"), gen);
+	ASSERT_EQ(pki_num("chain_len"), CHAIN_MAX);
+	/* Whatever a commit made of it, the staged input is gone. */
+	ASSERT_EQ(pki_puts("commit", "1"), -ENODATA);
 	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
 	ASSERT_PARSES(doc, len, &d);
 	ASSERT_EQ((long)d.cab_len[0], rl);
 	ASSERT_MEM_EQ(d.cab[0], root, (size_t)rl);
 }
 
+/* @call must fail with EINVAL and last_error must contain @msg (if any). */
 #define EXPECT_REJECTED(what, msg, call) do {				\
 	char _err[256];							\
 	int _rc = (call);						\
-	if (_rc != -EINVAL && _rc != -EFBIG)				\
-		NSM_FAIL_(1, "%s: %d, expected -EINVAL", what, _rc);	\
 	const char *_m = (msg);						\
-	if (_m && !strstr(_err, _m))					\
-		NSM_FAIL_(1, "%s: last_error \"%s\", expected \"%s\"",	\
-			  what, _err, _m);				\
-	assert_pki_unchanged(fd, root, rl, mode);			\
+	if (_rc != -EINVAL)						\
+		NSM_FAIL_(0, "%s: %d (%s), expected -EINVAL", what, _rc,	\
+			  _err);					\
+	if (!strcmp(_err, "none") || (_m && !strstr(_err, _m)))	\
+		NSM_FAIL_(0, "%s: last_error \"%s\", expected \"%s\"",	\
+			  what, _err, _m ?: "an error");		\
+	assert_pki_unchanged(fd, root, rl, mode, gen);			\
 } while (0)
 
 static const char pem_garbage[] =
 	"-----BEGIN PRIVATE KEY-----\n%%%%\n-----END PRIVATE KEY-----\n";
-static const char pem_encrypted[] =
-	"-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n"
-	"-----END ENCRYPTED PRIVATE KEY-----\n";
 
 static void provision_bad_inputs(int fd, const char *mode)
 {
@@ -1202,24 +1407,32 @@ static void provision_bad_inputs(int fd, const char *mode)
 	static uint8_t junk[9000];
 	uint8_t root[CERT_MAX + 16], key[48];
 	char err[256];
+	long long gen;
 	long rl;
 	int rc;
 
-	rl = ctl_root_der(root, sizeof(root));
+	rl = nsm_root_der(root, sizeof(root));
 	ASSERT_GT(rl, 0);
+	gen = pki_num("generation");
+	ASSERT_GT(gen, 0);
 	current_chain(fd, &c);
 	ASSERT_EQ(c.n, CHAIN_MAX);
 	memset(key, 0x11, sizeof(key));	/* a valid scalar, not the CA's */
 
-	/* Nothing staged; a commit consumes what was staged. */
-	rc = ctl_puts("pki_commit", "1");
-	ASSERT_EQ(rc, -EINVAL);
-	ctl_last_error(err, sizeof(err));
+	/* Nothing staged, or half of it: ENODATA, and a commit consumes. */
+	ASSERT_EQ(pki_puts("commit", "1"), -ENODATA);
+	pki_line("last_error", err, sizeof(err));
 	ASSERT_TRUE(strstr(err, "nothing staged"));
+	ASSERT_EQ(pki_write("chain", c.der, c.total), 0);
+	ASSERT_EQ(pki_puts("commit", "1"), -ENODATA);
+	ASSERT_EQ(pki_write("key", key, sizeof(key)), 0);
+	ASSERT_EQ(pki_puts("commit", "1"), -ENODATA);
+	assert_pki_unchanged(fd, root, rl, mode, gen);
 
 	EXPECT_REJECTED("garbage key", "not a valid P-384 private key",
 			provision("\x30\x03\x02\x01\x01", 5, c.der, c.total, 0,
 				  _err, sizeof(_err)));
+	memset(junk, 0, 48);
 	EXPECT_REJECTED("zero key", "not a valid P-384 private key",
 			provision(junk, 48, c.der, c.total, 0, _err,
 				  sizeof(_err)));
@@ -1227,11 +1440,9 @@ static void provision_bad_inputs(int fd, const char *mode)
 	EXPECT_REJECTED("key >= n", "not a valid P-384 private key",
 			provision(junk, 48, c.der, c.total, 0, _err,
 				  sizeof(_err)));
-	EXPECT_REJECTED("PEM garbage key", "PEM",
+	/* DER only: PEM is for user space to decode. */
+	EXPECT_REJECTED("PEM key", "not a valid P-384 private key",
 			provision(pem_garbage, strlen(pem_garbage), c.der,
-				  c.total, 0, _err, sizeof(_err)));
-	EXPECT_REJECTED("encrypted PEM key", "PEM",
-			provision(pem_encrypted, strlen(pem_encrypted), c.der,
 				  c.total, 0, _err, sizeof(_err)));
 	EXPECT_REJECTED("key of another CA", "does not match",
 			provision(key, sizeof(key), c.der, c.total, 0, _err,
@@ -1274,51 +1485,43 @@ static void provision_bad_inputs(int fd, const char *mode)
 			provision(key, sizeof(key), bad.der, c.total + c.len[3],
 				  0, _err, sizeof(_err)));
 
-	/* Input over the staging limit: EFBIG, then no commit. */
+	/*
+	 * A chain staged in two opens: the second write replaces the first,
+	 * so only its tail is staged.
+	 */
+	ASSERT_EQ(pki_write("chain", c.der, c.off[2]), 0);
+	EXPECT_REJECTED("chain split over two opens", NULL,
+			provision(key, sizeof(key), c.der + c.off[2],
+				  c.total - c.off[2], 0, _err, sizeof(_err)));
+
+	/*
+	 * Over the staging limits: the write fails with EFBIG; what fitted
+	 * is staged at close and the commit refuses it.
+	 */
 	memset(junk, 'A', sizeof(junk));
-	rc = ctl_write_chunks("pki_chain", junk, sizeof(junk), 4096);
+	rc = pki_write_chunks("chain", junk, sizeof(junk), 4096);
 	ASSERT_EQ(rc, -EFBIG);
-	ASSERT_EQ(ctl_write("pki_key", key, sizeof(key)), 0);
-	ASSERT_EQ(ctl_puts("pki_commit", "1"), -EINVAL);
-	ctl_last_error(err, sizeof(err));
-	ASSERT_TRUE(strstr(err, "incomplete input"));
-	assert_pki_unchanged(fd, root, rl, mode);
-}
-
-/* A chunk at the wrong offset spoils the staged input. */
-static void provision_bad_offsets(int fd, const char *mode)
-{
-	static struct chain c;
-	uint8_t root[CERT_MAX + 16];
-	char err[256];
-	long rl;
-	int cfd;
-
-	rl = ctl_root_der(root, sizeof(root));
-	current_chain(fd, &c);
-	cfd = open(ctl_path("pki_chain"), O_WRONLY | O_CLOEXEC);
-	ASSERT_GE(cfd, 0);
-	ASSERT_EQ(pwrite(cfd, c.der, 100, 0), 100);
-	ASSERT_ERRNO(pwrite(cfd, c.der + 200, 100, 200), EINVAL);
-	/* Even the right offset now fails, until a restart at 0. */
-	ASSERT_ERRNO(pwrite(cfd, c.der + 100, 100, 100), EINVAL);
-	close(cfd);
-	ASSERT_EQ(ctl_write("pki_key", "\x11", 1), 0);
-	ASSERT_EQ(ctl_puts("pki_commit", "1"), -EINVAL);
-	ctl_last_error(err, sizeof(err));
-	ASSERT_TRUE(strstr(err, "incomplete input"));
-	assert_pki_unchanged(fd, root, rl, mode);
+	ASSERT_EQ(pki_write("key", key, sizeof(key)), 0);
+	EXPECT_REJECTED("chain over 8192 bytes", NULL,
+			(rc = pki_puts("commit", "1"),
+			 pki_line("last_error", _err, sizeof(_err)), rc));
+	ASSERT_EQ(pki_write("chain", c.der, c.total), 0);
+	ASSERT_EQ(pki_write_chunks("key", junk, 2049, 1024), -EFBIG);
+	ASSERT_EQ(pki_write_chunks("key", junk, 2048, 1024), 0);
+	EXPECT_REJECTED("key of 2048 bytes", "not a valid P-384 private key",
+			(rc = pki_puts("commit", "1"),
+			 pki_line("last_error", _err, sizeof(_err)), rc));
 }
 
 TEST(attest_provision_bad_input)
 {
 	int fd = open_dev();
-	char mode[32];
+	char mode[64];
 
 	NEED_CTL();
-	ASSERT_GT(ctl_read("pki_mode", mode, sizeof(mode)), 0);
+	pki_line("mode", mode, sizeof(mode));
+	ASSERT_EQ(strcmp(mode, "ephemeral"), 0);
 	provision_bad_inputs(fd, mode);
-	provision_bad_offsets(fd, mode);
 	close(fd);
 }
 
@@ -1337,107 +1540,144 @@ static uint8_t *pki_file(const char *name, size_t *len)
 	return read_file(path, len);
 }
 
-/* A PKI from `nsmctl ca init` (PEM), then the same as DER, in chunks. */
+/*
+ * A PKI from `nsmctl ca init` (PEM files, decoded here: the module takes
+ * DER), committed in one write each, then in chunks with the key as SEC 1.
+ */
 TEST(attest_provision_good)
 {
-	static uint8_t doc[RESP_MAX], der[CHAIN_MAX * CERT_MAX + 64];
-	uint8_t root[CERT_MAX + 16], eph_root[CERT_MAX + 16];
-	size_t cl, kl, rpl, len;
-	uint8_t *chain, *key, *root_pem;
-	char err[256], mode[32];
-	long rl, dl, el;
+	static uint8_t doc[RESP_MAX], chain[CHAIN_MAX * CERT_MAX + 64];
+	uint8_t root[CERT_MAX + 16], eph_root[CERT_MAX + 16], key[512], now[CERT_MAX + 16];
+	uint8_t *chain_pem, *key_pem, *root_pem;
+	size_t cpl, kpl, rpl, len, sl;
+	const uint8_t *sec1;
+	char err[256], mode[64];
+	long rl, cl, kl, el, nl;
+	long long gen;
 	unsigned int n;
 	struct doc d;
 	int fd = open_dev();
 
 	NEED_CTL();
-	chain = pki_file("chain.pem", &cl);
-	key = pki_file("instance.key", &kl);
+	chain_pem = pki_file("chain.pem", &cpl);
+	key_pem = pki_file("instance.key", &kpl);
 	root_pem = pki_file("root.pem", &rpl);
-	if (!chain || !key || !root_pem)
+	if (!chain_pem || !key_pem || !root_pem)
 		SKIP("no test PKI in %s (chain.pem, instance.key, root.pem)",
 		     pki_dir());
-	rl = pem_certs_der((char *)root_pem, root, sizeof(root), &n);
+	rl = pem_der((char *)root_pem, "CERTIFICATE", root, sizeof(root), &n);
 	ASSERT_EQ(n, 1);
-	el = ctl_root_der(eph_root, sizeof(eph_root));
+	cl = pem_der((char *)chain_pem, "CERTIFICATE", chain, sizeof(chain), &n);
+	ASSERT_EQ(n, CHAIN_MAX);
+	kl = pem_der((char *)key_pem, "PRIVATE KEY", key, sizeof(key), &n);
+	ASSERT_EQ(n, 1);
+	ASSERT_GT(rl, 0);
+	ASSERT_GT(cl, 0);
+	ASSERT_GT(kl, 0);
+	ASSERT_TRUE(pkcs8_to_sec1(key, (size_t)kl, &sec1, &sl));
+	el = nsm_root_der(eph_root, sizeof(eph_root));
 	ASSERT_GT(el, 0);
+	gen = pki_num("generation");
 
-	ASSERT_EQ(provision(key, kl, chain, cl, 0, err, sizeof(err)), 0);
+	/* The files as they are (PEM) are refused. */
+	ASSERT_EQ(provision(key_pem, kpl, chain_pem, cpl, 0, err, sizeof(err)),
+		  -EINVAL);
+	assert_pki_unchanged(fd, eph_root, el, "ephemeral", gen);
+
+	ASSERT_EQ(provision(key, (size_t)kl, chain, (size_t)cl, 0, err,
+			    sizeof(err)), 0);
 	ASSERT_EQ(strcmp(err, "none"), 0);
-	ASSERT_GT(ctl_read("pki_mode", mode, sizeof(mode)), 0);
-	ASSERT_EQ(strcmp(mode, "provisioned\n"), 0);
-	ASSERT_EQ(ctl_status("chain_len"), CHAIN_MAX);
-	assert_pki_unchanged(fd, root, rl, "provisioned\n");
+	assert_pki_unchanged(fd, root, rl, "provisioned", gen + 1);
+	ASSERT_GT(pki_num("ca_not_after"), (long long)(now_ms() / 1000));
 
 	ASSERT_EQ(attest(fd, "provisioned", 11, "n", 1, NULL, 0, doc, &len), 0);
 	ASSERT_PARSES(doc, len, &d);
-	dl = pem_certs_der((char *)chain, der, sizeof(der), &n);
-	ASSERT_EQ(n, d.ncab);
+	ASSERT_EQ(d.ncab, CHAIN_MAX);
 	for (unsigned int i = 0, off = 0; i < d.ncab; off += d.cab_len[i], i++)
-		ASSERT_MEM_EQ(d.cab[i], der + off, d.cab_len[i]);
-	export_doc("provisioned-pem", doc, len);
+		ASSERT_MEM_EQ(d.cab[i], chain + off, d.cab_len[i]);
+	export_doc("provisioned", doc, len);
 
-	/* Bad input leaves the provisioned PKI in force. */
-	provision_bad_inputs(fd, "provisioned\n");
+	/* Bad input leaves the provisioned chain in force. */
+	provision_bad_inputs(fd, "provisioned");
 
-	/* The chain as DER, written in 100-byte chunks; a raw scalar key
-	 * would need OpenSSL here, so the PEM key again. */
-	ASSERT_EQ(provision(key, kl, der, (size_t)dl, 100, err, sizeof(err)), 0);
+	/* The chain in 100-byte writes of one open, the key as SEC 1. */
+	ASSERT_EQ(provision(sec1, sl, chain, (size_t)cl, 100, err, sizeof(err)), 0);
 	ASSERT_EQ(strcmp(err, "none"), 0);
-	assert_pki_unchanged(fd, root, rl, "provisioned\n");
+	assert_pki_unchanged(fd, root, rl, "provisioned", gen + 2);
 	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, "pk", 2, doc, &len), 0);
-	export_doc("provisioned-der", doc, len);
+	export_doc("provisioned-chunked-sec1", doc, len);
 
-	/* Settings survive a replacement of the PKI. */
-	ASSERT_EQ(ctl_puts("indefinite_map", "1"), 0);
-	ASSERT_EQ(provision(key, kl, chain, cl, 0, err, sizeof(err)), 0);
-	ASSERT_EQ(ctl_status("indefinite_map"), 1);
-	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
+	/* The instance's settings survive a replacement of the chain. */
 	ASSERT_EQ(ctl_puts("indefinite_map", "0"), 0);
+	ASSERT_EQ(provision(key, (size_t)kl, chain, (size_t)cl, 0, err,
+			    sizeof(err)), 0);
+	ASSERT_EQ(ctl_num("indefinite_map"), 0);
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
+	ASSERT_EQ(ctl_puts("indefinite_map", "1"), 0);
 	ASSERT_PARSES(doc, len, &d);
-	ASSERT_TRUE(d.indefinite);
-	export_doc("provisioned-indefinite", doc, len);
+	ASSERT_FALSE(d.indefinite);
+	export_doc("provisioned-definite", doc, len);
 
 	/* Back to a fresh ephemeral chain: a new root. */
-	ASSERT_EQ(ctl_puts("pki_reset", "1"), 0);
-	ASSERT_GT(ctl_read("pki_mode", mode, sizeof(mode)), 0);
-	ASSERT_EQ(strcmp(mode, "ephemeral\n"), 0);
-	dl = ctl_root_der(der, sizeof(der));
-	ASSERT_GT(dl, 0);
-	ASSERT_TRUE(dl != el || memcmp(der, eph_root, (size_t)el));
+	ASSERT_EQ(pki_puts("generate", "1"), 0);
+	pki_line("mode", mode, sizeof(mode));
+	ASSERT_EQ(strcmp(mode, "ephemeral"), 0);
+	ASSERT_EQ(pki_num("generation"), gen + 4);
+	nl = nsm_root_der(now, sizeof(now));
+	ASSERT_GT(nl, 0);
+	ASSERT_TRUE(nl != el || memcmp(now, eph_root, (size_t)el));
+	ASSERT_TRUE(nl != rl || memcmp(now, root, (size_t)rl));
 	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
-	export_doc("after-pki-reset", doc, len);
-	free(chain);
-	free(key);
+	ASSERT_PARSES(doc, len, &d);
+	ASSERT_EQ((long)d.cab_len[0], nl);
+	ASSERT_MEM_EQ(d.cab[0], now, (size_t)nl);
+	export_doc("after-generate", doc, len);
+	free(chain_pem);
+	free(key_pem);
 	free(root_pem);
 	close(fd);
 }
 
-TEST(attest_pki_reset)
+/* pki/generate: a new ephemeral chain; the instance's settings stay. */
+TEST(attest_pki_generate)
 {
 	uint8_t a[CERT_MAX + 16], b[CERT_MAX + 16];
 	static uint8_t doc[RESP_MAX];
+	long long gen, issued;
+	char line[256];
 	long la, lb;
 	struct doc d;
 	size_t len;
 	int fd = open_dev();
 
 	NEED_CTL();
-	la = ctl_root_der(a, sizeof(a));
+	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
+	la = nsm_root_der(a, sizeof(a));
 	ASSERT_GT(la, 0);
+	gen = pki_num("generation");
+	issued = state_num("leaf/issued");
+	ASSERT_GT(issued, 0);
 	ASSERT_EQ(ctl_puts("cose_tagged", "1"), 0);
-	ASSERT_EQ(ctl_puts("pki_reset", "1"), 0);
-	lb = ctl_root_der(b, sizeof(b));
+	ASSERT_EQ(pki_puts("generate", "1"), 0);
+	lb = nsm_root_der(b, sizeof(b));
 	ASSERT_GT(lb, 0);
 	ASSERT_TRUE(la != lb || memcmp(a, b, (size_t)la));
-	ASSERT_EQ(ctl_status("leaves_issued"), 0);
-	ASSERT_EQ(ctl_status("cose_tagged"), 1);
+	ASSERT_EQ(pki_num("generation"), gen + 1);
+	ASSERT_EQ(pki_num("chain_len"), CHAIN_MAX);
+	ASSERT_GT(pki_num("ca_not_after"), (long long)(now_ms() / 1000));
+	pki_line("mode", line, sizeof(line));
+	ASSERT_EQ(strcmp(line, "ephemeral"), 0);
+	pki_line("last_error", line, sizeof(line));
+	ASSERT_EQ(strcmp(line, "none"), 0);
+	ASSERT_EQ(ctl_num("cose_tagged"), 1);
 	ASSERT_EQ(ctl_puts("cose_tagged", "0"), 0);
+	/* The next document has a leaf of the new chain. */
 	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
 	ASSERT_PARSES(doc, len, &d);
 	ASSERT_EQ((long)d.cab_len[0], lb);
 	ASSERT_MEM_EQ(d.cab[0], b, (size_t)lb);
-	export_doc("pki-reset", doc, len);
+	ASSERT_EQ(state_num("leaf/issued"), issued + 1);
+	export_doc("pki-generate", doc, len);
 	close(fd);
 }
 
