@@ -3,7 +3,9 @@
 #
 # Make a persistent test PKI with the openssl command line, in the layout
 # of `nsmctl ca init` (tools/pkidir.h), for nsm_attest_test's provisioning
-# test in the VM (the guest has no OpenSSL):
+# test in the VM (the guest has no OpenSSL). The files are PEM, as nsmctl
+# writes them; the test decodes them to the DER that the module's
+# configfs pki/chain and pki/key take (and checks that PEM is refused):
 #
 #   test-pki.sh DIR
 #
