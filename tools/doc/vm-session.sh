@@ -9,18 +9,24 @@
 #       --exec tools/doc/vm-session.sh --extra build/tools/vm-extra
 #
 # and the lines between @@DOC-BEGIN and @@DOC-END pasted into
-# tools/doc/nsmctl.rst.in.
+# tools/doc/nsmctl.rst.in ("On the real module").
 X=/extra
 nsmctl() { "$X/ld-linux-x86-64.so.2" --library-path "$X" "$X/nsmctl" "$@"; }
 cd /tmp
 echo "@@DOC-BEGIN"
-for c in "nsmctl emu status | sed '/PCR5 /,/PCR31 /d'" \
+for c in "nsmctl emu create a" \
+	 "nsmctl emu create b --debug-mode --pcr 3=\$(printf '3%.0s' \$(seq 96))" \
+	 "nsmctl emu list" \
+	 "nsmctl emu status b | sed '/PCR5 /,/PCR31 /d'" \
+	 "nsmctl attest -d /dev/nsm-a --nonce 0123 -o a.cbor" \
+	 "nsmctl attest -d /dev/nsm-b --nonce 0123 -o b.cbor" \
+	 "nsmctl emu root -o root.pem" \
+	 "nsmctl verify --no-aws-root --root root.pem --nonce 0123 a.cbor | grep -E '^(file|time|root|result)|policy'" \
+	 "nsmctl diff a.cbor b.cbor" \
 	 "nsmctl ca init pki >/dev/null && nsmctl emu provision pki" \
-	 "nsmctl attest --nonce 0123 -o doc.cbor" \
-	 "nsmctl verify --no-aws-root --root pki/root.pem --nonce 0123 --max-age 5m doc.cbor | grep -E '^(file|time|root|result)|policy'" \
-	 "nsmctl emu set cose_tagged 1 && nsmctl emu set indefinite_map 1 && nsmctl attest | nsmctl dump --diag | head -3" \
-	 "nsmctl emu preset debug && nsmctl pcr read 0" \
-	 "nsmctl emu status | sed -n '/^pki:/,\$p'"; do
+	 "nsmctl emu set a cose_tagged 1 indefinite_map 0" \
+	 "nsmctl attest -d /dev/nsm-a | nsmctl dump --diag | head -2" \
+	 "nsmctl emu status a | sed -n '/^pki:/,\$p'"; do
 	echo "    # $c"
 	eval "$c" 2>&1 | sed 's/^/    /'
 	echo
