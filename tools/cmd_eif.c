@@ -33,14 +33,27 @@ static int cmp_keys(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* One JSON value of the metadata, through the print path; object keys in
- * sorted order, as nitro-cli (serde_json) prints them. */
-static void print_json(const char *key, json_object *v)
+/* Below this many levels, metadata values are printed as one line of
+ * JSON text: the print path nests 32 containers at most. */
+#define META_MAX_DEPTH	16
+
+/*
+ * One JSON value of the metadata, through the print path; object keys in
+ * sorted order, as nitro-cli (serde_json) prints them. @depth counts the
+ * containers above.
+ */
+static void print_json(const char *key, json_object *v, int depth)
 {
 	size_t i, n;
 
 	if (key)
 		pr_text("%s:", key);
+	if (depth >= META_MAX_DEPTH && (json_object_is_type(v, json_type_object) ||
+					json_object_is_type(v, json_type_array))) {
+		pr_json_text(PR_ANY, key, " %s\n",
+			     json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
+		return;
+	}
 	switch (json_object_get_type(v)) {
 	case json_type_object: {
 		const char **keys;
@@ -59,7 +72,8 @@ static void print_json(const char *key, json_object *v)
 		pr_obj_open(PR_JSON, key);
 		pr_indent(1);
 		for (i = 0; i < n; i++)
-			print_json(keys[i], json_object_object_get(v, keys[i]));
+			print_json(keys[i], json_object_object_get(v, keys[i]),
+				   depth + 1);
 		pr_indent(-1);
 		pr_obj_close(PR_JSON);
 		free(keys);
@@ -72,7 +86,7 @@ static void print_json(const char *key, json_object *v)
 		pr_indent(1);
 		for (i = 0; i < n; i++) {
 			pr_text("-");
-			print_json(NULL, json_object_array_get_idx(v, i));
+			print_json(NULL, json_object_array_get_idx(v, i), depth + 1);
 		}
 		pr_indent(-1);
 		pr_arr_close(PR_JSON);
@@ -85,7 +99,7 @@ static void print_json(const char *key, json_object *v)
 		break;
 	case json_type_int:
 	case json_type_double:
-		pr_num_text(PR_ANY, key, " %s\n",
+		pr_json_text(PR_ANY, key, " %s\n",
 			    json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN));
 		break;
 	default:
@@ -121,7 +135,7 @@ static void print_metadata(const struct nsm_eif *e)
 		}
 		qsort(keys, n, sizeof(*keys), cmp_keys);
 		for (i = 0; i < n; i++)
-			print_json(keys[i], json_object_object_get(root, keys[i]));
+			print_json(keys[i], json_object_object_get(root, keys[i]), 2);
 		free(keys);
 	}
 	pr_obj_close(PR_JSON);

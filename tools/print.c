@@ -339,7 +339,7 @@ void pr_bool_(enum pr_where w, const char *key, const char *fmt, bool v)
 	fputs(v ? "true" : "false", pr.f);
 }
 
-void pr_num_text_(enum pr_where w, const char *key, const char *fmt,
+void pr_json_text_(enum pr_where w, const char *key, const char *fmt,
 		  const char *text)
 {
 	if (!applies(w))

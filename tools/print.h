@@ -91,11 +91,12 @@ static inline int pr_fmt_check(const char *fmt, ...)
 	(PR_CHECK(fmt, ""), pr_hex_block_(w, key, fmt, buf, len))
 void pr_hex_block_(enum pr_where w, const char *key, const char *fmt,
 		   const uint8_t *buf, size_t len);
-/* A number already written as JSON text (e.g. "1.5e3", from a parsed
- * document): JSON emits it as is; the text format gets the same text. */
-#define pr_num_text(w, key, fmt, text) \
-	(PR_CHECK(fmt, ""), pr_num_text_(w, key, fmt, text))
-void pr_num_text_(enum pr_where w, const char *key, const char *fmt,
+/* A value already written as JSON text (a number as the document spelt
+ * it, "1.5e3", or a whole parsed container): JSON emits it as is; the
+ * text format gets the same text. */
+#define pr_json_text(w, key, fmt, text) \
+	(PR_CHECK(fmt, ""), pr_json_text_(w, key, fmt, text))
+void pr_json_text_(enum pr_where w, const char *key, const char *fmt,
 		  const char *text);
 /* JSON null; the text format gets "null". */
 #define pr_null(w, key, fmt) \

@@ -10,6 +10,7 @@
  *   bad-crc.eif    signed.eif with a kernel byte flipped
  *   bad-sig.eif    signed.eif signed over another PCR0 (CRC valid)
  *   truncated.eif  signed.eif without its last 100 bytes
+ *   deep.eif       custom metadata nested 30 arrays deep
  * Usage: mkeif OUT_DIR
  */
 #include <stdio.h>
@@ -129,6 +130,23 @@ int main(int argc, char **argv)
 	img[548 + 12 + 100] ^= 0x20;
 	put("bad-crc.eif", img, len);
 	free(img);
+
+	{
+		/* as deep as json-c parses (32 levels with the object) */
+		char deep[200];
+		size_t n = 0;
+
+		n += (size_t)snprintf(deep, sizeof(deep), "{\"ImageName\":\"deep\",\"CustomMetadata\":");
+		for (i = 0; i < 30; i++)
+			deep[n++] = '[';
+		deep[n++] = '7';
+		for (i = 0; i < 30; i++)
+			deep[n++] = ']';
+		deep[n++] = '}';
+		v = w;
+		v.metadata = (struct eifw_bytes){ (const uint8_t *)deep, n };
+		image("deep", &v);
+	}
 
 	for (i = 0; i < 8; i++)
 		free(rd[i]);

@@ -77,6 +77,11 @@ check "text: nested metadata, one value a line" \
 	"grep -qx '    team: enclaves' $T/out && grep -qx '    ratio: 0.5' $T/out &&
 	 grep -qx '      - a' $T/out && grep -qx 'architecture:    aarch64' $T/out"
 
+expect "eif describe: metadata nested 30 levels deep" 0 $N eif describe --json $E/deep.eif
+json_ok "deep metadata: the value kept whole" "
+eval('d[\'Metadata\'][\'CustomMetadata\']' + '[0]' * 30) == 7"
+expect "eif describe: deep metadata as text" 0 $N eif describe $E/deep.eif
+
 # images that fail a check: shown, exit 1
 expect "eif describe: a bad CRC exits 1" 1 $N eif describe --json $E/bad-crc.eif
 json_ok "bad CRC: CheckCRC false, both CRCs shown, status eif.crc" "
@@ -134,7 +139,7 @@ td_end
 TD=$vec_td
 
 if [ -n "$NSMCTL_ASAN" ] && [ -x "$NSMCTL_ASAN" ]; then
-	for f in unsigned signed one eight aarch64; do
+	for f in unsigned signed one eight aarch64 deep; do
 		expect "asan: eif describe --json $f" 0 $NSMCTL_ASAN eif describe --json $E/$f.eif
 	done
 	expect "asan: eif describe text signed" 0 $NSMCTL_ASAN eif describe $E/signed.eif
