@@ -230,15 +230,17 @@ static ssize_t nsm_boot_pcr_store(struct config_item *item, const char *page,
 }
 
 #define NSM_BOOT_PCR_ATTR(n)						\
+static const unsigned int nsm_pcr##n##_index = (n);			\
 static ssize_t nsm_inst_pcr##n##_show(struct config_item *item,	\
 				      char *page)			\
 {									\
-	return nsm_boot_pcr_show(item, page, n);			\
+	return nsm_boot_pcr_show(item, page, nsm_pcr##n##_index);	\
 }									\
 static ssize_t nsm_inst_pcr##n##_store(struct config_item *item,	\
 				       const char *page, size_t count)	\
 {									\
-	return nsm_boot_pcr_store(item, page, count, n);		\
+	return nsm_boot_pcr_store(item, page, count,			\
+				  nsm_pcr##n##_index);			\
 }									\
 NSM_CFS_ATTR_RW(nsm_inst_, pcr##n)
 
@@ -357,15 +359,17 @@ static ssize_t nsm_switch_store(struct config_item *item, const char *page,
 }
 
 #define NSM_SWITCH_ATTR(_name, _sw)					\
+static const enum nsm_switch nsm_sw_##_name = (_sw);			\
 static ssize_t nsm_inst_##_name##_show(struct config_item *item,	\
 				       char *page)			\
 {									\
-	return nsm_switch_show(item, page, _sw);			\
+	return nsm_switch_show(item, page, nsm_sw_##_name);		\
 }									\
 static ssize_t nsm_inst_##_name##_store(struct config_item *item,	\
 					const char *page, size_t count)	\
 {									\
-	return nsm_switch_store(item, page, count, _sw, #_name);	\
+	return nsm_switch_store(item, page, count, nsm_sw_##_name,	\
+				#_name);				\
 }									\
 NSM_CFS_ATTR_RW(nsm_inst_, _name)
 

@@ -45,7 +45,7 @@ static_assert(_IOC_SIZE(NSM_IOCTL_RAW) == sizeof(struct nsm_raw));
 static_assert(NSM_IOCTL_RAW == 0xc0200a00);
 static_assert(NSM_CORE_REQUEST_MAX == NSM_REQUEST_MAX_SIZE);
 
-DEFINE_MUTEX(nsm_devices_lock);
+DEFINE_MUTEX(nsm_devices_lock);	/* names, enable, disable, destroy */
 static LIST_HEAD(nsm_instances);	/* under nsm_devices_lock */
 
 /*
@@ -488,36 +488,43 @@ static ssize_t nsm_pcr_locked_show(struct device *dev,
 	return sysfs_emit(buf, "%d\n", locked);
 }
 
-#define NSM_FOR_EACH_PCR(m)						\
-	m(0) m(1) m(2) m(3) m(4) m(5) m(6) m(7) m(8) m(9) m(10) m(11)	\
-	m(12) m(13) m(14) m(15) m(16) m(17) m(18) m(19) m(20) m(21)	\
-	m(22) m(23) m(24) m(25) m(26) m(27) m(28) m(29) m(30) m(31)
-
-#define NSM_PCR_ATTRS(n)						\
-static struct nsm_index_attr nsm_pcr_attr_##n = {			\
-	.attr = __ATTR(n, 0400, nsm_pcr_show, NULL),			\
-	.index = n,							\
-};									\
-static struct nsm_index_attr nsm_pcr_locked_attr_##n = {		\
-	.attr = __ATTR(n, 0400, nsm_pcr_locked_show, NULL),		\
-	.index = n,							\
-};
-NSM_FOR_EACH_PCR(NSM_PCR_ATTRS)
-
-#define NSM_PCR_ATTR_PTR(n)	&nsm_pcr_attr_##n.attr.attr,
-#define NSM_PCR_LOCKED_PTR(n)	&nsm_pcr_locked_attr_##n.attr.attr,
-
-static struct attribute *nsm_pcr_attrs[] = {
-	NSM_FOR_EACH_PCR(NSM_PCR_ATTR_PTR)
-	NULL
+static const char * const nsm_pcr_names[NSM_PCR_COUNT] = {
+	"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
+	"13", "14", "15", "16", "17", "18", "19", "20", "21", "22", "23",
+	"24", "25", "26", "27", "28", "29", "30", "31",
 };
 
-static struct attribute *nsm_pcr_locked_attrs[] = {
-	NSM_FOR_EACH_PCR(NSM_PCR_LOCKED_PTR)
-	NULL
-};
+/* Filled by nsm_instance_sysfs_init(), before the first device exists. */
+static struct nsm_index_attr nsm_pcr_value_attrs[NSM_PCR_COUNT];
+static struct nsm_index_attr nsm_pcr_locked_value_attrs[NSM_PCR_COUNT];
+static struct attribute *nsm_pcr_attrs[NSM_PCR_COUNT + 1];
+static struct attribute *nsm_pcr_locked_attrs[NSM_PCR_COUNT + 1];
 
-static_assert(ARRAY_SIZE(nsm_pcr_attrs) == NSM_PCR_COUNT + 1);
+/**
+ * nsm_instance_sysfs_init() - the pcrs/<n> and pcr_locked/<n> attributes
+ *
+ * Context: Process context, module init, before any instance is enabled.
+ */
+void nsm_instance_sysfs_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < NSM_PCR_COUNT; i++) {
+		struct nsm_index_attr *v = &nsm_pcr_value_attrs[i];
+		struct nsm_index_attr *l = &nsm_pcr_locked_value_attrs[i];
+
+		v->attr.attr.name = nsm_pcr_names[i];
+		v->attr.attr.mode = 0400;
+		v->attr.show = nsm_pcr_show;
+		v->index = i;
+		l->attr.attr.name = nsm_pcr_names[i];
+		l->attr.attr.mode = 0400;
+		l->attr.show = nsm_pcr_locked_show;
+		l->index = i;
+		nsm_pcr_attrs[i] = &v->attr.attr;
+		nsm_pcr_locked_attrs[i] = &l->attr.attr;
+	}
+}
 
 static const struct attribute_group nsm_pcr_group = {
 	.name = "pcrs",

@@ -153,6 +153,7 @@ static int __init nsm_emu_mod_init(void)
 {
 	int ret;
 
+	nsm_instance_sysfs_init();
 	ret = nsm_plat_init();
 	if (ret)
 		return ret;

@@ -128,6 +128,7 @@ static inline struct nsm_instance *to_nsm_instance(struct config_item *item)
 /* instance.c */
 extern struct mutex nsm_devices_lock;
 extern struct configfs_item_operations nsm_instance_item_ops;
+void nsm_instance_sysfs_init(void);
 struct nsm_instance *nsm_instance_new(const char *name);
 int nsm_instance_set_devname(struct nsm_instance *inst, const char *name);
 int nsm_instance_enable(struct nsm_instance *inst);

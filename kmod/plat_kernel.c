@@ -92,8 +92,23 @@ int nsm_plat_sha384(const struct nsm_sg *sg, unsigned int n,
 	return ret;
 }
 
+/**
+ * nsm_plat_random() - random bytes for keys, serials and GetRandom
+ * @buf: receives them
+ * @len: how many
+ *
+ * Waits until the kernel's RNG is seeded: keys generated before that
+ * (early boot, an initramfs) could be guessable.
+ *
+ * Context: Process context, may sleep.
+ * Return: 0, or -ERESTARTSYS when a signal interrupted the wait.
+ */
 int nsm_plat_random(void *buf, size_t len)
 {
+	int ret = wait_for_random_bytes();
+
+	if (ret)
+		return ret;
 	get_random_bytes(buf, len);
 	return 0;
 }

@@ -100,6 +100,10 @@ int nsm_attest_document(struct nsm_emu *emu, const struct nsm_request *req,
 /**
  * nsm_attest_timestamp() - document time: @now_ms moved by @offset_ms,
  * kept above 0
+ * @now_ms:    the platform time, epoch milliseconds
+ * @offset_ms: the clock offset switch
+ *
+ * Return: the document's timestamp.
  */
 u64 nsm_attest_timestamp(u64 now_ms, s64 offset_ms);
 
