@@ -57,8 +57,8 @@ int emu_args(int argc, char **argv, int min, int max, const char *usage)
 	}
 	n = argc - optind;
 	if (n < min || n > max)
-		return usage_error("emu", "usage: nsmctl emu %s %s", argv[0],
-				   usage);
+		return usage_error("emu", "%s takes %s", argv[0],
+				   *usage ? usage : "no argument");
 	return NSMCTL_OK;
 }
 
@@ -437,8 +437,8 @@ static int emu_set(int argc, char **argv)
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
 		return show_usage("emu");
 	if (argc < 4 || argc % 2)
-		return usage_error("emu", "usage: nsmctl emu set NAME ATTR "
-				   "VALUE [ATTR VALUE]...");
+		return usage_error("emu", "set takes NAME ATTR VALUE [ATTR "
+				   "VALUE]...");
 	name = argv[1];
 	/* Check every pair before writing any. */
 	for (i = 2; i < argc; i += 2) {

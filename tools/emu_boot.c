@@ -188,7 +188,7 @@ int emu_preset(int argc, char **argv)
 	size_t i;
 	int ret;
 
-	ret = emu_args(argc, argv, 0, 2, "[PRESET [INSTANCE]]");
+	ret = emu_args(argc, argv, 0, 2, "[PRESET [NAME]]");
 	if (ret)
 		return ret == EMU_HELP ? NSMCTL_OK : ret;
 	if (optind == argc)
@@ -241,7 +241,7 @@ int emu_measurements(int argc, char **argv)
 	uint32_t idx;
 	int ret;
 
-	ret = emu_args(argc, argv, 1, 2, "FILE|clear [INSTANCE]");
+	ret = emu_args(argc, argv, 1, 2, "FILE|clear [NAME]");
 	if (ret)
 		return ret == EMU_HELP ? NSMCTL_OK : ret;
 	file = argv[optind];
