@@ -70,16 +70,21 @@ struct nsm_file {
 
 /**
  * struct nsm_ioctl_buf - one request's working memory, too large for the
- * stack: the request, the response and the snapshot a document is
- * signed from
- * @req:       request bytes
- * @resp:      response bytes
- * @pcr:       the PCR bank at the snapshot
- * @module_id: the module id at the snapshot
+ * stack
+ * @req:  request bytes
+ * @resp: response bytes
  */
 struct nsm_ioctl_buf {
 	u8 req[NSM_REQUEST_MAX_SIZE];
 	u8 resp[NSM_RESPONSE_MAX_SIZE];
+};
+
+/**
+ * struct nsm_snapshot - what a document states, copied under the lock
+ * @pcr:       the PCR bank
+ * @module_id: the module id
+ */
+struct nsm_snapshot {
 	u8 pcr[NSM_PCR_COUNT][NSM_PCR_LEN];
 	char module_id[NSM_MODULE_ID_MAX + 1];
 };
@@ -207,7 +212,7 @@ static bool nsm_leaf_usable(const struct nsm_emu_leaf *leaf,
  *
  * Context: Process context, may sleep; takes @nf->inst->lock.
  * Return: 0 with a response (an Error response when no leaf could be
- * had), -ENODEV, or -EINTR when killed while waiting for the lock.
+ * had), -ENODEV, -ENOMEM, or -EINTR when killed while waiting.
  */
 static int nsm_attest(struct nsm_file *nf, const struct nsm_request *r,
 		      struct nsm_ioctl_buf *buf, size_t *resp_len)
@@ -215,6 +220,7 @@ static int nsm_attest(struct nsm_file *nf, const struct nsm_request *r,
 	struct nsm_instance *inst = nf->inst;
 	struct nsm_emu_leaf *leaf = NULL, *fresh = NULL;
 	struct nsm_attest_state st = { };
+	struct nsm_snapshot *snap;
 	struct nsm_emu_ca *ca;
 	bool is_error;
 	unsigned int tries;
@@ -222,6 +228,9 @@ static int nsm_attest(struct nsm_file *nf, const struct nsm_request *r,
 	u64 now_ms, epoch;
 	int ret = 0;
 
+	snap = kmalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
 	for (tries = 0; ; tries++) {
 		ca = nsm_pki_get_ca();
 		ret = mutex_lock_killable(&inst->lock);
@@ -244,9 +253,9 @@ static int nsm_attest(struct nsm_file *nf, const struct nsm_request *r,
 		if (nsm_leaf_usable(inst->leaf, ca, inst->leaf_epoch, now_ms)) {
 			leaf = inst->leaf;
 			kref_get(&leaf->ref);
-			memcpy(buf->pcr, inst->emu.pcr, sizeof(buf->pcr));
-			strscpy(buf->module_id, inst->emu.module_id,
-				sizeof(buf->module_id));
+			memcpy(snap->pcr, inst->emu.pcr, sizeof(snap->pcr));
+			strscpy(snap->module_id, inst->emu.module_id,
+				sizeof(snap->module_id));
 			st.locked = inst->emu.locked;
 			st.debug = inst->emu.debug;
 			st.tagged = inst->set.tagged;
@@ -257,8 +266,8 @@ static int nsm_attest(struct nsm_file *nf, const struct nsm_request *r,
 			mutex_unlock(&inst->lock);
 			break;
 		}
-		strscpy(buf->module_id, inst->emu.module_id,
-			sizeof(buf->module_id));
+		strscpy(snap->module_id, inst->emu.module_id,
+			sizeof(snap->module_id));
 		lifetime = inst->set.leaf_lifetime_s;
 		epoch = inst->leaf_epoch;
 		mutex_unlock(&inst->lock);
@@ -269,18 +278,18 @@ static int nsm_attest(struct nsm_file *nf, const struct nsm_request *r,
 			ret = -EINTR;
 			break;
 		}
-		if (nsm_emu_leaf_new(ca, buf->module_id, lifetime, epoch, &fresh))
+		if (nsm_emu_leaf_new(ca, snap->module_id, lifetime, epoch, &fresh))
 			break;	/* answered InternalError: st has no leaf */
 		nsm_emu_ca_put(ca);
 	}
 	nsm_emu_ca_put(ca);
 	nsm_emu_leaf_put(fresh);
 	if (ret)
-		return ret;
+		goto out_free;
 
 	if (leaf) {
-		st.pcr = (const u8 (*)[NSM_PCR_LEN])buf->pcr;
-		st.module_id = buf->module_id;
+		st.pcr = (const u8 (*)[NSM_PCR_LEN])snap->pcr;
+		st.module_id = snap->module_id;
 		st.ca = leaf->ca->ca;
 		st.leaf = leaf->leaf;
 	}
@@ -292,7 +301,9 @@ static int nsm_attest(struct nsm_file *nf, const struct nsm_request *r,
 		inst->emu.errors++;
 		mutex_unlock(&inst->lock);
 	}
-	return 0;
+out_free:
+	kfree(snap);
+	return ret;
 }
 
 /**
@@ -332,7 +343,7 @@ static long nsm_ioctl_raw(struct nsm_file *nf, void __user *argp)
 		return -EMSGSIZE;
 	}
 
-	/* About 18 KiB: kvmalloc() falls back to vmalloc. */
+	/* 16 KiB: too much for the stack, kvmalloc() falls back to vmalloc. */
 	buf = kvmalloc(sizeof(*buf), GFP_KERNEL);
 	if (!buf)
 		return -ENOMEM;
@@ -373,8 +384,10 @@ static long nsm_ioctl_raw(struct nsm_file *nf, void __user *argp)
 out_free:
 	if (ret == -EFAULT)
 		atomic_long_inc(&inst->ioctl_efault);
-	/* Random bytes and documents for one caller only: wipe them. */
-	kvfree_sensitive(buf, sizeof(*buf));
+	/* Random bytes and documents for one caller only: wipe what was used. */
+	memzero_explicit(buf->req, raw.request.len);
+	memzero_explicit(buf->resp, resp_len);
+	kvfree(buf);
 	return ret;
 }
 

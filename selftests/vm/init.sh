@@ -82,7 +82,17 @@ test)
 	say BEGIN dmesg
 	echo "TAP version 13"
 	echo "1..1"
-	if dmesg | grep -E "$BAD"; then
+	# The module tests provoke one kernel report on purpose: a device
+	# name clash at a module's first misc_register() (nsm_emu cannot look
+	# the name up before it knows the misc class), which the sysfs core
+	# reports with a stack dump. Those blocks, and nothing else, are
+	# dropped before the check; the tests check that they appear.
+	dups=$(dmesg | grep -c "sysfs: cannot create duplicate filename '/devices/virtual/misc/")
+	echo "# expected duplicate-name reports (module tests): $dups"
+	if dmesg | awk '
+		/sysfs: cannot create duplicate filename .\/devices\/virtual\/misc\// { skip = 1; next }
+		skip && /<\/TASK>/ { skip = 0; next }
+		!skip' | grep -E "$BAD"; then
 		echo "not ok 1 dmesg_clean"
 	else
 		echo "ok 1 dmesg_clean"
