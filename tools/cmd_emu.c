@@ -220,10 +220,12 @@ static int create_configure(const char *dir, const struct create_args *a)
 
 static int emu_create(int argc, char **argv)
 {
-	enum { OPT_DEBUG = 256, OPT_NO_ENABLE, OPT_MODULE_ID, OPT_DEVNAME };
+	enum { OPT_DEBUG = 256, OPT_NO_ENABLE, OPT_MODULE_ID, OPT_DEVNAME,
+	       OPT_EIF };
 	static const struct option opts[] = {
 		NSMCTL_OPT_HELP, NSMCTL_OPT_JSON,
 		{ "module-id", required_argument, NULL, OPT_MODULE_ID },
+		{ "eif", required_argument, NULL, OPT_EIF },
 		{ "pcr", required_argument, NULL, 'p' },
 		{ "debug-mode", no_argument, NULL, OPT_DEBUG },
 		{ "devname", required_argument, NULL, OPT_DEVNAME },
@@ -271,6 +273,12 @@ static int emu_create(int argc, char **argv)
 			break;
 		case OPT_NO_ENABLE:
 			a.no_enable = true;
+			break;
+		case OPT_EIF:
+			/* --pcr values given after --eif win, as any later option. */
+			ret = emu_eif_pcrs(optarg, a.pcr, a.has_pcr);
+			if (ret)
+				return ret;
 			break;
 		default:
 			return option_error("emu", opt, argv);
@@ -426,6 +434,47 @@ static int emu_destroy(int argc, char **argv)
 	return NSMCTL_DEVICE;
 }
 
+/*
+ * set NAME --eif FILE: the image's PCR0, 1, 2 and 8 become the boot
+ * measurements, and an enabled instance boots from them at once, so its
+ * next document carries the image's measurements.
+ */
+static int emu_set_eif(int argc, char **argv)
+{
+	char hex[NSM_MAX_PCRS][EMU_PCR_HEX + 1], dir[PATH_MAX], attr[8];
+	bool has[NSM_MAX_PCRS] = { false }, enabled;
+	char *on = NULL;
+	unsigned long i;
+	int ret;
+
+	if (argc != 4)
+		return usage_error("emu", "set NAME --eif FILE takes one file");
+	ret = emu_eif_pcrs(argv[3], hex, has);
+	if (ret)
+		return ret;
+	ret = ctl_instance(argv[1], dir);
+	if (ret)
+		return ret;
+	for (i = 0; i < NSM_MAX_PCRS; i++) {
+		if (!has[i])
+			continue;
+		emu_pcr_attr(attr, i);
+		if (ctl_set(dir, attr, hex[i]))
+			return NSMCTL_DEVICE;
+	}
+	ret = ctl_get(dir, "enable", &on);
+	if (ret)
+		return ret;
+	enabled = on[0] == '1';
+	free(on);
+	if (enabled)
+		return emu_instance_action(argv[1], dir, "reset");
+	if (!nsmctl.json)
+		printf("boot measurements of '%s' set from %s; they apply when "
+		       "it is enabled\n", argv[1], argv[3]);
+	return NSMCTL_OK;
+}
+
 static int emu_set(int argc, char **argv)
 {
 	char hex[EMU_PCR_HEX + 1], dir[PATH_MAX];
@@ -436,6 +485,8 @@ static int emu_set(int argc, char **argv)
 	/* Values such as clock_offset_ms -3600000: no options after set. */
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")))
 		return show_usage("emu");
+	if (argc >= 3 && !strcmp(argv[2], "--eif"))
+		return emu_set_eif(argc, argv);
 	if (argc < 4 || argc % 2)
 		return usage_error("emu", "set takes NAME ATTR VALUE [ATTR "
 				   "VALUE]...");

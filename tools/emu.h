@@ -45,6 +45,16 @@ void emu_pcr_attr(char name[8], unsigned long index);
 /* Write 1 to action @attr of instance directory @dir (reset, rotate). */
 int emu_instance_action(const char *name, const char *dir, const char *attr);
 
+/*
+ * emu_eif_pcrs() - the boot measurements of enclave image @path: PCR0, 1,
+ * 2 and 8 (zero for an unsigned image) into @hex[i] with @has[i] set,
+ * indexed by PCR (arrays of NSM_MAX_PCRS). An image whose CRC or
+ * signature fails is refused. Prints an error.
+ * Return: NSMCTL_OK, NSMCTL_INPUT (not a sound EIF), NSMCTL_DEVICE (cannot
+ * read it) or NSMCTL_INTERNAL.
+ */
+int emu_eif_pcrs(const char *path, char hex[][EMU_PCR_HEX + 1], bool *has);
+
 int emu_preset(int argc, char **argv);
 int emu_measurements(int argc, char **argv);
 

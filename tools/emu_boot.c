@@ -9,6 +9,8 @@
  *   measurements FILE|clear [INSTANCE]
  *                               from a measurements file or nitro-cli
  *                               describe-eif JSON; the next boot applies
+ *   --eif FILE                  of create and set: PCR0, 1, 2 and 8 of an
+ *                               enclave image (emu_eif_pcrs())
  */
 #include <errno.h>
 #include <getopt.h>
@@ -229,6 +231,54 @@ int emu_preset(int argc, char **argv)
 out:
 	free(enable);
 	return ret;
+}
+
+int emu_eif_pcrs(const char *path, char hex[][EMU_PCR_HEX + 1], bool *has)
+{
+	static const uint32_t eif_pcrs[] = { 0, 1, 2, 8 };
+	struct nsm_eif_error err = { 0 };
+	struct nsm_pcrset *set = NULL;
+	const uint8_t *v;
+	size_t i, vlen;
+	int ret;
+
+	ret = nsm_eif_file_pcrs(&set, &err, path);
+	if (ret == -EBADMSG) {
+		error("%s: %s", path, err.message[0] ? err.message :
+		      nsm_eif_strerror(err.code));
+		return NSMCTL_INPUT;
+	}
+	if (ret) {
+		error("%s: %s", path, strerror(-ret));
+		return ret == -ENOMEM ? NSMCTL_INTERNAL : NSMCTL_DEVICE;
+	}
+	for (i = 0; i < sizeof(eif_pcrs) / sizeof(eif_pcrs[0]); i++) {
+		uint32_t idx = eif_pcrs[i];
+		char *s;
+
+		v = nsm_pcrset_get(set, idx, &vlen);
+		if (!v) {
+			/* An unsigned image: PCR8 is zero, as on hardware. */
+			memset(hex[idx], '0', EMU_PCR_HEX);
+			hex[idx][EMU_PCR_HEX] = '\0';
+			has[idx] = true;
+			continue;
+		}
+		if (vlen != PCR_BYTES) {
+			error("%s: PCR%u is %zu bytes, not %d", path, idx, vlen,
+			      PCR_BYTES);
+			nsm_pcrset_free(&set);
+			return NSMCTL_INPUT;
+		}
+		s = hex_string(v, vlen);
+		if (!s)
+			die(NSMCTL_INTERNAL, "out of memory");
+		memcpy(hex[idx], s, EMU_PCR_HEX + 1);
+		has[idx] = true;
+		free(s);
+	}
+	nsm_pcrset_free(&set);
+	return NSMCTL_OK;
 }
 
 int emu_measurements(int argc, char **argv)

@@ -158,3 +158,39 @@ if command -v groff >/dev/null; then
 else
 	skip "man page nsmctl-eif renders cleanly" "groff not installed"
 fi
+
+# emu create/set --eif: an emulated enclave that boots with an image's
+# measurements, against a fake configfs (see t-emu.sh).
+if [ -z "$FAKE_CONFIGFS" ] || [ ! -e "$FAKE_CONFIGFS" ]; then
+	skip "emu --eif against a fake configfs" "FAKE_CONFIGFS not built"
+else
+	FC=$T/eif-configfs/nsm_emu
+	mkdir -p $FC/instances $FC/pki $T/eif-sysfs
+	FE="env NSMCTL_CONFIGFS=$FC NSMCTL_SYSFS=$T/eif-sysfs LD_PRELOAD=$FAKE_CONFIGFS $N"
+	exp() { sed -n "s/^PCR$2 //p" $E/$1.expected; }
+	zero96=$(printf '0%.0s' $(seq 96))
+
+	expect "emu create --eif: a signed image" 0 $FE emu create img --eif $E/signed.eif
+	check "create --eif: pcr0, 1, 2 and 8 are the image's" \
+		"[ \"\$(cat $FC/instances/img/pcr0)\" = \"\$(exp signed 0)\" ] &&
+		 [ \"\$(cat $FC/instances/img/pcr1)\" = \"\$(exp signed 1)\" ] &&
+		 [ \"\$(cat $FC/instances/img/pcr2)\" = \"\$(exp signed 2)\" ] &&
+		 [ \"\$(cat $FC/instances/img/pcr8)\" = \"\$(exp signed 8)\" ] &&
+		 [ -n \"\$(exp signed 8)\" ] && [ \"\$(cat $FC/instances/img/enable)\" = 1 ]"
+	expect "emu create --eif, then --pcr 0=: the later option wins" 0 \
+		$FE emu create img2 --eif $E/unsigned.eif --pcr 0=$zero96
+	check "create --eif --pcr: PCR0 from --pcr, PCR1 from the image, PCR8 zero (unsigned)" \
+		"[ \"\$(cat $FC/instances/img2/pcr0)\" = $zero96 ] &&
+		 [ \"\$(cat $FC/instances/img2/pcr1)\" = \"\$(exp unsigned 1)\" ] &&
+		 [ \"\$(cat $FC/instances/img2/pcr8)\" = $zero96 ]"
+	expect "emu set NAME --eif: another image" 0 $FE emu set img --eif $E/one.eif
+	check "set --eif: the one-ramdisk image's PCR2, PCR8 back to zero, and a reset" \
+		"[ \"\$(cat $FC/instances/img/pcr2)\" = \"\$(exp one 2)\" ] &&
+		 [ \"\$(cat $FC/instances/img/pcr8)\" = $zero96 ] &&
+		 [ \"\$(cat $FC/instances/img/reset)\" = 1 ]"
+	expect "emu create --eif of an image with a bad signature" 4 $FE emu create bad --eif $E/bad-sig.eif
+	check "a refused image leaves no instance" "[ ! -e $FC/instances/bad ]"
+	expect "emu create --eif of a truncated image" 4 $FE emu create bad --eif $E/truncated.eif
+	expect "emu create --eif of a missing file" 3 $FE emu create bad --eif $T/no-such.eif
+	expect "emu set NAME --eif without a file" 2 $FE emu set img --eif
+fi
