@@ -98,11 +98,12 @@ static const struct nsmctl_cmd cmds[] = {
 	  "  -j, --json           JSON output\n"
 	  "exit status: 0 same, 1 different, >1 trouble (as diff(1))\n" },
 	{ "emu", cmd_emu, "control the emulator: instances, boot, PKI (root only)",
-	  "usage: nsmctl emu create NAME [--module-id ID] [--pcr N=HEX]... [--debug-mode]\n"
-	  "                              [--devname DEV] [--no-enable]\n"
+	  "usage: nsmctl emu create NAME [--eif FILE] [--module-id ID] [--pcr N=HEX]...\n"
+	  "                              [--debug-mode] [--devname DEV] [--no-enable]\n"
 	  "       nsmctl emu list [--json]\n"
 	  "       nsmctl emu destroy NAME\n"
 	  "       nsmctl emu set NAME ATTR VALUE [ATTR VALUE]...\n"
+	  "       nsmctl emu set NAME --eif FILE\n"
 	  "       nsmctl emu status [NAME] [--json]\n"
 	  "       nsmctl emu reset [NAME]\n"
 	  "       nsmctl emu rotate [NAME]\n"
@@ -130,6 +131,8 @@ static const struct nsmctl_cmd cmds[] = {
 	  "  provision     load the PKI made by `nsmctl ca init DIR`\n"
 	  "  new-chain     replace the PKI with a fresh ephemeral chain\n"
 	  "\n"
+	  "  --eif FILE    boot measurements PCR0, 1, 2 and 8 of an enclave image\n"
+	  "                (set: also a reset when enabled)\n"
 	  "  --pcr N=HEX   boot measurement of PCR N (0, 1, 2, 3, 4 or 8), 48 bytes\n"
 	  "  --debug-mode  a debug-mode enclave (PCR0-2 read as zero)\n"
 	  "  --devname DEV the device name (default nsm-NAME)\n"
