@@ -24,6 +24,14 @@ mount -t devtmpfs devtmpfs /dev
 mkdir -p /tmp /out
 mount -t tmpfs tmpfs /tmp
 . /etc/nsm-vm.conf
+# A debug kernel's checkers (debug-kernel.sh): kmemleak reports only what
+# leaks from here on (no automatic scans, the boot's objects cleared).
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+KMEMLEAK=/sys/kernel/debug/kmemleak
+if [ -w $KMEMLEAK ]; then
+	echo scan=off >$KMEMLEAK
+	echo clear >$KMEMLEAK
+fi
 
 KO=/lib/modules/nsm_emu.ko
 say() { echo "@@NSM-VM $*"; }
@@ -43,6 +51,26 @@ finish() {
 
 # Lines of the kernel log that mean a kernel bug, whatever the tests said.
 BAD='WARNING:|BUG:|Oops|KASAN|UBSAN|general protection|Call Trace|kernel BUG|list_add corruption|list_del corruption|refcount_t:|INFO: task .* blocked|possible circular locking|stack-protector|Kernel panic'
+# and the lock, object and race checkers of a debug kernel
+BAD="$BAD|inconsistent lock state|possible recursive locking|sleeping function called from invalid context|bad unlock balance|suspicious RCU usage|ODEBUG|KCSAN"
+
+# kmemleak_scan FILE: two scans of objects older than kmemleak's 5 s, the
+# suspected leaks to /out/FILE; prints the module's (its name in the trace,
+# or an address no longer resolved after its unload) as TAP diagnostics,
+# and returns 1 if there are any.
+kmemleak_scan() {
+	sleep 6
+	echo scan >$KMEMLEAK
+	echo scan >$KMEMLEAK
+	cat $KMEMLEAK >"/out/$1"
+	awk '
+		function flush() { if (hit) { printf "%s", e; bad = 1 } e = ""; hit = 0 }
+		/^unreferenced object/ { flush() }
+		{ e = e "# " $0 "\n" }
+		/nsm_em|\] 0x[0-9a-f]+$/ { hit = 1 }
+		END { flush(); exit bad }
+	' "/out/$1"
+}
 
 say START "$(uname -r)"
 for m in $KMODS; do
@@ -79,6 +107,26 @@ test)
 		say END "$s" "$rc"
 		reload "$s"
 	done
+	# Leaks (kmemleak): with the module loaded and after its unload.
+	if [ -w $KMEMLEAK ]; then
+		say BEGIN kmemleak
+		echo "TAP version 13"
+		echo "1..2"
+		if kmemleak_scan kmemleak-loaded.txt; then
+			echo "ok 1 kmemleak_module_loaded"
+		else
+			echo "not ok 1 kmemleak_module_loaded"
+		fi
+		rmmod nsm_emu
+		if kmemleak_scan kmemleak-unloaded.txt; then
+			echo "ok 2 kmemleak_after_unload"
+		else
+			echo "not ok 2 kmemleak_after_unload"
+		fi
+		grep -c '^unreferenced object' /out/kmemleak-unloaded.txt |
+			sed 's/^/# suspected leaks of anyone after the unload: /'
+		say END kmemleak 0
+	fi
 	say BEGIN dmesg
 	echo "TAP version 13"
 	echo "1..1"

@@ -8,6 +8,7 @@
 # (a test, the module build or load, rmmod, the kernel log, a timeout).
 #
 #   run.sh [--bench | --exec SCRIPT [--extra DIR]] [-k RELEASE]...
+#          [--kernel-dir ROOT]...
 #
 # --bench    run nsm_bench instead of the tests (qemu -smp 2), print numbers
 # --exec S   run the shell script S in the guest once the module is loaded
@@ -16,11 +17,17 @@
 # --extra D  copy the files of directory D to the guest's /extra (static
 #            binaries: the guest has no shared libraries)
 # -k REL     only this kernel release (repeatable; default: kernels.sh list)
+# --kernel-dir ROOT  boot the kernel of ROOT instead of Debian's (repeatable):
+#            a root laid out as kernels.sh's, ROOT/boot/vmlinuz-<rel> and
+#            ROOT/lib/modules/<rel>/{modules.dep,modules.builtin,build}, the
+#            module built against its build tree (debug-kernel.sh makes one)
 #
 # Environment: NSM_VM_TIMEOUT (seconds per VM, default 300), NSM_VM_ACCEL
 # (default tcg), NSM_VM_CPU (default max), NSM_VM_SMP (default 2),
 # NSM_VM_MEM (MiB, default 512), NSM_MODULE_PARAMS (insmod parameters of
-# the first load), BENCH_SECONDS (default 3), BENCH_THREADS (default "1 2").
+# the first load), BENCH_SECONDS (default 3), BENCH_THREADS (default "1 2"),
+# NSM_VM_APPEND (more kernel command line; VAR=value words that are not
+# kernel parameters reach the guest's /init and tests as environment).
 #
 # Output per kernel in build/vm/<release>/: nsm_emu.ko, module-build.log,
 # initrd.img, console.log, and out/ with the files the guest's tests wrote
@@ -35,6 +42,7 @@ testdir=$build/selftests/drivers/nsm
 
 mode=test
 kernels=()
+kernel_dirs=()
 exec_script=
 extra_dir=
 while [ $# -gt 0 ]; do
@@ -43,6 +51,7 @@ while [ $# -gt 0 ]; do
 	--exec) mode=exec; exec_script=$(realpath "$2"); shift ;;
 	--extra) extra_dir=$(realpath "$2"); shift ;;
 	-k) kernels+=("$2"); shift ;;
+	--kernel-dir) kernel_dirs+=("$(realpath "$2")"); shift ;;
 	-h|--help) sed -n '3,/^set /{/^#/p}' "$0"; exit 0 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
@@ -86,7 +95,11 @@ if ! flock -n 9; then
 	echo "# waiting for another VM run using $vmdir"
 	flock 9
 fi
-if ! list=$("$here/kernels.sh" fetch "${kernels[@]}"); then
+if [ ${#kernel_dirs[@]} -gt 0 ]; then
+	list=$(for d in "${kernel_dirs[@]}"; do
+		for r in "$d"/lib/modules/*/; do r=${r%/}; echo "${r##*/} $d"; done
+	done)
+elif ! list=$("$here/kernels.sh" fetch "${kernels[@]}"); then
 	emit "not ok" "vm: fetch kernels (selftests/vm/kernels.sh)"
 	finish
 fi
@@ -158,8 +171,13 @@ module_sources() {
 # Unchanged sources since the last build: keep its .ko and log (so its W=1
 # warnings still count); otherwise a clean build.
 build_module() {
-	local dir=$1 rel=$2 sum
+	local dir=$1 rel=$2 kroot=${3:-} sum kdir=/usr/src/linux-headers-$rel
 	sum=$(module_sources | sha256sum | cut -d' ' -f1)
+	# A kernel of --kernel-dir: its own build tree, whose config counts too.
+	if [ -n "$kroot" ] && [ -d "$kroot/lib/modules/$rel/build" ]; then
+		kdir=$kroot/lib/modules/$rel/build
+		sum=$(cat - "$kdir/.config" <<<"$sum" | sha256sum | cut -d' ' -f1)
+	fi
 	if [ -f "$dir/nsm_emu.ko" ] && [ -f "$dir/module-build.log" ] &&
 	   [ "$(cat "$dir/module-sources.sha256" 2>/dev/null)" = "$sum" ]; then
 		return 0
@@ -167,7 +185,7 @@ build_module() {
 	rm -rf "$dir/src" "$dir/nsm_emu.ko" "$dir/module-sources.sha256"
 	mkdir -p "$dir/src"
 	module_sources | tar -xf - -C "$dir/src"
-	make -C "$dir/src" module KDIR="/usr/src/linux-headers-$rel" W=1 -j2 \
+	make -C "$dir/src" module KDIR="$kdir" W=1 -j2 \
 		>"$dir/module-build.log" 2>&1 || return 1
 	cp "$dir/src/kmod/nsm_emu.ko" "$dir/nsm_emu.ko"
 	echo "$sum" >"$dir/module-sources.sha256"
@@ -181,7 +199,7 @@ while read -r rel kroot; do
 	n_before=$n
 	echo "# $rel: building nsm_emu.ko"
 
-	if ! build_module "$dir" "$rel"; then
+	if ! build_module "$dir" "$rel" "$kroot"; then
 		emit "not ok" "$rel: module_build"
 		tail -n 30 "$dir/module-build.log" | sed 's/^/# /'
 		continue
@@ -212,7 +230,7 @@ while read -r rel kroot; do
 	timeout -k 5 "$timeout_s" qemu-system-x86_64 -accel "$accel" -cpu "$cpu" \
 		-m "$mem" -smp "$smp" -nographic -no-reboot \
 		-kernel "$kroot/boot/vmlinuz-$rel" -initrd "$dir/initrd.img" \
-		-append "console=ttyS0 panic=-1 quiet loglevel=1" \
+		-append "console=ttyS0 panic=-1 quiet loglevel=1${NSM_VM_APPEND:+ $NSM_VM_APPEND}" \
 		</dev/null >"$dir/console.log" 2>&1
 	qrc=$?
 	vm_time=$(elapsed "$t_vm")
