@@ -167,5 +167,25 @@ expect "attest under the new chain" 0 nsmctl attest -o $T/doc6.cbor
 expect "the provisioned root no longer verifies" 1 nsmctl verify --no-aws-root --root $T/pki/root.pem $T/doc6.cbor
 expect "emu status: ephemeral again" 0 nsmctl emu status
 check "mode ephemeral" "grep -q '^  mode  *ephemeral' $T/out"
+# Boot from an enclave image: the instance's PCRs and its documents carry
+# exactly the image's PCR0, 1, 2 and 8.
+for img in signed vector; do
+	if [ ! -f $X/eif/$img.eif ]; then
+		skip "emu create --eif $img.eif" "no third-party test data"
+		continue
+	fi
+	expect "emu create --eif $img.eif" 0 nsmctl emu create eif-$img --eif $X/eif/$img.eif
+	for i in 0 1 2 8; do
+		pcr_want=$(sed -n "s/^PCR$i //p" $X/eif/$img.expected)
+		expect "$img: pcr read $i" 0 nsmctl pcr read $i -d /dev/nsm-eif-$img
+		check "$img: PCR$i is the image's" "[ -n '$pcr_want' ] && grep -q '^PCR$i  locked   $pcr_want' $T/out"
+	done
+	expect "$img: attest" 0 nsmctl attest -d /dev/nsm-eif-$img -o $T/eif-$img.cbor
+	expect "$img: emu root" 0 nsmctl emu root -o $T/root-eif.pem
+	expect "$img: the document verifies and its PCRs are the image's" 0 \
+		nsmctl verify --no-aws-root --root $T/root-eif.pem --expected $X/eif/$img.eif $T/eif-$img.cbor
+	expect "$img: emu destroy" 0 nsmctl emu destroy eif-$img
+done
+
 echo "1..$n"
 exit $fail

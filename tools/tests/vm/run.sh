@@ -25,6 +25,22 @@ ldd "$build/tools/nsmctl" | awk '/=> \// { print $3 } /^\t\/lib/ { print $1 }' |
 	printf 'PCR_A=%s\n' "$(printf 'a%.0s' $(seq 96))"
 } > "$extra/expect.sh"
 
+# Enclave images: one the library's test writer signs (always), and AWS's
+# signed vector when the third-party test data is there.
+mkeif=$build/lib/t/mkeif
+mkdir -p "$extra/eif"
+make -s --no-print-directory -C "$top/lib" BUILD="$build" "$mkeif"
+"$mkeif" "$extra/eif" >/dev/null
+td=${NSM_TESTDATA:-$top/../shared/testdata}
+if [ -f "$td/eif/signed.eif" ] && [ -f "$td/eif/signed.measurements.json" ]; then
+	cp "$td/eif/signed.eif" "$extra/eif/vector.eif"
+	python3 -c 'import json, sys
+m = json.load(open(sys.argv[1]))
+for i in (0, 1, 2, 8):
+    print("PCR%d %s" % (i, m["PCR%d" % i]))' "$td/eif/signed.measurements.json" \
+		> "$extra/eif/vector.expected"
+fi
+
 # A build directory of our own: the selftests' VM runs may be going on at
 # the same time in build/vm, and must not share its console logs.
 BUILD=$build/tools/vm-build exec "$top/selftests/vm/run.sh" \
