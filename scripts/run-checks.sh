@@ -19,7 +19,8 @@
 #   NSM_SUITES         the suites to run (default: all, in the order below)
 #   NSM_STRICT_SUITES  suites in which a skip is a failure: the VM suites,
 #                      which run against the real module and so have
-#                      nothing legitimate to skip ("all": every suite)
+#                      nothing legitimate to skip but the third-party
+#                      data's ("all": every suite)
 #   NSM_TESTDATA       the third-party test data (default ../shared/testdata;
 #                      without it those tests are skipped, see README.md)
 set -uo pipefail

@@ -27,7 +27,9 @@
 # A "TAP version" line inside a document that has tests but no plan yet
 # opens an embedded document (a program's TAP merged into a runner's, as
 # the VM runner does); the outer document's plan counts only its own tests.
-# In strict mode (a required suite) every skip is a failure instead.
+# In strict mode (a required suite) every skip is a failure instead, but
+# for the one a clone without the third-party data must be able to take:
+# a skip whose reason begins "no third-party test data" (README.md).
 
 function open_doc() {
 	d++
@@ -60,7 +62,7 @@ function err(msg) {
 }
 
 function skip(name, reason) {
-	if (strict) {
+	if (strict && reason !~ /^no third-party test data/) {
 		err("skipped in a required suite: " name " (" reason ")")
 		return
 	}
