@@ -42,6 +42,16 @@ extern "C" {
 #define NSM_PCR_MAX_LEN		64	/* SHA-512; real documents use 48 */
 #define NSM_SHA256_LEN		32
 
+/*
+ * NSM_DOC_MAX_SIZE - the largest document nsm_doc_parse() (and so
+ * nsm_verify_bytes()) accepts, in bytes: 64 KiB, well above the 12 KiB the
+ * NSM can return. Larger input is refused before any of it is parsed
+ * (-EBADMSG, check NSM_CHECK_COSE_STRUCTURE, "document larger than ...").
+ * Below it, parsing memory is linear in the input (Documentation/libnsm.rst
+ * states the bound; lib/tests/test_mem.c checks it on worst-case shapes).
+ */
+#define NSM_DOC_MAX_SIZE	(64u * 1024)
+
 /* ------------------------------------------------------------------ */
 /* Check codes                                                         */
 /* ------------------------------------------------------------------ */
@@ -187,7 +197,8 @@ int nsm_input_decode(uint8_t **out, size_t *out_len,
 /**
  * nsm_read_input_file() - read @path ("-" = stdin) and nsm_input_decode() it
  * Return: as nsm_input_decode(), or -errno of open/read; -EFBIG above
- * 16 MiB.
+ * 1 MiB (16 times NSM_DOC_MAX_SIZE: room for a document in hex or base64
+ * with whitespace). The read buffer grows geometrically up to that limit.
  */
 int nsm_read_input_file(uint8_t **out, size_t *out_len,
 			enum nsm_input_format *detected, const char *path,
@@ -229,6 +240,9 @@ struct nsm_parse_error {
  * Everything else (wrong field types, missing fields, bad sizes, wrong
  * header) is NOT a parse error: the document is decoded as far as possible
  * so that tools can show it, and nsm_verify() reports the problems.
+ *
+ * Input longer than NSM_DOC_MAX_SIZE is refused before it is parsed or
+ * copied (-EBADMSG, code NSM_CHECK_COSE_STRUCTURE, offset 0).
  *
  * Return: 0, -EBADMSG (not a document; @err says why), -EINVAL (NULL
  * argument), -ENOMEM.

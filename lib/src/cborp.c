@@ -48,21 +48,32 @@ static enum cb_err fail(struct cb_in *in, size_t pos, const char *msg)
 	return CB_ERR_MALFORMED;
 }
 
-static enum cb_err new_node(struct cb_tree *t, uint32_t *idx)
+/*
+ * Grow the node arena geometrically, but never past what the input can
+ * still hold: every item takes at least one byte, so the item being read
+ * and the (len - pos) bytes left need at most 1 + (len - pos) more nodes.
+ * Memory therefore stays linear in the input, whatever its shape.
+ */
+static enum cb_err new_node(struct cb_in *in, uint32_t *idx)
 {
+	struct cb_tree *t = in->t;
+
 	if (t->count == 0)
 		t->count = 1;	/* index 0 is CB_NONE */
 	if (t->count >= t->cap) {
-		uint32_t cap = t->cap ? t->cap * 2 : 64;
+		size_t cap = t->cap ? (size_t)t->cap * 2 : 64;
+		size_t need = (size_t)t->count + 1 + (in->len - in->pos);
 		struct cb_node *n;
 
+		if (cap > need)
+			cap = need;
 		if (cap > CB_MAX_NODES)
 			return CB_ERR_NOMEM;
 		n = realloc(t->n, cap * sizeof(*n));
 		if (!n)
 			return CB_ERR_NOMEM;
 		t->n = n;
-		t->cap = cap;
+		t->cap = (uint32_t)cap;
 	}
 	*idx = t->count++;
 	memset(&t->n[*idx], 0, sizeof(t->n[*idx]));
@@ -200,7 +211,7 @@ static enum cb_err parse_string(struct cb_in *in, uint32_t idx, uint8_t major,
 	struct cb_node *n = &t->n[idx];
 	size_t start = in->pos;
 	uint8_t *cat = NULL, **bufs;
-	size_t total = 0;
+	size_t total = 0, cap = 0;
 
 	if (ai != 31) {
 		if (arg > in->len - in->pos)
@@ -212,7 +223,11 @@ static enum cb_err parse_string(struct cb_in *in, uint32_t idx, uint8_t major,
 		in->pos += (size_t)arg;
 		return CB_OK;
 	}
-	/* indefinite: definite chunks of the same type until a break */
+	/*
+	 * indefinite: definite chunks of the same type until a break. The
+	 * concatenation grows geometrically (never past the bytes the chunks
+	 * can still hold), so many small chunks cost linear time and memory.
+	 */
 	n->indef = true;
 	for (;;) {
 		uint8_t cm, cai;
@@ -234,35 +249,50 @@ static enum cb_err parse_string(struct cb_in *in, uint32_t idx, uint8_t major,
 			fail(in, cpos, "truncated: string chunk");
 			goto malformed;
 		}
-		if (clen) {
-			tmp = realloc(cat, total + (size_t)clen);
+		if (clen && total + (size_t)clen > cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			size_t most = total + (in->len - in->pos);
+
+			if (ncap < total + (size_t)clen)
+				ncap = total + (size_t)clen;
+			if (ncap > most)
+				ncap = most;
+			tmp = realloc(cat, ncap);
 			if (!tmp) {
 				free(cat);
 				return CB_ERR_NOMEM;
 			}
 			cat = tmp;
+			cap = ncap;
+		}
+		if (clen) {
 			memcpy(cat + total, in->buf + in->pos, (size_t)clen);
 			total += (size_t)clen;
 		}
 		in->pos += (size_t)clen;
 	}
-	bufs = realloc(t->bufs, (t->nbufs + 1) * sizeof(*bufs));
-	if (!bufs) {
-		free(cat);
-		return CB_ERR_NOMEM;
-	}
-	t->bufs = bufs;
-	if (!cat) {
-		cat = malloc(1);
-		if (!cat)
-			return CB_ERR_NOMEM;
-	}
-	t->bufs[t->nbufs++] = cat;
 	n = &t->n[idx];
-	n->data = cat;
 	n->dlen = total;
 	n->data_off = in->base + start;
 	n->data_span = in->pos - start;
+	if (!cat) {
+		/* empty: nothing to keep */
+		n->data = (const uint8_t *)"";
+		return CB_OK;
+	}
+	if (t->nbufs == t->bufs_cap) {
+		size_t ncap = t->bufs_cap ? t->bufs_cap * 2 : 8;
+
+		bufs = realloc(t->bufs, ncap * sizeof(*bufs));
+		if (!bufs) {
+			free(cat);
+			return CB_ERR_NOMEM;
+		}
+		t->bufs = bufs;
+		t->bufs_cap = ncap;
+	}
+	t->bufs[t->nbufs++] = cat;
+	n->data = cat;
 	return CB_OK;
 malformed:
 	free(cat);
@@ -334,7 +364,7 @@ static enum cb_err parse_item(struct cb_in *in, unsigned int depth,
 		*is_break = true;
 		return CB_OK;
 	}
-	err = new_node(t, &idx);
+	err = new_node(in, &idx);
 	if (err)
 		return err;
 	t->n[idx].major = major;
@@ -387,6 +417,9 @@ enum cb_err cb_parse(struct cb_tree *t, const uint8_t *buf, size_t len,
 	enum cb_err err;
 	bool brk;
 
+	/* node offsets are 32-bit */
+	if (len > UINT32_MAX || base > UINT32_MAX - len)
+		return fail(&in, 0, "input too large");
 	err = parse_item(&in, 0, root, &brk);
 	if (err)
 		return err;

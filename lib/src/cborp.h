@@ -29,19 +29,24 @@ enum cb_major {
 
 #define CB_NONE		0u	/* node index 0 is never used */
 
+/*
+ * One per item, so it is kept small (48 bytes): the arena is most of the
+ * parser's memory, up to one node per input byte. Offsets and lengths are
+ * 32-bit: cb_parse() refuses buffers that reach 4 GiB.
+ */
 struct cb_node {
-	uint8_t major;
-	bool indef;		/* indefinite-length string/array/map */
 	uint64_t val;		/* uint value, nint raw (-1 - val), tag, simple,
 				   element/pair count */
-	size_t off;		/* item start (header), absolute */
-	size_t len;		/* whole item */
 	const uint8_t *data;	/* string content (may be a concatenation) */
-	size_t data_off;	/* absolute content offset */
-	size_t dlen;		/* content length */
-	size_t data_span;	/* content span in the raw bytes */
+	uint32_t off;		/* item start (header), absolute */
+	uint32_t len;		/* whole item */
+	uint32_t data_off;	/* absolute content offset */
+	uint32_t dlen;		/* content length */
+	uint32_t data_span;	/* content span in the raw bytes */
 	uint32_t first;		/* first child */
 	uint32_t next;		/* next sibling */
+	uint8_t major;
+	bool indef;		/* indefinite-length string/array/map */
 };
 
 enum cb_err {
@@ -58,6 +63,7 @@ struct cb_tree {
 	uint32_t cap;
 	uint8_t **bufs;		/* concatenated indefinite strings */
 	size_t nbufs;
+	size_t bufs_cap;
 	size_t err_off;		/* where an error was found */
 	const char *err_msg;	/* static description */
 };

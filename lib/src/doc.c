@@ -150,8 +150,13 @@ int nsm_doc_parse(struct nsm_doc **docp, struct nsm_parse_error *err,
 	if (!docp || (!buf && len))
 		return -EINVAL;
 	*docp = NULL;
-	if (len > NSM_DOC_MAX_LEN) {
-		set_err(err, NSM_CHECK_COSE_STRUCTURE, 0, "document larger than 1 MiB");
+	if (len > NSM_DOC_MAX_SIZE) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg),
+			 "document of %zu bytes is larger than the %u-byte maximum",
+			 len, NSM_DOC_MAX_SIZE);
+		set_err(err, NSM_CHECK_COSE_STRUCTURE, 0, msg);
 		return -EBADMSG;
 	}
 	d = calloc(1, sizeof(*d));

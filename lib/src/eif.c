@@ -879,7 +879,7 @@ static int signature(struct nsm_eif *e, char *msg, size_t msglen)
 	}
 	if (sig->dlen != 96) {
 		snprintf(msg, msglen, "the ES384 signature has %zu bytes, not 96",
-			 sig->dlen);
+			 (size_t)sig->dlen);
 		goto out;
 	}
 	if (!is_p384(X509_get0_pubkey(x))) {

@@ -6,7 +6,9 @@
 
 #include "internal.h"
 
-#define NSM_INPUT_MAX	(16u << 20)
+/* a document is at most NSM_DOC_MAX_SIZE bytes: room for it in hex or
+ * base64 with generous whitespace, and no more */
+#define NSM_INPUT_MAX	(1u << 20)
 
 const char *nsm_input_format_name(enum nsm_input_format fmt)
 {

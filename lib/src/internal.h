@@ -9,8 +9,6 @@
 #include "nsm_verify.h"
 #include "cborp.h"
 
-#define NSM_DOC_MAX_LEN	(1u << 20)	/* real documents are < 16 KiB */
-
 /* The payload fields, in the order real hardware emits them. */
 #define NSM_PAYLOAD_FIELDS	9
 

@@ -55,7 +55,10 @@ void nsm__hex_encode(char *out, const uint8_t *in, size_t len)
 }
 
 /* Read all of @path ("-" = stdin) into a malloc()ed buffer with a NUL
- * after the data (not counted in *len). -EFBIG above @max bytes. */
+ * after the data (not counted in *len). -EFBIG above @max bytes. The
+ * buffer doubles as it fills, and never grows past @max + 1 bytes of data
+ * (the one byte that shows the input is too long), so memory is at most
+ * twice the input, and bounded by @max whatever the input. */
 int nsm__read_file(uint8_t **out, size_t *len, const char *path, size_t max)
 {
 	uint8_t *buf = NULL, *tmp;
@@ -69,14 +72,18 @@ int nsm__read_file(uint8_t **out, size_t *len, const char *path, size_t max)
 	if (fd < 0)
 		return -errno;
 	for (;;) {
-		if (cap - used < 4096) {
-			cap = cap ? cap * 2 : 8192;
-			tmp = realloc(buf, cap + 1);
+		if (used == cap) {
+			size_t ncap = cap ? cap * 2 : 8192;
+
+			if (ncap >= max)
+				ncap = max + 1;
+			tmp = realloc(buf, ncap + 1);
 			if (!tmp) {
 				ret = -ENOMEM;
 				break;
 			}
 			buf = tmp;
+			cap = ncap;
 		}
 		n = read(fd, buf + used, cap - used);
 		if (n < 0) {

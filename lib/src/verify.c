@@ -579,7 +579,7 @@ static void check_syntax(struct vctx *c)
 			else
 				add_check(r, NSM_CHECK_COSE_PROTECTED, NSM_CHECK_FAIL,
 					  "protected header must be exactly {1: alg}, minimally encoded (got %zu bytes)",
-					  prot->dlen);
+					  (size_t)prot->dlen);
 		} else {
 			add_check(r, NSM_CHECK_COSE_PROTECTED, NSM_CHECK_FAIL,
 				  "protected header is not one CBOR map");
@@ -616,7 +616,7 @@ static void check_syntax(struct vctx *c)
 		add_check(r, NSM_CHECK_COSE_SIGNATURE_LEN, NSM_CHECK_PASS, "96 bytes (r || s)");
 	else if (sig->major == CB_BYTES)
 		add_check(r, NSM_CHECK_COSE_SIGNATURE_LEN, NSM_CHECK_FAIL,
-			  "signature is %zu bytes, expected 96 (P-384 r || s)", sig->dlen);
+			  "signature is %zu bytes, expected 96 (P-384 r || s)", (size_t)sig->dlen);
 	else
 		add_check(r, NSM_CHECK_COSE_SIGNATURE_LEN, NSM_CHECK_SKIP, "no signature");
 
@@ -782,7 +782,7 @@ static void check_semantic(struct vctx *c)
 		add_check(r, NSM_CHECK_CERTIFICATE, NSM_CHECK_FAIL,
 			  "certificate is not a byte string of 1..1024 bytes");
 	else
-		add_check(r, NSM_CHECK_CERTIFICATE, NSM_CHECK_PASS, "%zu bytes", n->dlen);
+		add_check(r, NSM_CHECK_CERTIFICATE, NSM_CHECK_PASS, "%zu bytes", (size_t)n->dlen);
 
 	n = node(d, d->fval[NSM_FIELD_CABUNDLE]);
 	if (!n)
