@@ -8,6 +8,9 @@
 #   make module-install / dkms-install
 #   make run           the main job: build, start the emulator, show it working
 #   make check         every test (installs what is missing)
+#   make check-debug   the module under KASAN, lockdep, kmemleak, UBSAN and
+#                      fault injection (builds a debug kernel once, ~40 min)
+#   make check-kcsan   the concurrency tests under KCSAN (its own kernel)
 #   make bench         benchmarks, numbers printed
 #   make fuzz          fuzz the request decoder (FUZZ_SECONDS=N, default 600)
 #   make ct-check      constant-time check of the P-384 signer under valgrind
@@ -23,7 +26,7 @@ export TOP
 USER_DIRS	:= lib tools tui
 
 .PHONY: all deps module check-kdir module-install dkms-install run check bench fuzz \
-	ct-check style style-tap check-run clean install $(USER_DIRS)
+	ct-check style style-tap check-run check-debug check-kcsan clean install $(USER_DIRS)
 
 all: $(USER_DIRS)
 
@@ -82,6 +85,14 @@ style-tap: deps
 # `make run` as a test (a suite of `make check`): TAP on stdout.
 check-run: deps
 	@scripts/check-run.sh
+
+# Debug kernels (selftests/vm/check-debug.sh, Documentation/selftests.rst):
+# TAP on stdout, a closing "N passed, M failed".
+check-debug: deps
+	@selftests/vm/check-debug.sh kasan
+
+check-kcsan: deps
+	@selftests/vm/check-debug.sh kcsan
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null
