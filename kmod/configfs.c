@@ -12,7 +12,6 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -445,16 +444,12 @@ const struct config_item_type nsm_instance_type = {
 
 /* ---- instances/ ---- */
 
+/* A device name's characters, short enough for the default "nsm-<name>". */
 static bool nsm_instance_name_valid(const char *name)
 {
-	size_t len = strlen(name), i;
+	size_t len = strlen(name);
 
-	if (!len || len > NSM_INSTANCE_NAME_MAX)
-		return false;
-	for (i = 0; i < len; i++)
-		if (!isalnum(name[i]) && !strchr("_.-", name[i]))
-			return false;
-	return true;
+	return len <= NSM_INSTANCE_NAME_MAX && nsm_devname_valid(name, len);
 }
 
 /* mkdir instances/<name> */
