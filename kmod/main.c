@@ -207,4 +207,4 @@ MODULE_DESCRIPTION("Emulated AWS Nitro Security Modules (/dev/nsm) for testing")
 MODULE_AUTHOR("nsm-emu developers");
 MODULE_LICENSE("GPL");
 MODULE_VERSION(NSM_EMU_VERSION);
-MODULE_SOFTDEP("pre: crypto-sha384");
+MODULE_SOFTDEP("pre: crypto-sha384-generic");

@@ -59,7 +59,7 @@ bench_kmod_vm() {
 # idle p99 (the target is at most 2x).
 kmod_vm_ratios() {
 	awk '
-	function val(k,   i) { for (i = 1; i <= NF; i++) if ($i ~ "^" k "=") { sub("^" k "=", "", $i); return $i } return "" }
+	function val(k,   i, f) { for (i = 1; i <= NF; i++) if ($i ~ "^" k "=") { f = $i; sub("^" k "=", "", f); return f } return "" }
 	/: bench / {
 		kern = $2; sub(":", "", kern)
 		if ($4 == "attestation" && val("threads") == 1) a1[kern] = val("rps")
