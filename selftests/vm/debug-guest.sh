@@ -7,7 +7,8 @@
 # in /extra/mode:
 #
 #   fault  nsm_fault (the fault-injection pass, /extra/nsm_fault), then
-#          unload the module and scan for leaks (kmemleak)
+#          unload the module and scan for leaks (kmemleak); after the
+#          kernel log check, the negative controls (/extra/nsm_canary.ko)
 #   races  the concurrency tests (nsm_instance_test's races,
 #          nsm_attest_test's 64 threads), for KCSAN
 #
@@ -74,9 +75,53 @@ if [ -w $KMEMLEAK ]; then
 fi
 
 since_start >/out/dmesg-since-start.txt
-if grep -E "$BAD" /out/dmesg-since-start.txt >/tmp/bad.txt; then
+if ! grep -q 'nsm-debug-guest: start' /out/dmesg-since-start.txt; then
+	echo "@@T not ok kernel_log_clean - the start marker fell out of the kernel log (CONFIG_LOG_BUF_SHIFT)"
+elif grep -E "$BAD" /out/dmesg-since-start.txt >/tmp/bad.txt; then
 	sed 's/^/# /' /tmp/bad.txt | head -n 40
 	echo "@@T not ok kernel_log_clean"
 else
 	echo "@@T ok kernel_log_clean"
+fi
+
+# The negative controls (nsm_canary.ko): each checker must report a fault
+# committed on purpose, and the scan above must flag that report. lockdep
+# first (it turns itself off at its first report), KASAN last (it taints).
+# canary FAULT SIGNATURE: load the canary with FAULT, then the log since
+# then must hold SIGNATURE and a line that $BAD matches.
+canary() {
+	echo "nsm-canary: start $1" >/dev/kmsg
+	insmod /extra/nsm_canary.ko fault="$1" || {
+		echo "@@T not ok canary_$1 - insmod failed"
+		return
+	}
+	if [ "$1" = leak ]; then
+		sleep 6
+		echo scan >$KMEMLEAK
+		echo scan >$KMEMLEAK
+		cat $KMEMLEAK >/tmp/canary.txt
+		echo clear >$KMEMLEAK
+	else
+		dmesg | sed -n "/nsm-canary: start $1\$/,\$p" >/tmp/canary.txt
+	fi
+	rmmod nsm_canary || echo "# canary $1: rmmod failed"
+	if ! grep -q "$2" /tmp/canary.txt; then
+		sed 's/^/# /' /tmp/canary.txt | tail -n 20
+		echo "@@T not ok canary_$1 - no '$2' report"
+	elif [ "$1" = leak ] && ! grep -q 'nsm_canary' /tmp/canary.txt; then
+		echo "@@T not ok canary_$1 - the leak's trace does not name nsm_canary"
+	elif [ "$1" != leak ] && ! grep -qE "$BAD" /tmp/canary.txt; then
+		echo "@@T not ok canary_$1 - reported, but the log scan would miss it"
+	else
+		echo "@@T ok canary_$1 - $(grep -m1 "$2" /tmp/canary.txt | sed 's/^\[[ 0-9.]*\] //' | cut -c1-90)"
+	fi
+}
+if [ "$mode" = fault ] && [ -f /extra/nsm_canary.ko ]; then
+	canary lockdep 'possible circular locking dependency'
+	canary atomic_sleep 'sleeping function called from invalid context'
+	canary ubsan 'UBSAN: array-index-out-of-bounds'
+	canary debugobjects 'ODEBUG: free active'
+	canary warn 'WARNING: CPU'
+	[ -w $KMEMLEAK ] && canary leak 'unreferenced object'
+	canary kasan 'KASAN: slab-use-after-free'
 fi

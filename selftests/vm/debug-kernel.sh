@@ -13,9 +13,11 @@
 # when it is missing or when the fragments or the source package's version
 # change (their sha256 is the cache key).
 #
-# Layout in $NSM_DEBUG_KERNEL_CACHE (default .cache/debug-kernel/ at the top
-# of the tree), shaped like a kernels.sh root so that run.sh and
-# initramfs.sh take it as is (run.sh --kernel-dir <root>):
+# Layout in $NSM_DEBUG_KERNEL_CACHE (default $XDG_CACHE_HOME/nsm-emu/
+# debug-kernel, that is ~/.cache/nsm-emu/debug-kernel: outside the clone, so
+# a fresh clone of the same sources reuses a kernel built for an earlier one;
+# the key below decides whether it still fits), shaped like a kernels.sh root
+# so that run.sh and initramfs.sh take it as is (run.sh --kernel-dir <root>):
 #   src-<pkgversion>/                  the unpacked source (shared)
 #   <variant>/build/                   the O= build tree (KDIR for modules)
 #   <variant>/root/boot/vmlinuz-<rel>  the bzImage
@@ -30,7 +32,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-cache=${NSM_DEBUG_KERNEL_CACHE:-$top/.cache/debug-kernel}
+cache=${NSM_DEBUG_KERNEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/nsm-emu/debug-kernel}
 jobs=${NSM_DEBUG_KERNEL_JOBS:-2}
 variant=${1:-kasan}
 pkg=linux-source-6.12
@@ -50,6 +52,21 @@ if ! pkgver=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null) || [ ! -f "$tarb
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		"$pkg" >&2 || die "cannot install $pkg"
 	pkgver=$(dpkg-query -W -f='${Version}' "$pkg")
+fi
+
+# The kernel's build tools: a new machine has gcc and make only.
+need=()
+for t in flex:flex bison:bison bc:bc xz:xz-utils perl:perl; do
+	command -v "${t%%:*}" >/dev/null || need+=("${t#*:}")
+done
+for h in libelf.h:libelf-dev openssl/opensslv.h:libssl-dev; do
+	[ -f "/usr/include/${h%%:*}" ] || need+=("${h#*:}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+	[ "$(id -u)" -eq 0 ] || die "missing build tools: apt-get install ${need[*]}"
+	echo "debug-kernel.sh: installing ${need[*]}" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		"${need[@]}" >&2 || die "cannot install ${need[*]}"
 fi
 
 key=$( { echo "$pkg $pkgver $variant"; cat "${fragments[@]}"; } | sha256sum | cut -d' ' -f1)

@@ -25,7 +25,8 @@
 # Environment: NSM_VM_TIMEOUT (seconds per VM, default 300), NSM_VM_ACCEL
 # (default tcg), NSM_VM_CPU (default max), NSM_VM_SMP (default 2),
 # NSM_VM_MEM (MiB, default 512), NSM_MODULE_PARAMS (insmod parameters of
-# the first load), BENCH_SECONDS (default 3), BENCH_THREADS (default "1 2"),
+# the first load), NSM_VERIFY_DOCS (0: do not verify the exported
+# documents on the host, verify-docs.sh; default 1), BENCH_SECONDS (default 3), BENCH_THREADS (default "1 2"),
 # NSM_VM_APPEND (more kernel command line; VAR=value words that are not
 # kernel parameters reach the guest's /init and tests as environment).
 #
@@ -265,7 +266,10 @@ while read -r rel kroot; do
 		     -v timedout="$([ $qrc -eq 124 ] || [ $qrc -eq 137 ] && echo 1 || echo 0)" \
 		     -f "$here/console.awk" "$dir/console.log")
 	# The documents the attestation suite exported, verified by outsiders.
-	if [ "$mode" = test ] && [[ " $suites " == *" nsm_attest_test "* ]]; then
+	if [ "$mode" = test ] && [[ " $suites " == *" nsm_attest_test "* ]] &&
+	   [ "${NSM_VERIFY_DOCS:-1}" = 0 ]; then
+		echo "# $rel: exported documents not verified on the host (NSM_VERIFY_DOCS=0)"
+	elif [ "$mode" = test ] && [[ " $suites " == *" nsm_attest_test "* ]]; then
 		while IFS=$'\t' read -r kind a b c; do
 			case $kind in R) emit "$a" "$rel: $b" "$c" ;; D) echo "# $a" ;; esac
 		done < <("$here/verify-docs.sh" --records "$dir/out" $pki_dir)
