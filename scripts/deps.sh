@@ -12,6 +12,7 @@ pkgs=(
 	linux-headers-amd64 linux-headers-6.12-amd64 kmod
 	dkms nodejs npm python3-docutils
 	sparse
+	libmicrohttpd-dev libcurl4-openssl-dev awscli
 )
 
 missing=()
