@@ -353,12 +353,12 @@ static bool have_ctl(void)
 
 #define NEED_CTL() do {							\
 	if (!nsm_is_emulator())						\
-		SKIP("%s is not nsm_emu's: no control plane",		\
+		SKIP(return, "%s is not nsm_emu's: no control plane",	\
 		     nsm_dev_path());					\
 	if (geteuid() != 0)						\
-		SKIP("the nsm_emu control plane needs root");		\
+		SKIP(return, "the nsm_emu control plane needs root");	\
 	if (!nsm_instance_of(NULL))					\
-		NSM_FAIL_(1, "nsm_emu is loaded but %s names no instance", \
+		NSM_FAIL("nsm_emu is loaded but %s names no instance", \
 			  nsm_state_path(NULL, "instance"));		\
 } while (0)
 
@@ -592,7 +592,8 @@ static bool write_file(const char *path, const void *p, size_t n)
  * No-op without $NSM_OUT_DIR or on a device that is not the emulator's; on
  * the emulator a root that cannot be exported fails the test.
  */
-static void export_doc(const char *name, const uint8_t *doc, size_t len)
+static void export_doc(struct __test_metadata *_metadata, const char *name,
+		       const uint8_t *doc, size_t len)
 {
 	const char *out = getenv("NSM_OUT_DIR");
 	char dir[PATH_MAX], path[PATH_MAX + 64], id[17];
@@ -604,7 +605,7 @@ static void export_doc(const char *name, const uint8_t *doc, size_t len)
 		return;
 	dl = nsm_root_der(der, sizeof(der));
 	if (dl <= 0 || dl > CERT_MAX) {
-		NSM_FAIL_(0, "export %s: cannot read the root from %s: %ld",
+		NSM_FAIL_EXPECT("export %s: cannot read the root from %s: %ld",
 			  name, nsm_pki_path("root"), dl);
 		return;
 	}
@@ -615,39 +616,40 @@ static void export_doc(const char *name, const uint8_t *doc, size_t len)
 	snprintf(path, sizeof(path), "%s/root.pem", dir);
 	if (access(path, F_OK) &&
 	    (rc = nsm_write_pem_cert(path, der, (size_t)dl)))
-		NSM_FAIL_(0, "cannot write %s: %s", path, strerror(-rc));
+		NSM_FAIL_EXPECT("cannot write %s: %s", path, strerror(-rc));
 	snprintf(path, sizeof(path), "%s/%s.cose", dir, name);
 	if (!write_file(path, doc, len))
-		NSM_FAIL_(0, "cannot write %s", path);
+		NSM_FAIL_EXPECT("cannot write %s", path);
 }
 
 /* Fail unless @o is exactly null (@v NULL) or exactly @v[0..@n). */
-static void check_echo(const struct opt_bytes *o, const void *v, size_t n,
+static void check_echo(struct __test_metadata *_metadata,
+		       const struct opt_bytes *o, const void *v, size_t n,
 		       const char *what)
 {
 	if (!v && o->present)
-		NSM_FAIL_(1, "%s: expected null, got %zu bytes", what, o->len);
+		NSM_FAIL("%s: expected null, got %zu bytes", what, o->len);
 	if (v && !o->present)
-		NSM_FAIL_(1, "%s: expected %zu bytes, got null", what, n);
+		NSM_FAIL("%s: expected %zu bytes, got null", what, n);
 	if (v && (o->len != n || (n && memcmp(o->p, v, n))))
-		NSM_FAIL_(1, "%s: %zu bytes differ from the %zu sent", what,
+		NSM_FAIL("%s: %zu bytes differ from the %zu sent", what,
 			  o->len, n);
 }
 
-#define ASSERT_ECHO(o_, v_, n_)	check_echo(&(o_), (v_), (n_), #o_)
+#define ASSERT_ECHO(o_, v_, n_)	check_echo(_metadata, &(o_), (v_), (n_), #o_)
 
 #define ASSERT_PARSES(buf, len, d) do {					\
 	const char *_why = doc_parse((buf), (len), (d));		\
 	if (_why)							\
-		NSM_FAIL_(1, "document does not parse: %s", _why);	\
+		NSM_FAIL("document does not parse: %s", _why);	\
 } while (0)
 
-static int open_dev(void)
+static int open_dev(struct __test_metadata *_metadata)
 {
 	int fd = nsm_open();
 
 	if (fd < 0)
-		NSM_FAIL_(1, "open %s: %s", nsm_dev_path(), strerror(errno));
+		NSM_FAIL("open %s: %s", nsm_dev_path(), strerror(errno));
 	return fd;
 }
 
@@ -661,7 +663,7 @@ TEST(attest_document_shape)
 	uint64_t t0, t1;
 	struct doc d;
 	size_t len;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	ASSERT_EQ(nsm_describe_nsm(fd, &desc), 0);
 	if (have_ctl())
@@ -699,7 +701,7 @@ TEST(attest_document_shape)
 		ASSERT_MEM_EQ(d.cab[0], root, (size_t)rl);
 		ASSERT_EQ(state_num("statistics/attestation"), served + 1);
 	}
-	export_doc("plain", doc, len);
+	export_doc(_metadata, "plain", doc, len);
 	close(fd);
 }
 
@@ -711,7 +713,7 @@ TEST(attest_optional_fields)
 	const void *val[3] = { NULL, empty, data };
 	const size_t vlen[3] = { 0, 0, sizeof(data) - 1 };
 	const char *vname[3] = { "null", "empty", "data" };
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 	unsigned int f, v, all;
 	struct doc d;
 	size_t len;
@@ -734,7 +736,7 @@ TEST(attest_optional_fields)
 				 f == 0 ? "user_data" : f == 1 ? "nonce" :
 				 "public_key", vname[v]);
 			if (v)
-				export_doc(name, doc, len);
+				export_doc(_metadata, name, doc, len);
 		}
 	}
 	for (all = 1; all < 3; all++) {
@@ -745,7 +747,7 @@ TEST(attest_optional_fields)
 		ASSERT_ECHO(d.nonce, val[all], vlen[all]);
 		ASSERT_ECHO(d.public_key, val[all], vlen[all]);
 		snprintf(name, sizeof(name), "all-%s", vname[all]);
-		export_doc(name, doc, len);
+		export_doc(_metadata, name, doc, len);
 	}
 	close(fd);
 }
@@ -755,7 +757,7 @@ TEST(attest_echo_byte_exact)
 {
 	static const size_t lens[] = { 1, 23, 24, 255, 256, 1000 };
 	static uint8_t doc[RESP_MAX], a[1024], b[1024], c[1024];
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 	struct doc d;
 	unsigned int i;
 	size_t len;
@@ -779,7 +781,7 @@ TEST(attest_echo_byte_exact)
 TEST(attest_1024_byte_fields)
 {
 	static uint8_t doc[RESP_MAX], ud[1024], nonce[1024], pk[1024];
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 	struct doc d;
 	size_t len;
 
@@ -793,7 +795,7 @@ TEST(attest_1024_byte_fields)
 	ASSERT_ECHO(d.nonce, nonce, sizeof(nonce));
 	ASSERT_ECHO(d.public_key, pk, sizeof(pk));
 	ksft_print_msg("document with 3 x 1024-byte fields: %zu bytes\n", len);
-	export_doc("fields-1024", doc, len);
+	export_doc(_metadata, "fields-1024", doc, len);
 	close(fd);
 }
 
@@ -803,7 +805,7 @@ TEST(attest_request_size_limit)
 	static uint8_t req[REQ_MAX + 1], resp[RESP_MAX], ud[REQ_MAX];
 	size_t base, n, rl;
 	const uint8_t *dp;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 	struct doc d;
 
 	/* user_data of k bytes (k >= 256: 3-byte head) makes base + k. */
@@ -818,7 +820,7 @@ TEST(attest_request_size_limit)
 	ASSERT_EQ(parse_attestation(resp, rl, &dp, &n), 0);
 	ASSERT_PARSES(dp, n, &d);
 	ASSERT_ECHO(d.user_data, ud, REQ_MAX - base);
-	export_doc("request-4096", dp, n);
+	export_doc(_metadata, "request-4096", dp, n);
 
 	n = req_attestation(req, sizeof(req), ud, REQ_MAX + 1 - base, NULL, 0,
 			    NULL, 0);
@@ -833,7 +835,8 @@ TEST(attest_request_size_limit)
  * The document's pcrs are exactly the locked PCRs with DescribePCR's
  * values; on the emulator sysfs's pcrs/<n> and pcr_locked/<n> agree.
  */
-static void check_pcrs_match(int fd, const struct doc *d)
+static void check_pcrs_match(struct __test_metadata *_metadata, int fd,
+			     const struct doc *d)
 {
 	uint8_t val[NSM_PCR_LEN];
 	char hex[2 * NSM_PCR_LEN + 1], rel[32], buf[128];
@@ -851,7 +854,7 @@ static void check_pcrs_match(int fd, const struct doc *d)
 						sizeof(buf)), 2 * NSM_PCR_LEN + 1);
 			if (strncmp(buf, hex, 2 * NSM_PCR_LEN) ||
 			    buf[2 * NSM_PCR_LEN] != '\n')
-				NSM_FAIL_(1, "%s: %s, DescribePCR: %s", rel, buf, hex);
+				NSM_FAIL("%s: %s, DescribePCR: %s", rel, buf, hex);
 		}
 		if (!lock)
 			continue;
@@ -867,14 +870,14 @@ TEST(attest_pcrs_equal_describe_pcr)
 {
 	static uint8_t doc[RESP_MAX];
 	uint8_t val[NSM_PCR_LEN];
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 	struct doc d;
 	size_t len;
 	bool lock;
 
 	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
 	ASSERT_PARSES(doc, len, &d);
-	check_pcrs_match(fd, &d);
+	check_pcrs_match(_metadata, fd, &d);
 
 	/* Lock one more PCR (a free one of 16..31, after an extend). */
 	for (unsigned int i = 16; i < NSM_PCRS; i++) {
@@ -885,8 +888,8 @@ TEST(attest_pcrs_equal_describe_pcr)
 		ASSERT_EQ(nsm_lock_pcr(fd, i), 0);
 		ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
 		ASSERT_PARSES(doc, len, &d);
-		check_pcrs_match(fd, &d);
-		export_doc("pcr-locked-extra", doc, len);
+		check_pcrs_match(_metadata, fd, &d);
+		export_doc(_metadata, "pcr-locked-extra", doc, len);
 		break;
 	}
 	if (have_ctl()) {
@@ -897,7 +900,7 @@ TEST(attest_pcrs_equal_describe_pcr)
 		ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
 		ASSERT_PARSES(doc, len, &d);
 		ASSERT_EQ(d.npcrs, 16);
-		check_pcrs_match(fd, &d);
+		check_pcrs_match(_metadata, fd, &d);
 	}
 	close(fd);
 }
@@ -907,7 +910,7 @@ TEST(attest_debug_mode_pcrs)
 	static uint8_t doc[RESP_MAX];
 	char buf[128], hex[2 * NSM_PCR_LEN + 1];
 	uint8_t val[NSM_PCR_LEN];
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 	unsigned int i;
 	struct doc d;
 	size_t len;
@@ -931,7 +934,7 @@ TEST(attest_debug_mode_pcrs)
 		ASSERT_TRUE(all_zero(d.pcr[i], NSM_PCR_LEN));
 	}
 	ASSERT_FALSE(all_zero(d.pcr[4], NSM_PCR_LEN));
-	export_doc("debug-mode", doc, len);
+	export_doc(_metadata, "debug-mode", doc, len);
 	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
 	ASSERT_PARSES(doc, len, &d);
 	ASSERT_FALSE(all_zero(d.pcr[0], NSM_PCR_LEN));
@@ -944,7 +947,7 @@ TEST(attest_debug_mode_pcrs)
 TEST(attest_cose_tagged)
 {
 	static uint8_t doc[RESP_MAX];
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 	struct doc d;
 	size_t len;
 
@@ -957,7 +960,7 @@ TEST(attest_cose_tagged)
 	ASSERT_TRUE(d.tagged);
 	ASSERT_EQ(doc[0], 0xd2);
 	ASSERT_EQ(doc[1], 0x84);
-	export_doc("tagged", doc, len);
+	export_doc(_metadata, "tagged", doc, len);
 	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
 	ASSERT_EQ(doc[0], 0x84);
 	close(fd);
@@ -967,7 +970,7 @@ TEST(attest_cose_tagged)
 TEST(attest_definite_map)
 {
 	static uint8_t doc[RESP_MAX];
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 	struct doc d;
 	size_t len;
 
@@ -980,13 +983,13 @@ TEST(attest_definite_map)
 	ASSERT_PARSES(doc, len, &d);
 	ASSERT_FALSE(d.indefinite);
 	ASSERT_EQ(d.payload[0], 0xa9);
-	export_doc("definite", doc, len);
+	export_doc(_metadata, "definite", doc, len);
 	ASSERT_EQ(attest(fd, "u", 1, NULL, 0, "", 0, doc, &len), 0);
 	ASSERT_PARSES(doc, len, &d);
 	ASSERT_TRUE(d.indefinite);
 	ASSERT_EQ(d.payload[0], 0xbf);
 	ASSERT_EQ(d.payload[d.payload_len - 1], 0xff);
-	export_doc("indefinite", doc, len);
+	export_doc(_metadata, "indefinite", doc, len);
 	close(fd);
 }
 
@@ -996,7 +999,7 @@ TEST(attest_clock_offset)
 	static const long long offs[] = { 4LL * 3600 * 1000, -3600 * 1000 };
 	static uint8_t doc[RESP_MAX];
 	char buf[32];
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 	unsigned int i;
 	struct doc d;
 	size_t len;
@@ -1013,14 +1016,15 @@ TEST(attest_clock_offset)
 		ASSERT_PARSES(doc, len, &d);
 		ASSERT_GE((long long)d.timestamp, (long long)t0 + offs[i] - 5000);
 		ASSERT_LE((long long)d.timestamp, (long long)now_ms() + offs[i] + 5000);
-		export_doc(i ? "offset-minus-1h.bad-time" : "offset-plus-4h.bad-time",
+		export_doc(_metadata, i ? "offset-minus-1h.bad-time" : "offset-plus-4h.bad-time",
 			   doc, len);
 	}
 	close(fd);
 }
 
 /* Every readable control value, to compare before and after. */
-static void ctl_snapshot(char *out, size_t cap)
+static void ctl_snapshot(struct __test_metadata *_metadata, char *out,
+			 size_t cap)
 {
 	static const char *const inst[] = {
 		"enable", "devname", "module_id", "debug_mode", "pcr0", "pcr1",
@@ -1036,12 +1040,12 @@ static void ctl_snapshot(char *out, size_t cap)
 
 	for (i = 0; i < sizeof(inst) / sizeof(inst[0]); i++) {
 		if (ctl_read(inst[i], v, sizeof(v)) < 0)
-			NSM_FAIL_(1, "cannot read %s", nsm_inst_path(NULL, inst[i]));
+			NSM_FAIL("cannot read %s", nsm_inst_path(NULL, inst[i]));
 		o += (size_t)snprintf(out + o, cap - o, "%s %s", inst[i], v);
 	}
 	for (i = 0; i < sizeof(pki) / sizeof(pki[0]); i++) {
 		if (nsm_read_file(nsm_pki_path(pki[i]), v, sizeof(v)) < 0)
-			NSM_FAIL_(1, "cannot read %s", nsm_pki_path(pki[i]));
+			NSM_FAIL("cannot read %s", nsm_pki_path(pki[i]));
 		o += (size_t)snprintf(out + o, cap - o, "pki/%s %s", pki[i], v);
 	}
 	ASSERT_LT(o, cap - 1);
@@ -1082,7 +1086,7 @@ TEST(attest_switches_validated)
 	unsigned int i;
 
 	NEED_CTL();
-	ctl_snapshot(before, sizeof(before));
+	ctl_snapshot(_metadata, before, sizeof(before));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		const char *path = bad[i].pki ? nsm_pki_path(bad[i].attr) :
 				   nsm_inst_path(NULL, bad[i].attr);
@@ -1090,10 +1094,10 @@ TEST(attest_switches_validated)
 		int rc = nsm_puts_file(path, bad[i].val);
 
 		if (rc != -want)
-			NSM_FAIL_(0, "%s <- \"%s\": %d, expected %d", path,
+			NSM_FAIL_EXPECT("%s <- \"%s\": %d, expected %d", path,
 				  bad[i].val, rc, -want);
 	}
-	ctl_snapshot(after, sizeof(after));
+	ctl_snapshot(_metadata, after, sizeof(after));
 	if (strcmp(before, after))
 		TH_LOG("before:\n%s\nafter:\n%s", before, after);
 	ASSERT_EQ(strcmp(before, after), 0);
@@ -1151,11 +1155,11 @@ TEST(attest_control_modes)
 		       m[i].where == 1 ? nsm_pki_path(m[i].attr) :
 		       nsm_state_path(NULL, m[i].attr);
 		if (stat(path, &st)) {
-			NSM_FAIL_(0, "%s: %s", path, strerror(errno));
+			NSM_FAIL_EXPECT("%s: %s", path, strerror(errno));
 			continue;
 		}
 		if ((st.st_mode & 07777) != m[i].mode || st.st_uid != 0)
-			NSM_FAIL_(0, "%s: mode %o uid %u, expected %o uid 0",
+			NSM_FAIL_EXPECT("%s: mode %o uid %u, expected %o uid 0",
 				  path, st.st_mode & 07777, (unsigned int)st.st_uid,
 				  m[i].mode);
 	}
@@ -1174,7 +1178,7 @@ TEST(attest_leaf_rotation)
 	long long issued;
 	size_t la, lb, lc;
 	uint64_t t0;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	NEED_CTL();
 	ASSERT_EQ(ctl_puts("leaf_lifetime_s", "2"), 0);
@@ -1194,14 +1198,14 @@ TEST(attest_leaf_rotation)
 		ASSERT_EQ(da.cert_len, db.cert_len);
 		ASSERT_MEM_EQ(da.cert, db.cert, da.cert_len);
 	}
-	export_doc("lifetime-2s-a", a, la);
+	export_doc(_metadata, "lifetime-2s-a", a, la);
 	sleep(4);
 	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, "c", 1, c, &lc), 0);
 	ASSERT_PARSES(c, lc, &dc);
 	ASSERT_TRUE(dc.cert_len != db.cert_len ||
 		    memcmp(dc.cert, db.cert, db.cert_len));
 	ASSERT_EQ(state_num("leaf/issued"), issued + 1);
-	export_doc("lifetime-2s-c", c, lc);
+	export_doc(_metadata, "lifetime-2s-c", c, lc);
 
 	/* rotate retires the leaf at once. */
 	ASSERT_EQ(ctl_puts("leaf_lifetime_s", "10800"), 0);
@@ -1218,7 +1222,7 @@ TEST(attest_leaf_rotation)
 	ASSERT_EQ(state_num("leaf/not_after") - state_num("leaf/not_before"),
 		  LIFETIME_DEFAULT);
 	ASSERT_EQ(state_num("leaf/issued"), issued + 3);
-	export_doc("rotated", b, lb);
+	export_doc(_metadata, "rotated", b, lb);
 	close(fd);
 }
 
@@ -1232,7 +1236,7 @@ TEST(attest_module_id_renames_leaf)
 	struct doc d;
 	long n;
 	size_t la;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	NEED_CTL();
 	n = ctl_read("module_id", old_id, sizeof(old_id));
@@ -1247,7 +1251,7 @@ TEST(attest_module_id_renames_leaf)
 	ASSERT_PARSES(a, la, &d);
 	ASSERT_EQ(strcmp(d.module_id, new_id), 0);
 	ASSERT_TRUE(memmem(d.cert, d.cert_len, new_id, strlen(new_id)) != NULL);
-	export_doc("module-id-changed", a, la);
+	export_doc(_metadata, "module-id-changed", a, la);
 	ASSERT_EQ(ctl_puts("module_id", old_id), 0);
 	ASSERT_EQ(nsm_describe_nsm(fd, &desc), 0);
 	ASSERT_EQ(strcmp(desc.module_id, old_id), 0);
@@ -1286,12 +1290,12 @@ TEST(attest_64_threads)
 	struct thread_ctx *ctx;
 	pthread_t th[THREADS];
 	char name[32];
-	int fd = open_dev(), i;
+	int fd = open_dev(_metadata), i;
 
 	ctx = calloc(THREADS, sizeof(*ctx));
-	ASSERT_TRUE(ctx);
+	ASSERT_NE(NULL, ctx);
 	for (i = 0; i < THREADS; i++) {
-		ctx[i].fd = i % 2 ? fd : open_dev();	/* shared and own fds */
+		ctx[i].fd = i % 2 ? fd : open_dev(_metadata);	/* shared and own fds */
 		ctx[i].id = i;
 		ASSERT_EQ(pthread_create(&th[i], NULL, attest_thread, &ctx[i]), 0);
 	}
@@ -1299,10 +1303,10 @@ TEST(attest_64_threads)
 		ASSERT_EQ(pthread_join(th[i], NULL), 0);
 	for (i = 0; i < THREADS; i++) {
 		if (ctx[i].rc || ctx[i].why)
-			NSM_FAIL_(1, "thread %d: rc %d, %s", i, ctx[i].rc,
+			NSM_FAIL("thread %d: rc %d, %s", i, ctx[i].rc,
 				  ctx[i].why ?: "");
 		snprintf(name, sizeof(name), "thread-%02d", i);
-		export_doc(name, ctx[i].doc, ctx[i].len);
+		export_doc(_metadata, name, ctx[i].doc, ctx[i].len);
 		if (i % 2 == 0)
 			close(ctx[i].fd);
 	}
@@ -1319,7 +1323,8 @@ struct chain {
 };
 
 /* The device's current chain, from a document's cabundle. */
-static void current_chain(int fd, struct chain *c)
+static void current_chain(struct __test_metadata *_metadata, int fd,
+			  struct chain *c)
 {
 	static uint8_t doc[RESP_MAX];
 	unsigned int i;
@@ -1361,8 +1366,9 @@ static int provision(const void *key, size_t kl, const void *chain,
  * The chain in force is still the one with root @root, mode @mode and
  * generation @gen, nothing is left staged, and documents still work.
  */
-static void assert_pki_unchanged(int fd, const uint8_t *root, long rl,
-				 const char *mode, long long gen)
+static void assert_pki_unchanged(struct __test_metadata *_metadata, int fd,
+				 const uint8_t *root, long rl, const char *mode,
+				 long long gen)
 {
 	static uint8_t doc[RESP_MAX];
 	uint8_t now[CERT_MAX + 16];
@@ -1390,18 +1396,19 @@ static void assert_pki_unchanged(int fd, const uint8_t *root, long rl,
 	int _rc = (call);						\
 	const char *_m = (msg);						\
 	if (_rc != -EINVAL)						\
-		NSM_FAIL_(0, "%s: %d (%s), expected -EINVAL", what, _rc,	\
+		NSM_FAIL_EXPECT("%s: %d (%s), expected -EINVAL", what, _rc,	\
 			  _err);					\
 	if (!strcmp(_err, "none") || (_m && !strstr(_err, _m)))	\
-		NSM_FAIL_(0, "%s: last_error \"%s\", expected \"%s\"",	\
+		NSM_FAIL_EXPECT("%s: last_error \"%s\", expected \"%s\"",	\
 			  what, _err, _m ?: "an error");		\
-	assert_pki_unchanged(fd, root, rl, mode, gen);			\
+	assert_pki_unchanged(_metadata, fd, root, rl, mode, gen);			\
 } while (0)
 
 static const char pem_garbage[] =
 	"-----BEGIN PRIVATE KEY-----\n%%%%\n-----END PRIVATE KEY-----\n";
 
-static void provision_bad_inputs(int fd, const char *mode)
+static void provision_bad_inputs(struct __test_metadata *_metadata, int fd,
+				 const char *mode)
 {
 	static struct chain c, bad;
 	static uint8_t junk[9000];
@@ -1415,19 +1422,19 @@ static void provision_bad_inputs(int fd, const char *mode)
 	ASSERT_GT(rl, 0);
 	gen = pki_num("generation");
 	ASSERT_GT(gen, 0);
-	current_chain(fd, &c);
+	current_chain(_metadata, fd, &c);
 	ASSERT_EQ(c.n, CHAIN_MAX);
 	memset(key, 0x11, sizeof(key));	/* a valid scalar, not the CA's */
 
 	/* Nothing staged, or half of it: ENODATA, and a commit consumes. */
 	ASSERT_EQ(pki_puts("commit", "1"), -ENODATA);
 	pki_line("last_error", err, sizeof(err));
-	ASSERT_TRUE(strstr(err, "nothing staged"));
+	ASSERT_NE(NULL, strstr(err, "nothing staged"));
 	ASSERT_EQ(pki_write("chain", c.der, c.total), 0);
 	ASSERT_EQ(pki_puts("commit", "1"), -ENODATA);
 	ASSERT_EQ(pki_write("key", key, sizeof(key)), 0);
 	ASSERT_EQ(pki_puts("commit", "1"), -ENODATA);
-	assert_pki_unchanged(fd, root, rl, mode, gen);
+	assert_pki_unchanged(_metadata, fd, root, rl, mode, gen);
 
 	EXPECT_REJECTED("garbage key", "not a valid P-384 private key",
 			provision("\x30\x03\x02\x01\x01", 5, c.der, c.total, 0,
@@ -1515,13 +1522,13 @@ static void provision_bad_inputs(int fd, const char *mode)
 
 TEST(attest_provision_bad_input)
 {
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 	char mode[64];
 
 	NEED_CTL();
 	pki_line("mode", mode, sizeof(mode));
 	ASSERT_EQ(strcmp(mode, "ephemeral"), 0);
-	provision_bad_inputs(fd, mode);
+	provision_bad_inputs(_metadata, fd, mode);
 	close(fd);
 }
 
@@ -1556,14 +1563,14 @@ TEST(attest_provision_good)
 	long long gen;
 	unsigned int n;
 	struct doc d;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	NEED_CTL();
 	chain_pem = pki_file("chain.pem", &cpl);
 	key_pem = pki_file("instance.key", &kpl);
 	root_pem = pki_file("root.pem", &rpl);
 	if (!chain_pem || !key_pem || !root_pem)
-		SKIP("no test PKI in %s (chain.pem, instance.key, root.pem)",
+		SKIP(return, "no test PKI in %s (chain.pem, instance.key, root.pem)",
 		     pki_dir());
 	rl = pem_der((char *)root_pem, "CERTIFICATE", root, sizeof(root), &n);
 	ASSERT_EQ(n, 1);
@@ -1582,12 +1589,12 @@ TEST(attest_provision_good)
 	/* The files as they are (PEM) are refused. */
 	ASSERT_EQ(provision(key_pem, kpl, chain_pem, cpl, 0, err, sizeof(err)),
 		  -EINVAL);
-	assert_pki_unchanged(fd, eph_root, el, "ephemeral", gen);
+	assert_pki_unchanged(_metadata, fd, eph_root, el, "ephemeral", gen);
 
 	ASSERT_EQ(provision(key, (size_t)kl, chain, (size_t)cl, 0, err,
 			    sizeof(err)), 0);
 	ASSERT_EQ(strcmp(err, "none"), 0);
-	assert_pki_unchanged(fd, root, rl, "provisioned", gen + 1);
+	assert_pki_unchanged(_metadata, fd, root, rl, "provisioned", gen + 1);
 	ASSERT_GT(pki_num("ca_not_after"), (long long)(now_ms() / 1000));
 
 	ASSERT_EQ(attest(fd, "provisioned", 11, "n", 1, NULL, 0, doc, &len), 0);
@@ -1595,17 +1602,17 @@ TEST(attest_provision_good)
 	ASSERT_EQ(d.ncab, CHAIN_MAX);
 	for (unsigned int i = 0, off = 0; i < d.ncab; off += d.cab_len[i], i++)
 		ASSERT_MEM_EQ(d.cab[i], chain + off, d.cab_len[i]);
-	export_doc("provisioned", doc, len);
+	export_doc(_metadata, "provisioned", doc, len);
 
 	/* Bad input leaves the provisioned chain in force. */
-	provision_bad_inputs(fd, "provisioned");
+	provision_bad_inputs(_metadata, fd, "provisioned");
 
 	/* The chain in 100-byte writes of one open, the key as SEC 1. */
 	ASSERT_EQ(provision(sec1, sl, chain, (size_t)cl, 100, err, sizeof(err)), 0);
 	ASSERT_EQ(strcmp(err, "none"), 0);
-	assert_pki_unchanged(fd, root, rl, "provisioned", gen + 2);
+	assert_pki_unchanged(_metadata, fd, root, rl, "provisioned", gen + 2);
 	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, "pk", 2, doc, &len), 0);
-	export_doc("provisioned-chunked-sec1", doc, len);
+	export_doc(_metadata, "provisioned-chunked-sec1", doc, len);
 
 	/* The instance's settings survive a replacement of the chain. */
 	ASSERT_EQ(ctl_puts("indefinite_map", "0"), 0);
@@ -1616,7 +1623,7 @@ TEST(attest_provision_good)
 	ASSERT_EQ(ctl_puts("indefinite_map", "1"), 0);
 	ASSERT_PARSES(doc, len, &d);
 	ASSERT_FALSE(d.indefinite);
-	export_doc("provisioned-definite", doc, len);
+	export_doc(_metadata, "provisioned-definite", doc, len);
 
 	/* Back to a fresh ephemeral chain: a new root. */
 	ASSERT_EQ(pki_puts("generate", "1"), 0);
@@ -1631,7 +1638,7 @@ TEST(attest_provision_good)
 	ASSERT_PARSES(doc, len, &d);
 	ASSERT_EQ((long)d.cab_len[0], nl);
 	ASSERT_MEM_EQ(d.cab[0], now, (size_t)nl);
-	export_doc("after-generate", doc, len);
+	export_doc(_metadata, "after-generate", doc, len);
 	free(chain_pem);
 	free(key_pem);
 	free(root_pem);
@@ -1648,7 +1655,7 @@ TEST(attest_pki_generate)
 	long la, lb;
 	struct doc d;
 	size_t len;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	NEED_CTL();
 	ASSERT_EQ(attest(fd, NULL, 0, NULL, 0, NULL, 0, doc, &len), 0);
@@ -1677,7 +1684,7 @@ TEST(attest_pki_generate)
 	ASSERT_EQ((long)d.cab_len[0], lb);
 	ASSERT_MEM_EQ(d.cab[0], b, (size_t)lb);
 	ASSERT_EQ(state_num("leaf/issued"), issued + 1);
-	export_doc("pki-generate", doc, len);
+	export_doc(_metadata, "pki-generate", doc, len);
 	close(fd);
 }
 

@@ -1,77 +1,168 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A minimal KTAP test harness for the NSM selftests, used both inside a
- * kernel tree and out of tree (it needs nothing but libc).
+ * The NSM selftests' harness: the kernel's kselftest_harness.h inside a
+ * kernel tree, and otherwise this project's own implementation of the part
+ * of its API the tests use. The tests are written to that API only:
  *
- * Tests run in the order they are defined, each in a forked child so that
- * a crash or an ASSERT in one test cannot take the others down. The device
- * state the tests share lives in the kernel, so forking loses nothing.
- *
- *   TEST(name) { ASSERT_EQ(a, b); EXPECT_TRUE(x); if (...) SKIP("why"); }
+ *   TEST(name) { ASSERT_EQ(expected, seen); EXPECT_TRUE(x);
+ *                if (...) SKIP(return, "why %d", n); TH_LOG("..."); }
+ *   static void helper(struct __test_metadata *_metadata, ...)
+ *                { ASSERT_NE(NULL, p); }     (asserts need _metadata)
  *   int main(int argc, char **argv)
  *   { return nsm_harness_main(argc, argv, precheck); }
  *
- * Output is KTAP: "TAP version 13", "1..N", "ok N name", "not ok N name",
- * "ok N name # SKIP reason", diagnostics on "# " lines. Exit status follows
- * kselftest: 0 all passed, 1 something failed, 4 (KSFT_SKIP) everything
- * skipped or the precondition (the device) is missing.
+ * In a kernel tree (tools/testing/selftests/drivers/nsm/, where
+ * ../../kselftest_harness.h exists) that header is used as is; define
+ * NSM_OWN_HARNESS to use this file's implementation there too. Both give
+ * the macros the same meaning:
  *
- * Options: -t NAME runs only the named tests (repeatable, a trailing '*'
- * matches a prefix), -l lists the tests, -T SECONDS sets the per-test
- * timeout (default 120, or $NSM_TEST_TIMEOUT).
+ *   ASSERT_*(expected, seen)  compares the two in their own C types (no
+ *       conversion but C's usual arithmetic ones), logs "Expected ..." and
+ *       ends the test (longjmp out of it, then abort(): a failure);
+ *       ASSERT_TRUE/FALSE compare with 0, ASSERT_NULL with NULL, ASSERT_STREQ
+ *       and ASSERT_STRNE with strcmp(). Assertions are for the test's own
+ *       thread (a longjmp from another thread is undefined in both).
+ *   EXPECT_*  the same comparisons; a failure marks the test failed and it
+ *       goes on. Both take an optional statement run on failure:
+ *       ASSERT_EQ(a, b) TH_LOG("more");
+ *   SKIP(statement, fmt, ...)  records the reason, marks the test skipped
+ *       (whatever it recorded before) and runs statement, usually return.
+ *   TH_LOG(fmt, ...)  "# file:line:test:message" on TH_LOG_STREAM (stdout
+ *       here; the kernel's default is stderr).
+ *   ksft_print_msg(fmt, ...)  "# message" on stdout.
+ *
+ * Each test runs in a forked child, so a crash fails that test only. Not
+ * provided by this file (the tests do not use them; a test that did would
+ * not compile out of a kernel tree): FIXTURE*, TEST_F*, variants,
+ * XFAIL_ADD, TEST_SIGNAL, TEST_HARNESS_MAIN (nsm_harness_main() instead).
+ *
+ * What differs is the program around the tests, nsm_harness_main():
+ *
+ *   out of a tree: "ok N name"; options -l (list), -t NAME (run only NAME,
+ *       repeatable, a trailing '*' matches a prefix), -T SECONDS (per-test
+ *       timeout, default 120 or $NSM_TEST_TIMEOUT); exit 0, 1 on a failure,
+ *       4 (KSFT_SKIP) when every test skipped.
+ *   in a tree: the kernel harness's "ok N global.name" and its options (-t
+ *       exact name, -T excludes a test, -l, -h...); exit 0 or 1. Its per-test
+ *       timeout (30 s for TEST()) is raised to $NSM_TEST_TIMEOUT, default
+ *       120 s, as out of a tree: the tests' many threads and signatures
+ *       take longer than 30 s under qemu's TCG.
+ *
+ * Both: "TAP version 13", then "1..0 # SKIP reason" and exit 4 when the
+ * precheck finds no device to test; stdout is line buffered.
  */
 #ifndef NSM_HARNESS_H
 #define NSM_HARNESS_H
 
 #include <errno.h>
+#include <string.h>
+
+#ifndef TH_LOG_STREAM
+#define TH_LOG_STREAM	stdout
+#endif
+
+#define NSM_TEST_TIMEOUT_DEFAULT	120
+
+#if !defined(NSM_OWN_HARNESS) && defined(__has_include)
+#if __has_include("../../kselftest_harness.h")
+#define NSM_KERNEL_HARNESS	1
+#endif
+#endif
+
+#ifdef NSM_KERNEL_HARNESS
+
+#include "../../kselftest_harness.h"
+
+static inline unsigned int nsm_test_timeout(void)
+{
+	const char *env = getenv("NSM_TEST_TIMEOUT");
+
+	if (env && atoi(env) > 0)
+		return (unsigned int)atoi(env);
+	return NSM_TEST_TIMEOUT_DEFAULT;
+}
+
+static inline int nsm_harness_main(int argc, char **argv,
+				   const char *(*precheck)(void))
+{
+	struct __fixture_metadata *f;
+	struct __test_metadata *t;
+	const char *why;
+	int i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "-l") || !strcmp(argv[i], "-h"))
+			return test_harness_run(argc, argv);
+	why = precheck ? precheck() : NULL;
+	if (why) {
+		ksft_print_header();
+		ksft_exit_skip("%s\n", why);
+	}
+	/* The one step into the harness' internals: the per-test timeout. */
+	for (f = __fixture_list; f; f = f->next)
+		for (t = f->tests; t; t = t->next)
+			t->timeout = (int)nsm_test_timeout();
+	return test_harness_run(argc, argv);
+}
+
+#else /* !NSM_KERNEL_HARNESS: this project's implementation */
+
 #include <inttypes.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
+#include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define KSFT_PASS	0
 #define KSFT_FAIL	1
+#define KSFT_XFAIL	2
+#define KSFT_XPASS	3
 #define KSFT_SKIP	4
 
-struct nsm_test {
+/* Shared with the test's child: the reason it skipped. */
+struct __test_results {
+	char reason[1024];
+};
+
+struct __test_metadata {
 	const char *name;
-	void (*fn)(void);
-	struct nsm_test *next;
+	void (*fn)(struct __test_metadata *_metadata);
+	int exit_code;		/* KSFT_PASS, KSFT_FAIL or KSFT_SKIP */
+	int trigger;		/* a check failed: run its optional statement */
+	bool aborted;		/* an ASSERT failed */
+	jmp_buf env;		/* where a failed ASSERT leaves the test */
+	struct __test_results *results;
+	struct __test_metadata *next;
 };
 
-/* Shared with the forked child: why a test skipped. */
-struct nsm_harness_shared {
-	char skip_reason[160];
-	int expect_failed;
-};
+static struct __test_metadata *nsm_tests_head, **nsm_tests_tail = &nsm_tests_head;
 
-static struct nsm_test *nsm_tests_head, **nsm_tests_tail = &nsm_tests_head;
-static struct nsm_harness_shared *nsm_shared;
-
-static inline void nsm_register_test(struct nsm_test *t)
+static inline void nsm_register_test(struct __test_metadata *t)
 {
 	*nsm_tests_tail = t;
 	nsm_tests_tail = &t->next;
 }
 
-#define TEST(tname)							\
-	static void nsm_test_fn_##tname(void);				\
-	static struct nsm_test nsm_test_##tname = {			\
-		.name = #tname, .fn = nsm_test_fn_##tname,		\
+#define TEST(test_name)							\
+	static void test_name(struct __test_metadata *_metadata);	\
+	static struct __test_metadata nsm_test_##test_name = {		\
+		.name = #test_name, .fn = test_name,			\
 	};								\
-	__attribute__((constructor)) static void nsm_reg_##tname(void)	\
+	__attribute__((constructor)) static void nsm_reg_##test_name(void) \
 	{								\
-		nsm_register_test(&nsm_test_##tname);			\
+		nsm_register_test(&nsm_test_##test_name);		\
 	}								\
-	static void nsm_test_fn_##tname(void)
+	static void test_name(struct __test_metadata			\
+			      __attribute__((unused)) *_metadata)
 
-/* Diagnostics go to stdout, prefixed "# ", so that they stay in the KTAP. */
 __attribute__((format(printf, 1, 2)))
 static inline void ksft_print_msg(const char *fmt, ...)
 {
@@ -85,67 +176,128 @@ static inline void ksft_print_msg(const char *fmt, ...)
 }
 
 #define TH_LOG(fmt, ...)						\
-	ksft_print_msg("%s:%d: " fmt "\n", __FILE__, __LINE__, ##__VA_ARGS__)
+	fprintf(TH_LOG_STREAM, "# %s:%d:%s:" fmt "\n", __FILE__,	\
+		__LINE__, _metadata->name, ##__VA_ARGS__)
 
-#define NSM_FAIL_(is_assert, fmt, ...) do {				\
-	TH_LOG(fmt, ##__VA_ARGS__);					\
-	if (is_assert)							\
-		_exit(KSFT_FAIL);					\
-	nsm_shared->expect_failed = 1;					\
+#define SKIP(statement, fmt, ...) do {					\
+	snprintf(_metadata->results->reason,				\
+		 sizeof(_metadata->results->reason), fmt, ##__VA_ARGS__); \
+	fprintf(TH_LOG_STREAM, "#      SKIP      %s\n",			\
+		_metadata->results->reason);				\
+	_metadata->exit_code = KSFT_SKIP;				\
+	_metadata->trigger = 0;						\
+	statement;							\
 } while (0)
 
-/* Integers are compared as intmax_t (or uintmax_t for _U variants). */
-#define NSM_CMP_(is_assert, a, op, b) do {				\
-	intmax_t _a = (intmax_t)(a), _b = (intmax_t)(b);		\
-	if (!(_a op _b))						\
-		NSM_FAIL_(is_assert, "expected %s %s %s (%jd %s %jd)",	\
-			  #a, #op, #b, _a, #op, _b);			\
-} while (0)
+/* After a failed check: 0 to end the optional statement's loop, or leave. */
+static inline int nsm_bail(int is_assert, struct __test_metadata *t)
+{
+	if (is_assert) {
+		t->aborted = true;
+		longjmp(t->env, 1);
+	}
+	return 0;
+}
 
-#define ASSERT_EQ(a, b)		NSM_CMP_(1, a, ==, b)
-#define ASSERT_NE(a, b)		NSM_CMP_(1, a, !=, b)
-#define ASSERT_LT(a, b)		NSM_CMP_(1, a, <, b)
-#define ASSERT_LE(a, b)		NSM_CMP_(1, a, <=, b)
-#define ASSERT_GT(a, b)		NSM_CMP_(1, a, >, b)
-#define ASSERT_GE(a, b)		NSM_CMP_(1, a, >=, b)
-#define EXPECT_EQ(a, b)		NSM_CMP_(0, a, ==, b)
-#define EXPECT_NE(a, b)		NSM_CMP_(0, a, !=, b)
-#define EXPECT_LE(a, b)		NSM_CMP_(0, a, <=, b)
-#define EXPECT_GE(a, b)		NSM_CMP_(0, a, >=, b)
+/* The statement after a check runs once when it failed; ASSERT leaves. */
+#define NSM_ON_FAILURE(is_assert)					\
+	for (; _metadata->trigger;					\
+	     _metadata->trigger = nsm_bail(is_assert, _metadata))
 
-#define ASSERT_TRUE(x) do {						\
-	if (!(x))							\
-		NSM_FAIL_(1, "expected %s", #x);			\
-} while (0)
-#define EXPECT_TRUE(x) do {						\
-	if (!(x))							\
-		NSM_FAIL_(0, "expected %s", #x);			\
-} while (0)
-#define ASSERT_FALSE(x)		ASSERT_TRUE(!(x))
-#define EXPECT_FALSE(x)		EXPECT_TRUE(!(x))
+#define NSM_IS_SIGNED(v)	((__typeof__(v))-1 < (__typeof__(v))1)
 
-/* A system call that must fail with errno @err. */
-#define ASSERT_ERRNO(call, err) do {					\
-	long _r;							\
-	errno = 0;							\
-	_r = (long)(call);						\
-	if (_r != -1 || errno != (err))					\
-		NSM_FAIL_(1, "%s: expected -1, errno %d (%s); got %ld, errno %d (%s)", \
-			  #call, (err), strerror(err), _r, errno,	\
-			  strerror(errno));				\
-} while (0)
+/* The value of an integer or pointer of @size bytes at @p, for the log. */
+static inline void nsm_fmt_value(char *buf, size_t cap, const void *p,
+				 size_t size, bool is_signed)
+{
+	uint64_t u = 0;
+	int64_t s = 0;
 
-#define ASSERT_MEM_EQ(a, b, n) do {					\
-	if (memcmp((a), (b), (n)) != 0)					\
-		NSM_FAIL_(1, "%s and %s differ (%zu bytes)", #a, #b,	\
-			  (size_t)(n));					\
-} while (0)
+	switch (size) {
+	case 1: { uint8_t v; memcpy(&v, p, 1); u = v; s = (int8_t)v; break; }
+	case 2: { uint16_t v; memcpy(&v, p, 2); u = v; s = (int16_t)v; break; }
+	case 4: { uint32_t v; memcpy(&v, p, 4); u = v; s = (int32_t)v; break; }
+	case 8: { uint64_t v; memcpy(&v, p, 8); u = v; s = (int64_t)v; break; }
+	default: snprintf(buf, cap, "?"); return;
+	}
+	if (is_signed)
+		snprintf(buf, cap, "%" PRId64, s);
+	else
+		snprintf(buf, cap, "%" PRIu64, u);
+}
 
-#define SKIP(fmt, ...) do {						\
-	snprintf(nsm_shared->skip_reason,				\
-		 sizeof(nsm_shared->skip_reason), fmt, ##__VA_ARGS__);	\
-	_exit(KSFT_SKIP);						\
-} while (0)
+static inline void nsm_log_cmp(struct __test_metadata *t, const char *file,
+			       int line, const char *es, const void *e,
+			       size_t esize, bool esigned, const char *op,
+			       const char *ss, const void *s, size_t ssize,
+			       bool ssigned)
+{
+	char ebuf[24], sbuf[24];
+
+	nsm_fmt_value(ebuf, sizeof(ebuf), e, esize, esigned);
+	nsm_fmt_value(sbuf, sizeof(sbuf), s, ssize, ssigned);
+	fprintf(TH_LOG_STREAM, "# %s:%d:%s:Expected %s (%s) %s %s (%s)\n",
+		file, line, t->name, es, ebuf, op, ss, sbuf);
+}
+
+/*
+ * Both sides keep their own types, so the comparison is C's (a pointer
+ * with a pointer, a signed with an unsigned after the usual conversions).
+ * A constant such as 32 is an int variable here, so -Wsign-compare (of
+ * -Wextra, which the kernel's selftests do not use) would flag every
+ * comparison of a size_t with a literal; it is off for this line only.
+ */
+#define NSM_EXPECT(expected, seen, op, is_assert) do {			\
+	__typeof__(expected) nsm_e_ = (expected);			\
+	__typeof__(seen) nsm_s_ = (seen);				\
+	bool nsm_ok_;							\
+	_Pragma("GCC diagnostic push")					\
+	_Pragma("GCC diagnostic ignored \"-Wsign-compare\"")		\
+	nsm_ok_ = nsm_e_ op nsm_s_;					\
+	_Pragma("GCC diagnostic pop")					\
+	if (!nsm_ok_) {							\
+		nsm_log_cmp(_metadata, __FILE__, __LINE__, #expected,	\
+			    &nsm_e_, sizeof(nsm_e_), NSM_IS_SIGNED(nsm_e_), \
+			    #op, #seen, &nsm_s_, sizeof(nsm_s_),	\
+			    NSM_IS_SIGNED(nsm_s_));			\
+		_metadata->exit_code = KSFT_FAIL;			\
+		_metadata->trigger = 1;					\
+	}								\
+} while (0); NSM_ON_FAILURE(is_assert)
+
+#define NSM_EXPECT_STR(expected, seen, op, is_assert) do {		\
+	const char *nsm_e_ = (expected), *nsm_s_ = (seen);		\
+	if (!(strcmp(nsm_e_, nsm_s_) op 0)) {				\
+		fprintf(TH_LOG_STREAM,					\
+			"# %s:%d:%s:Expected '%s' %s '%s'.\n", __FILE__, \
+			__LINE__, _metadata->name, nsm_e_, #op, nsm_s_);\
+		_metadata->exit_code = KSFT_FAIL;			\
+		_metadata->trigger = 1;					\
+	}								\
+} while (0); NSM_ON_FAILURE(is_assert)
+
+#define ASSERT_EQ(expected, seen)	NSM_EXPECT(expected, seen, ==, 1)
+#define ASSERT_NE(expected, seen)	NSM_EXPECT(expected, seen, !=, 1)
+#define ASSERT_LT(expected, seen)	NSM_EXPECT(expected, seen, <, 1)
+#define ASSERT_LE(expected, seen)	NSM_EXPECT(expected, seen, <=, 1)
+#define ASSERT_GT(expected, seen)	NSM_EXPECT(expected, seen, >, 1)
+#define ASSERT_GE(expected, seen)	NSM_EXPECT(expected, seen, >=, 1)
+#define ASSERT_NULL(seen)		NSM_EXPECT(NULL, seen, ==, 1)
+#define ASSERT_TRUE(seen)		NSM_EXPECT(0, seen, !=, 1)
+#define ASSERT_FALSE(seen)		NSM_EXPECT(0, seen, ==, 1)
+#define ASSERT_STREQ(expected, seen)	NSM_EXPECT_STR(expected, seen, ==, 1)
+#define ASSERT_STRNE(expected, seen)	NSM_EXPECT_STR(expected, seen, !=, 1)
+#define EXPECT_EQ(expected, seen)	NSM_EXPECT(expected, seen, ==, 0)
+#define EXPECT_NE(expected, seen)	NSM_EXPECT(expected, seen, !=, 0)
+#define EXPECT_LT(expected, seen)	NSM_EXPECT(expected, seen, <, 0)
+#define EXPECT_LE(expected, seen)	NSM_EXPECT(expected, seen, <=, 0)
+#define EXPECT_GT(expected, seen)	NSM_EXPECT(expected, seen, >, 0)
+#define EXPECT_GE(expected, seen)	NSM_EXPECT(expected, seen, >=, 0)
+#define EXPECT_NULL(seen)		NSM_EXPECT(NULL, seen, ==, 0)
+#define EXPECT_TRUE(seen)		NSM_EXPECT(0, seen, !=, 0)
+#define EXPECT_FALSE(seen)		NSM_EXPECT(0, seen, ==, 0)
+#define EXPECT_STREQ(expected, seen)	NSM_EXPECT_STR(expected, seen, ==, 0)
+#define EXPECT_STRNE(expected, seen)	NSM_EXPECT_STR(expected, seen, !=, 0)
 
 static inline bool nsm_name_selected(const char *name, char **sel, int nsel)
 {
@@ -164,17 +316,18 @@ static inline bool nsm_name_selected(const char *name, char **sel, int nsel)
 	return false;
 }
 
-/*
- * Run one test in a child; return KSFT_PASS, KSFT_FAIL or KSFT_SKIP and
- * leave a skip reason in nsm_shared.
- */
-static inline int nsm_run_one(const struct nsm_test *t, unsigned int timeout)
+/* Run one test in a child; KSFT_PASS, KSFT_FAIL or KSFT_SKIP. */
+static inline int nsm_run_one(struct __test_metadata *t, unsigned int timeout)
 {
 	int status;
 	pid_t pid;
 
-	memset(nsm_shared, 0, sizeof(*nsm_shared));
+	t->exit_code = KSFT_PASS;
+	t->trigger = 0;
+	t->aborted = false;
+	memset(t->results, 0, sizeof(*t->results));
 	fflush(stdout);
+	fflush(stderr);
 	pid = fork();
 	if (pid < 0) {
 		ksft_print_msg("fork: %s\n", strerror(errno));
@@ -182,9 +335,12 @@ static inline int nsm_run_one(const struct nsm_test *t, unsigned int timeout)
 	}
 	if (pid == 0) {
 		alarm(timeout);
-		t->fn();
+		if (setjmp(t->env) == 0)
+			t->fn(t);
+		if (t->aborted)
+			abort();	/* a failed ASSERT */
 		fflush(stdout);
-		_exit(nsm_shared->expect_failed ? KSFT_FAIL : KSFT_PASS);
+		_exit(t->exit_code);
 	}
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR) {
@@ -196,6 +352,9 @@ static inline int nsm_run_one(const struct nsm_test *t, unsigned int timeout)
 		if (WTERMSIG(status) == SIGALRM)
 			ksft_print_msg("%s: timed out after %u s\n", t->name,
 				       timeout);
+		else if (WTERMSIG(status) == SIGABRT)
+			ksft_print_msg("%s: Test terminated by assertion\n",
+				       t->name);
 		else
 			ksft_print_msg("%s: killed by signal %d\n", t->name,
 				       WTERMSIG(status));
@@ -219,9 +378,10 @@ static inline int nsm_run_one(const struct nsm_test *t, unsigned int timeout)
 static inline int nsm_harness_main(int argc, char **argv,
 				   const char *(*precheck)(void))
 {
-	unsigned int timeout = 120, n = 0, i = 0;
+	unsigned int timeout = NSM_TEST_TIMEOUT_DEFAULT, n = 0, i = 0;
 	unsigned int pass = 0, fail = 0, skip = 0;
-	const struct nsm_test *t;
+	struct __test_results *results;
+	struct __test_metadata *t;
 	const char *why, *env;
 	char **sel;
 	int nsel = 0, opt;
@@ -250,9 +410,9 @@ static inline int nsm_harness_main(int argc, char **argv,
 			return KSFT_FAIL;
 		}
 	}
-	nsm_shared = mmap(NULL, sizeof(*nsm_shared), PROT_READ | PROT_WRITE,
-			  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (nsm_shared == MAP_FAILED) {
+	results = mmap(NULL, sizeof(*results), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (results == MAP_FAILED) {
 		perror("mmap");
 		return KSFT_FAIL;
 	}
@@ -272,6 +432,7 @@ static inline int nsm_harness_main(int argc, char **argv,
 			continue;
 		i++;
 		printf("# RUN %s\n", t->name);
+		t->results = results;
 		switch (nsm_run_one(t, timeout)) {
 		case KSFT_PASS:
 			pass++;
@@ -280,7 +441,7 @@ static inline int nsm_harness_main(int argc, char **argv,
 		case KSFT_SKIP:
 			skip++;
 			printf("ok %u %s # SKIP %s\n", i, t->name,
-			       nsm_shared->skip_reason);
+			       results->reason);
 			break;
 		default:
 			fail++;
@@ -297,5 +458,43 @@ static inline int nsm_harness_main(int argc, char **argv,
 		return KSFT_SKIP;
 	return KSFT_PASS;
 }
+
+#endif /* NSM_KERNEL_HARNESS */
+
+/*
+ * The suite's own checks, on top of either harness' API (so with the same
+ * meaning in both): a call that must fail with errno @err, and @n equal
+ * bytes at @a and @b.
+ */
+#define ASSERT_ERRNO(call, err) do {					\
+	long nsm_r_;							\
+	int nsm_errno_;							\
+	errno = 0;							\
+	nsm_r_ = (long)(call);						\
+	nsm_errno_ = errno;						\
+	if (nsm_r_ != -1 || nsm_errno_ != (err))			\
+		TH_LOG("%s: expected -1, errno %d (%s); got %ld, errno %d (%s)", \
+		       #call, (err), strerror(err), nsm_r_, nsm_errno_,	\
+		       strerror(nsm_errno_));				\
+	ASSERT_TRUE(nsm_r_ == -1 && nsm_errno_ == (err));		\
+} while (0)
+
+#define ASSERT_MEM_EQ(a, b, n) do {					\
+	if (memcmp((a), (b), (n)) != 0)					\
+		TH_LOG("%s and %s differ (%zu bytes)", #a, #b,		\
+		       (size_t)(n));					\
+	ASSERT_EQ(0, memcmp((a), (b), (n)));				\
+} while (0)
+
+/* Fail with a message: NSM_FAIL() ends the test, NSM_FAIL_EXPECT() goes on. */
+#define NSM_FAIL(fmt, ...) do {						\
+	TH_LOG(fmt, ##__VA_ARGS__);					\
+	ASSERT_TRUE(false);						\
+} while (0)
+
+#define NSM_FAIL_EXPECT(fmt, ...) do {					\
+	TH_LOG(fmt, ##__VA_ARGS__);					\
+	EXPECT_TRUE(false);						\
+} while (0)
 
 #endif /* NSM_HARNESS_H */

@@ -646,7 +646,7 @@ TEST(instance_container_isolation)
 	int fd;
 
 	if (!exists("/dev/nsm"))
-		SKIP("no /dev/nsm to bind over (default_instance=0)");
+		SKIP(return, "no /dev/nsm to bind over (default_instance=0)");
 	rm("st-ct-a");
 	rm("st-ct-b");
 	ASSERT_EQ(mk("st-ct-a"), 0);

@@ -77,8 +77,8 @@ static bool exists(const char *path)
 }
 
 /* An attribute of configfs instance @inst, without its newline. */
-static void inst_read(const char *inst, const char *attr, char *buf,
-		      size_t cap)
+static void inst_read(struct __test_metadata *_metadata, const char *inst,
+		      const char *attr, char *buf, size_t cap)
 {
 	long n = nsm_read_file(nsm_inst_path(inst, attr), buf, cap);
 
@@ -111,11 +111,12 @@ static int inst_rmdir(const char *inst)
 }
 
 /* The default instance is @dev's, its attribute @attr reads @want. */
-static void expect_default_attr(const char *attr, const char *want)
+static void expect_default_attr(struct __test_metadata *_metadata,
+				const char *attr, const char *want)
 {
 	char buf[256];
 
-	inst_read("default", attr, buf, sizeof(buf));
+	inst_read(_metadata, "default", attr, buf, sizeof(buf));
 	if (strcmp(buf, want))
 		TH_LOG("instances/default/%s: \"%s\", expected \"%s\"", attr,
 		       buf, want);
@@ -137,7 +138,7 @@ static void expect_default_attr(const char *attr, const char *want)
 } while (0)
 
 /* Reload with @params (unloading first if needed). */
-static void reload(const char *params)
+static void reload(struct __test_metadata *_metadata, const char *params)
 {
 	if (mod_loaded())
 		ASSERT_UNLOAD();
@@ -145,8 +146,8 @@ static void reload(const char *params)
 }
 
 /* Read PCR @i of @dev into @v. */
-static void dev_pcr(const char *dev, unsigned int i, bool *lock,
-		    uint8_t v[NSM_PCR_LEN])
+static void dev_pcr(struct __test_metadata *_metadata, const char *dev,
+		    unsigned int i, bool *lock, uint8_t v[NSM_PCR_LEN])
 {
 	int fd = open(dev, O_RDWR), rc;
 
@@ -163,7 +164,7 @@ static void dev_pcr(const char *dev, unsigned int i, bool *lock,
 /* ---- kernel log ---- */
 
 /* Open /dev/kmsg positioned after the last record. */
-static int kmsg_mark(void)
+static int kmsg_mark(struct __test_metadata *_metadata)
 {
 	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 
@@ -173,7 +174,7 @@ static int kmsg_mark(void)
 }
 
 /*
- * Collect the messages logged since kmsg_mark() into @out (one per line)
+ * Collect the messages logged since kmsg_mark(_metadata) into @out (one per line)
  * and return how many come from module @name ("<name>: " prefix); fail on
  * any warning or bug.
  *
@@ -184,8 +185,8 @@ static int kmsg_mark(void)
  * (and only it) must be there and its stack dump is no failure; without,
  * it is one.
  */
-static int kmsg_from_dup(int fd, const char *name, char *out, size_t cap,
-			 bool dup)
+static int kmsg_from_dup(struct __test_metadata *_metadata, int fd,
+			 const char *name, char *out, size_t cap, bool dup)
 {
 	char rec[2048], *msg;
 	bool in_dup = false, saw_dup = false;
@@ -228,14 +229,16 @@ static int kmsg_from_dup(int fd, const char *name, char *out, size_t cap,
 	return ours;
 }
 
-static int kmsg_from(int fd, const char *name, char *out, size_t cap)
+static int kmsg_from(struct __test_metadata *_metadata, int fd,
+		     const char *name, char *out, size_t cap)
 {
-	return kmsg_from_dup(fd, name, out, cap, false);
+	return kmsg_from_dup(_metadata, fd, name, out, cap, false);
 }
 
-static int kmsg_since(int fd, char *out, size_t cap)
+static int kmsg_since(struct __test_metadata *_metadata, int fd, char *out,
+		      size_t cap)
 {
-	return kmsg_from(fd, MOD_NAME, out, cap);
+	return kmsg_from(_metadata, fd, MOD_NAME, out, cap);
 }
 
 /* ---- tests ---- */
@@ -263,7 +266,7 @@ TEST(module_load_default)
 	bool lock;
 	int fd;
 
-	reload("");
+	reload(_metadata, "");
 	ASSERT_TRUE(exists("/dev/nsm"));
 	fd = nsm_open();
 	ASSERT_GE(fd, 0);
@@ -271,17 +274,17 @@ TEST(module_load_default)
 	ASSERT_EQ(d.nlocked, 16);
 	ASSERT_EQ(strcmp(d.module_id, DEFAULT_ID), 0);
 	close(fd);
-	dev_pcr("/dev/nsm", 0, &lock, v);
+	dev_pcr(_metadata, "/dev/nsm", 0, &lock, v);
 	ASSERT_TRUE(lock);
 	ASSERT_FALSE(all_zero(v, sizeof(v)));
 	/* The default instance: "default", enabled, devname nsm. */
 	ASSERT_EQ(nsm_read_file(nsm_state_path("nsm", "instance"), buf,
 				sizeof(buf)), 8);
 	ASSERT_EQ(strcmp(buf, "default\n"), 0);
-	expect_default_attr("enable", "1");
-	expect_default_attr("devname", "nsm");
-	expect_default_attr("module_id", DEFAULT_ID);
-	expect_default_attr("debug_mode", "0");
+	expect_default_attr(_metadata, "enable", "1");
+	expect_default_attr(_metadata, "devname", "nsm");
+	expect_default_attr(_metadata, "module_id", DEFAULT_ID);
+	expect_default_attr(_metadata, "debug_mode", "0");
 	ASSERT_TRUE(exists(NSM_CONFIGFS "/pki/root"));
 	/* It cannot be removed. */
 	ASSERT_EQ(inst_rmdir("default"), -EPERM);
@@ -297,7 +300,7 @@ TEST(module_param_default_instance)
 	int entries = 0;
 	DIR *dir;
 
-	reload("default_instance=0");
+	reload(_metadata, "default_instance=0");
 	ASSERT_FALSE(exists("/dev/nsm"));
 	ASSERT_FALSE(exists("/sys/class/misc/nsm"));
 	ASSERT_TRUE(exists(NSM_CONFIGFS "/pki/root"));
@@ -316,7 +319,7 @@ TEST(module_param_default_instance)
 	ASSERT_EQ(mod_unload(), -EWOULDBLOCK);
 	ASSERT_EQ(inst_rmdir("mine"), 0);
 	ASSERT_FALSE(exists("/dev/nsm"));
-	reload("");
+	reload(_metadata, "");
 	ASSERT_TRUE(exists("/dev/nsm"));
 }
 
@@ -327,7 +330,7 @@ TEST(module_unload_busy)
 	int fd, attr;
 	bool lock;
 
-	reload("");
+	reload(_metadata, "");
 	fd = nsm_open();
 	ASSERT_GE(fd, 0);
 	/* An open /dev/nsm pins the module: rmmod fails, nothing changes. */
@@ -368,26 +371,26 @@ TEST(module_param_pcrs)
 	ASSERT_EQ(hex_decode(pcr_b, want_b, sizeof(want_b)), NSM_PCR_LEN);
 	snprintf(params, sizeof(params), "pcr0=%s pcr3=%s pcr8=%s", pcr_a,
 		 pcr_b, pcr_a);
-	reload(params);
-	dev_pcr("/dev/nsm", 0, &lock, v);
+	reload(_metadata, params);
+	dev_pcr(_metadata, "/dev/nsm", 0, &lock, v);
 	ASSERT_TRUE(lock);
 	ASSERT_MEM_EQ(v, want_a, NSM_PCR_LEN);
-	dev_pcr("/dev/nsm", 3, &lock, v);
+	dev_pcr(_metadata, "/dev/nsm", 3, &lock, v);
 	ASSERT_MEM_EQ(v, want_b, NSM_PCR_LEN);
-	dev_pcr("/dev/nsm", 8, &lock, v);
+	dev_pcr(_metadata, "/dev/nsm", 8, &lock, v);
 	ASSERT_TRUE(lock);
 	ASSERT_MEM_EQ(v, want_a, NSM_PCR_LEN);
 	/* The others keep their defaults. */
-	dev_pcr("/dev/nsm", 1, &lock, v);
+	dev_pcr(_metadata, "/dev/nsm", 1, &lock, v);
 	ASSERT_FALSE(all_zero(v, sizeof(v)));
-	dev_pcr("/dev/nsm", 5, &lock, v);
+	dev_pcr(_metadata, "/dev/nsm", 5, &lock, v);
 	ASSERT_TRUE(all_zero(v, sizeof(v)));
 	/* They are the default instance's boot measurements. */
-	expect_default_attr("pcr0", pcr_a);
-	expect_default_attr("pcr3", pcr_b);
-	expect_default_attr("pcr8", pcr_a);
-	reload("");
-	dev_pcr("/dev/nsm", 3, &lock, v);
+	expect_default_attr(_metadata, "pcr0", pcr_a);
+	expect_default_attr(_metadata, "pcr3", pcr_b);
+	expect_default_attr(_metadata, "pcr8", pcr_a);
+	reload(_metadata, "");
+	dev_pcr(_metadata, "/dev/nsm", 3, &lock, v);
 	ASSERT_TRUE(all_zero(v, sizeof(v)));
 }
 
@@ -405,11 +408,11 @@ TEST(module_param_invalid)
 	if (mod_loaded())
 		ASSERT_UNLOAD();
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		k = kmsg_mark();
+		k = kmsg_mark(_metadata);
 		ASSERT_EQ(mod_load(bad[i]), -EINVAL);
 		ASSERT_FALSE(mod_loaded());
 		/* A clear line says what is wrong. */
-		if (kmsg_since(k, log, sizeof(log)) != 1) {
+		if (kmsg_since(_metadata, k, log, sizeof(log)) != 1) {
 			TH_LOG("\"%s\": expected one log line from " MOD_NAME
 			       ", got:\n%s", bad[i], log);
 			EXPECT_TRUE(0);
@@ -427,23 +430,23 @@ TEST(module_param_debug)
 	unsigned int i;
 	bool lock;
 
-	reload("debug=1");
-	expect_default_attr("debug_mode", "1");
+	reload(_metadata, "debug=1");
+	expect_default_attr(_metadata, "debug_mode", "1");
 	/* A debug-mode enclave reads PCR0-2 as zeros, PCR4 stays. */
 	for (i = 0; i < 3; i++) {
-		dev_pcr("/dev/nsm", i, &lock, v);
+		dev_pcr(_metadata, "/dev/nsm", i, &lock, v);
 		ASSERT_TRUE(lock);
 		ASSERT_TRUE(all_zero(v, sizeof(v)));
 	}
-	dev_pcr("/dev/nsm", 4, &lock, v);
+	dev_pcr(_metadata, "/dev/nsm", 4, &lock, v);
 	ASSERT_FALSE(all_zero(v, sizeof(v)));
 	/* sysfs shows the true PCR0. */
 	ASSERT_EQ(nsm_read_file(nsm_state_path("nsm", "pcrs/0"), buf,
 				sizeof(buf)), 2 * NSM_PCR_LEN + 1);
 	ASSERT_LT(strspn(buf, "0"), 2 * NSM_PCR_LEN);
-	reload("debug=0");
-	expect_default_attr("debug_mode", "0");
-	dev_pcr("/dev/nsm", 0, &lock, v);
+	reload(_metadata, "debug=0");
+	expect_default_attr(_metadata, "debug_mode", "0");
+	dev_pcr(_metadata, "/dev/nsm", 0, &lock, v);
 	ASSERT_FALSE(all_zero(v, sizeof(v)));
 }
 
@@ -456,7 +459,7 @@ TEST(module_param_module_id)
 	long wl;
 	int fd;
 
-	reload("module_id=" DEFAULT_ID);
+	reload(_metadata, "module_id=" DEFAULT_ID);
 	fd = nsm_open();
 	ASSERT_GE(fd, 0);
 	wl = hex_decode(nsm_describe_nsm_reference, want, sizeof(want));
@@ -465,14 +468,14 @@ TEST(module_param_module_id)
 	ASSERT_EQ(n, (size_t)wl);
 	ASSERT_MEM_EQ(resp, want, n);
 	close(fd);
-	reload("module_id=i-0fedcba9876543210-enc0000000000000001");
-	expect_default_attr("module_id", other);
+	reload(_metadata, "module_id=i-0fedcba9876543210-enc0000000000000001");
+	expect_default_attr(_metadata, "module_id", other);
 	fd = nsm_open();
 	ASSERT_GE(fd, 0);
 	ASSERT_EQ(nsm_describe_nsm(fd, &d), 0);
 	ASSERT_EQ(strcmp(d.module_id, other), 0);
 	close(fd);
-	reload("");
+	reload(_metadata, "");
 }
 
 TEST(module_param_devname)
@@ -481,15 +484,15 @@ TEST(module_param_devname)
 	char buf[64];
 	bool lock;
 
-	reload("devname=nsm2");
+	reload(_metadata, "devname=nsm2");
 	ASSERT_TRUE(exists("/dev/nsm2"));
 	ASSERT_FALSE(exists("/dev/nsm"));
 	ASSERT_TRUE(exists("/sys/class/misc/nsm2"));
-	expect_default_attr("devname", "nsm2");
+	expect_default_attr(_metadata, "devname", "nsm2");
 	ASSERT_GT(nsm_read_file(nsm_state_path("nsm2", "instance"), buf,
 				sizeof(buf)), 0);
 	ASSERT_EQ(strcmp(buf, "default\n"), 0);
-	dev_pcr("/dev/nsm2", 0, &lock, v);
+	dev_pcr(_metadata, "/dev/nsm2", 0, &lock, v);
 	ASSERT_TRUE(lock);
 	ASSERT_UNLOAD();
 	ASSERT_FALSE(exists("/dev/nsm2"));
@@ -497,7 +500,8 @@ TEST(module_param_devname)
 }
 
 /* A misc device that is not ours, to collide with; "" if none. */
-static void foreign_misc(char *out, size_t cap)
+static void foreign_misc(struct __test_metadata *_metadata, char *out,
+			 size_t cap)
 {
 	char path[300];
 	struct dirent *de;
@@ -527,7 +531,7 @@ static void foreign_misc(char *out, size_t cap)
  */
 TEST(module_devname_collision_instances)
 {
-	reload("");
+	reload(_metadata, "");
 	/* The default instance's "nsm". */
 	ASSERT_EQ(inst_mkdir("c1"), 0);
 	ASSERT_EQ(inst_write("c1", "devname", "nsm"), -EEXIST);
@@ -561,10 +565,10 @@ TEST(module_devname_collision)
 	struct stat before, after;
 	int k, ours;
 
-	reload("");
-	foreign_misc(other, sizeof(other));
+	reload(_metadata, "");
+	foreign_misc(_metadata, other, sizeof(other));
 	if (!other[0])
-		SKIP("no misc device to collide with");
+		SKIP(return, "no misc device to collide with");
 	TH_LOG("colliding with /dev/%s", other);
 	snprintf(path, sizeof(path), "/dev/%s", other);
 	ASSERT_EQ(stat(path, &before), 0);
@@ -572,14 +576,14 @@ TEST(module_devname_collision)
 	/* An instance of ours: refused at enable. */
 	ASSERT_EQ(inst_mkdir("coll"), 0);
 	ASSERT_EQ(inst_write("coll", "devname", other), 0);
-	k = kmsg_mark();
+	k = kmsg_mark(_metadata);
 	ASSERT_EQ(inst_write("coll", "enable", "1"), -EEXIST);
-	ours = kmsg_since(k, log, sizeof(log));
+	ours = kmsg_since(_metadata, k, log, sizeof(log));
 	if (ours != 1 || !strstr(log, other))
 		TH_LOG("kernel log:\n%s", log);
 	EXPECT_EQ(ours, 1);
 	EXPECT_TRUE(strstr(log, other) != NULL);
-	inst_read("coll", "enable", params, sizeof(params));
+	inst_read(_metadata, "coll", "enable", params, sizeof(params));
 	EXPECT_EQ(strcmp(params, "0"), 0);
 	ASSERT_EQ(inst_rmdir("coll"), 0);
 	ASSERT_EQ(stat(path, &after), 0);
@@ -588,9 +592,9 @@ TEST(module_devname_collision)
 	/* The default instance: the load fails. */
 	ASSERT_UNLOAD();
 	snprintf(params, sizeof(params), "devname=%s", other);
-	k = kmsg_mark();
+	k = kmsg_mark(_metadata);
 	ASSERT_EQ(mod_load(params), -EEXIST);
-	ours = kmsg_from_dup(k, MOD_NAME, log, sizeof(log), true);
+	ours = kmsg_from_dup(_metadata, k, MOD_NAME, log, sizeof(log), true);
 	if (ours < 1 || !strstr(log, other))
 		TH_LOG("kernel log:\n%s", log);
 	ASSERT_GE(ours, 1);
@@ -624,12 +628,12 @@ TEST(module_collision_with_nsm)
 	bool lock;
 
 	if (!twin_path())
-		SKIP("NSM_KO_TWIN (nsm_emu.ko renamed nsm_emv) not set");
-	reload("");
+		SKIP(return, "NSM_KO_TWIN (nsm_emu.ko renamed nsm_emv) not set");
+	reload(_metadata, "");
 	/* /dev/nsm exists: a second NSM must not take it over. */
-	k = kmsg_mark();
+	k = kmsg_mark(_metadata);
 	rc = mod_load_file(twin_path(), "");
-	ours = kmsg_from_dup(k, TWIN_NAME, log, sizeof(log), true);
+	ours = kmsg_from_dup(_metadata, k, TWIN_NAME, log, sizeof(log), true);
 	if (rc == 0)
 		mod_unload_name(TWIN_NAME);
 	ASSERT_EQ(rc, -EEXIST);
@@ -640,7 +644,7 @@ TEST(module_collision_with_nsm)
 	ASSERT_TRUE(strstr(log, "\"nsm\"") != NULL);
 	ASSERT_FALSE(exists("/sys/module/" TWIN_NAME));
 	ASSERT_FALSE(exists("/sys/kernel/config/" TWIN_NAME));
-	dev_pcr("/dev/nsm", 0, &lock, v);
+	dev_pcr(_metadata, "/dev/nsm", 0, &lock, v);
 	ASSERT_TRUE(lock);
 }
 
@@ -652,8 +656,8 @@ TEST(module_side_by_side)
 	bool lock;
 
 	if (!twin_path())
-		SKIP("NSM_KO_TWIN (nsm_emu.ko renamed nsm_emv) not set");
-	reload("");
+		SKIP(return, "NSM_KO_TWIN (nsm_emu.ko renamed nsm_emv) not set");
+	reload(_metadata, "");
 	ASSERT_EQ(mod_load_file(twin_path(), "devname=nsm2 debug=1"), 0);
 	ASSERT_TRUE(exists("/sys/kernel/config/" TWIN_NAME "/instances/default"));
 	fd1 = open("/dev/nsm", O_RDWR);
@@ -671,9 +675,9 @@ TEST(module_side_by_side)
 	/* The other driver's nsm2 is foreign to us: enable refuses it. */
 	ASSERT_EQ(inst_mkdir("twin"), 0);
 	ASSERT_EQ(inst_write("twin", "devname", "nsm2"), 0);
-	k = kmsg_mark();
+	k = kmsg_mark(_metadata);
 	ASSERT_EQ(inst_write("twin", "enable", "1"), -EEXIST);
-	EXPECT_EQ(kmsg_since(k, log, sizeof(log)), 1);
+	EXPECT_EQ(kmsg_since(_metadata, k, log, sizeof(log)), 1);
 	ASSERT_EQ(inst_rmdir("twin"), 0);
 	ASSERT_EQ(nsm_describe_pcr(fd2, 16, &lock, v), 0);
 	ASSERT_MEM_EQ(v, b, NSM_PCR_LEN);
@@ -699,13 +703,13 @@ TEST(control_reset)
 	bool lock;
 	int fd;
 
-	reload("");
+	reload(_metadata, "");
 	/* A copy: the helper's buffer is reused by the next call. */
 	snprintf(reset, sizeof(reset), "%s", nsm_inst_path("default", "reset"));
 	if (!exists(reset))
 		TH_LOG("%s: %s", reset, strerror(errno));
 	ASSERT_TRUE(exists(reset));
-	dev_pcr("/dev/nsm", 0, &lock, boot0);
+	dev_pcr(_metadata, "/dev/nsm", 0, &lock, boot0);
 	resets = nsm_read_num(nsm_state_path("nsm", "statistics/resets"));
 	ASSERT_GE(resets, 0);
 	fd = nsm_open();
@@ -733,14 +737,14 @@ TEST(control_reset)
 	close(fd);
 	ASSERT_EQ(inst_write("default", "enable", "1"), 0);
 	ASSERT_TRUE(exists("/dev/nsm"));
-	dev_pcr("/dev/nsm", 0, &lock, v);
+	dev_pcr(_metadata, "/dev/nsm", 0, &lock, v);
 	ASSERT_TRUE(lock);
 	ASSERT_MEM_EQ(v, boot0, NSM_PCR_LEN);
 }
 
 TEST(module_final_state)
 {
-	reload("");
+	reload(_metadata, "");
 	ASSERT_TRUE(exists("/dev/nsm"));
 }
 

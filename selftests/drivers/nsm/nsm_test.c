@@ -43,7 +43,7 @@ static const char describe_pcr_locked_zero[] =
 	"5830000000000000000000000000000000000000000000000000"
 	"000000000000000000000000000000000000000000000000";
 
-static int open_dev(void)
+static int open_dev(struct __test_metadata *_metadata)
 {
 	int fd = nsm_open();
 
@@ -54,8 +54,8 @@ static int open_dev(void)
 }
 
 /* The exact response bytes for @req_hex, compared with @want_hex. */
-static void expect_exchange_hex(int fd, const char *req_hex,
-				const char *want_hex)
+static void expect_exchange_hex(struct __test_metadata *_metadata, int fd,
+				const char *req_hex, const char *want_hex)
 {
 	uint8_t req[256], want[512], resp[NSM_RESPONSE_MAX_SIZE];
 	long rl, wl;
@@ -77,7 +77,8 @@ static void expect_exchange_hex(int fd, const char *req_hex,
 }
 
 /* The request must be answered with exactly the Error(@e) bytes. */
-static void expect_error(int fd, const void *req, size_t len, enum nsm_err e)
+static void expect_error(struct __test_metadata *_metadata, int fd,
+			 const void *req, size_t len, enum nsm_err e)
 {
 	uint8_t want[64], resp[NSM_RESPONSE_MAX_SIZE];
 	size_t wl, n = sizeof(resp);
@@ -100,7 +101,8 @@ static void expect_error(int fd, const void *req, size_t len, enum nsm_err e)
 	}
 }
 
-static void read_pcr(int fd, unsigned int i, bool *lock, uint8_t v[NSM_PCR_LEN])
+static void read_pcr(struct __test_metadata *_metadata, int fd, unsigned int i,
+		     bool *lock, uint8_t v[NSM_PCR_LEN])
 {
 	int rc = nsm_describe_pcr(fd, i, lock, v);
 
@@ -236,10 +238,10 @@ TEST(boot_state)
 	uint8_t v[NSM_PCR_LEN];
 	unsigned int i;
 	bool lock;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	for (i = 0; i < NSM_PCRS; i++) {
-		read_pcr(fd, i, &lock, v);
+		read_pcr(_metadata, fd, i, &lock, v);
 		if (lock != (i < 16))
 			TH_LOG("PCR%u: lock %d", i, lock);
 		EXPECT_EQ(lock, i < 16);
@@ -287,8 +289,8 @@ TEST(abi_device_node)
 	ASSERT_EQ(stat(nsm_dev_path(), &st), 0);
 	ASSERT_TRUE(S_ISCHR(st.st_mode));
 	EXPECT_EQ(major(st.st_rdev), 10);	/* a misc device */
-	fd = open_dev();
-	fd2 = open_dev();	/* any number of openers */
+	fd = open_dev(_metadata);
+	fd2 = open_dev(_metadata);	/* any number of openers */
 	ASSERT_NE(fd, fd2);
 	close(fd2);
 	close(fd);
@@ -309,8 +311,8 @@ static void raw_fill(struct nsm_raw *raw, const void *req, uint64_t req_len,
  * The ioctl must fail with @err and leave the struct as it was: the
  * device writes response.len back only on success.
  */
-static void expect_cmd_errno(int fd, unsigned long cmd, struct nsm_raw *raw,
-			     int err)
+static void expect_cmd_errno(struct __test_metadata *_metadata, int fd,
+			     unsigned long cmd, struct nsm_raw *raw, int err)
 {
 	struct nsm_raw copy = *raw;
 
@@ -318,13 +320,14 @@ static void expect_cmd_errno(int fd, unsigned long cmd, struct nsm_raw *raw,
 	ASSERT_MEM_EQ(raw, &copy, sizeof(copy));
 }
 
-static void expect_raw_errno(int fd, struct nsm_raw *raw, int err)
+static void expect_raw_errno(struct __test_metadata *_metadata, int fd,
+			     struct nsm_raw *raw, int err)
 {
-	expect_cmd_errno(fd, NSM_IOCTL_RAW, raw, err);
+	expect_cmd_errno(_metadata, fd, NSM_IOCTL_RAW, raw, err);
 }
 
 /* Two pages: the first read-write, the second inaccessible. */
-static uint8_t *guarded_page(void)
+static uint8_t *guarded_page(struct __test_metadata *_metadata)
 {
 	long pg = sysconf(_SC_PAGESIZE);
 	uint8_t *p;
@@ -340,9 +343,9 @@ static uint8_t *guarded_page(void)
 TEST(abi_bad_struct_pointer)
 {
 	long pg = sysconf(_SC_PAGESIZE);
-	uint8_t *p = guarded_page();
+	uint8_t *p = guarded_page(_metadata);
 	struct nsm_raw *raw;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	ASSERT_ERRNO(ioctl(fd, NSM_IOCTL_RAW, NULL), EFAULT);
 	ASSERT_ERRNO(ioctl(fd, NSM_IOCTL_RAW, (void *)8), EFAULT);
@@ -357,21 +360,21 @@ TEST(abi_bad_struct_pointer)
 TEST(abi_bad_request_pointer)
 {
 	long pg = sysconf(_SC_PAGESIZE);
-	uint8_t *p = guarded_page(), resp[256];
+	uint8_t *p = guarded_page(_metadata), resp[256];
 	struct nsm_raw raw;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	raw_fill(&raw, NULL, 12, resp, sizeof(resp));
-	expect_raw_errno(fd, &raw, EFAULT);
+	expect_raw_errno(_metadata, fd, &raw, EFAULT);
 	raw_fill(&raw, NULL, 12, resp, sizeof(resp));
 	raw.request.addr = 0xccccccccccccccccULL;	/* non-canonical */
-	expect_raw_errno(fd, &raw, EFAULT);
+	expect_raw_errno(_metadata, fd, &raw, EFAULT);
 	raw_fill(&raw, p + pg, 12, resp, sizeof(resp));
-	expect_raw_errno(fd, &raw, EFAULT);
+	expect_raw_errno(_metadata, fd, &raw, EFAULT);
 	/* "DescribeNSM" whose last byte is in the inaccessible page. */
 	memcpy(p + pg - 11, "\x6b" "DescribeNS", 11);
 	raw_fill(&raw, p + pg - 11, 12, resp, sizeof(resp));
-	expect_raw_errno(fd, &raw, EFAULT);
+	expect_raw_errno(_metadata, fd, &raw, EFAULT);
 	/* The same 11 bytes alone are a (truncated) request: no fault. */
 	raw_fill(&raw, p + pg - 11, 11, resp, sizeof(resp));
 	ASSERT_EQ(ioctl(fd, NSM_IOCTL_RAW, &raw), 0);
@@ -382,27 +385,27 @@ TEST(abi_bad_request_pointer)
 TEST(abi_bad_response_pointer)
 {
 	long pg = sysconf(_SC_PAGESIZE);
-	uint8_t req[32], *p = guarded_page(), *ro;
+	uint8_t req[32], *p = guarded_page(_metadata), *ro;
 	struct nsm_raw raw;
 	size_t rl;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	rl = req_describe_nsm(req, sizeof(req));
 	raw_fill(&raw, req, rl, NULL, 256);
-	expect_raw_errno(fd, &raw, EFAULT);
+	expect_raw_errno(_metadata, fd, &raw, EFAULT);
 	raw_fill(&raw, req, rl, NULL, 256);
 	raw.response.addr = 0xccccccccccccccccULL;
-	expect_raw_errno(fd, &raw, EFAULT);
+	expect_raw_errno(_metadata, fd, &raw, EFAULT);
 	raw_fill(&raw, req, rl, p + pg, 256);
-	expect_raw_errno(fd, &raw, EFAULT);
+	expect_raw_errno(_metadata, fd, &raw, EFAULT);
 	/* Crossing into the inaccessible page. */
 	raw_fill(&raw, req, rl, p + pg - 16, 256);
-	expect_raw_errno(fd, &raw, EFAULT);
+	expect_raw_errno(_metadata, fd, &raw, EFAULT);
 	/* Read-only memory. */
 	ro = mmap(NULL, pg, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_TRUE(ro != MAP_FAILED);
 	raw_fill(&raw, req, rl, ro, 256);
-	expect_raw_errno(fd, &raw, EFAULT);
+	expect_raw_errno(_metadata, fd, &raw, EFAULT);
 	/* But a buffer that ends exactly at the guard page is fine. */
 	raw_fill(&raw, req, rl, p + pg - 16, 16);
 	ASSERT_EQ(ioctl(fd, NSM_IOCTL_RAW, &raw), 0);
@@ -417,7 +420,7 @@ TEST(abi_request_len_limit)
 	size_t head, dlen, n;
 	struct nsm_raw raw;
 	bool lock;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	req = malloc(2 * NSM_REQUEST_MAX_SIZE);
 	data = malloc(NSM_REQUEST_MAX_SIZE);
@@ -431,7 +434,7 @@ TEST(abi_request_len_limit)
 	n = req_extend_pcr(req, 2 * NSM_REQUEST_MAX_SIZE, PCR_LIMIT, data, dlen);
 	ASSERT_EQ(n, NSM_REQUEST_MAX_SIZE);
 
-	read_pcr(fd, PCR_LIMIT, &lock, old);
+	read_pcr(_metadata, fd, PCR_LIMIT, &lock, old);
 	sha384_extend(old, data, dlen, want);
 	raw_fill(&raw, req, NSM_REQUEST_MAX_SIZE, resp, sizeof(resp));
 	ASSERT_EQ(ioctl(fd, NSM_IOCTL_RAW, &raw), 0);
@@ -440,16 +443,16 @@ TEST(abi_request_len_limit)
 
 	/* One byte more: -EMSGSIZE, and the PCR does not move. */
 	raw_fill(&raw, req, NSM_REQUEST_MAX_SIZE + 1, resp, sizeof(resp));
-	expect_raw_errno(fd, &raw, EMSGSIZE);
+	expect_raw_errno(_metadata, fd, &raw, EMSGSIZE);
 	/* The size is checked before the request is read. */
 	raw_fill(&raw, NULL, NSM_REQUEST_MAX_SIZE + 1, resp, sizeof(resp));
-	expect_raw_errno(fd, &raw, EMSGSIZE);
+	expect_raw_errno(_metadata, fd, &raw, EMSGSIZE);
 	raw_fill(&raw, req, ~0ULL, resp, sizeof(resp));
-	expect_raw_errno(fd, &raw, EMSGSIZE);
+	expect_raw_errno(_metadata, fd, &raw, EMSGSIZE);
 	/* No truncation of the 64-bit length. */
 	raw_fill(&raw, req, (1ULL << 32) + 12, resp, sizeof(resp));
-	expect_raw_errno(fd, &raw, EMSGSIZE);
-	read_pcr(fd, PCR_LIMIT, &lock, got);
+	expect_raw_errno(_metadata, fd, &raw, EMSGSIZE);
+	read_pcr(_metadata, fd, PCR_LIMIT, &lock, got);
 	ASSERT_MEM_EQ(got, want, NSM_PCR_LEN);
 	free(req);
 	free(data);
@@ -460,7 +463,7 @@ TEST(abi_request_len_zero)
 {
 	uint8_t req[16], resp[64];
 	struct nsm_raw raw;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	memset(req, 0xcc, sizeof(req));
 	raw_fill(&raw, req, 0, resp, sizeof(resp));
@@ -479,7 +482,7 @@ TEST(abi_response_len_written_back)
 	struct nsm_description d;
 	struct nsm_raw raw, copy;
 	size_t rl, i;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	resp = malloc(2 * NSM_RESPONSE_MAX_SIZE);
 	ASSERT_TRUE(resp != NULL);
@@ -513,7 +516,7 @@ TEST(abi_response_truncated)
 	static const size_t cut[] = { 0, 1, 10, 63, 64 };
 	struct nsm_raw raw;
 	size_t rl, n = sizeof(full), i, want;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	/* DescribePCR of a locked, zero PCR: 75 bytes, always the same. */
 	rl = req_describe_pcr(req, sizeof(req), 5);
@@ -554,14 +557,14 @@ TEST(abi_unknown_ioctl)
 	uint8_t req[32], resp[64];
 	struct nsm_raw raw;
 	unsigned int i;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
 		memset(resp, 0xcc, sizeof(resp));
 		raw_fill(&raw, req, req_describe_nsm(req, sizeof(req)), resp,
 			 sizeof(resp));
 		/* Fails with ENOTTY and touches neither struct nor buffer. */
-		expect_cmd_errno(fd, cmds[i], &raw, ENOTTY);
+		expect_cmd_errno(_metadata, fd, cmds[i], &raw, ENOTTY);
 		ASSERT_TRUE(resp[0] == 0xcc &&
 			    !memcmp(resp, resp + 1, sizeof(resp) - 1));
 	}
@@ -573,10 +576,10 @@ TEST(abi_unknown_ioctl)
 
 TEST(describe_pcr_exact_bytes)
 {
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	/* PCR5 is locked and zero at boot: serde_cbor's bytes, verbatim. */
-	expect_exchange_hex(fd, "a16b4465736372696265504352a165696e64657805",
+	expect_exchange_hex(_metadata, fd, "a16b4465736372696265504352a165696e64657805",
 			    describe_pcr_locked_zero);
 	close(fd);
 }
@@ -587,7 +590,7 @@ TEST(describe_pcr_all)
 	size_t n, wl;
 	unsigned int i;
 	bool lock;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	for (i = 0; i < NSM_PCRS; i++) {
 		n = sizeof(resp);
@@ -617,7 +620,7 @@ TEST(describe_nsm)
 	size_t nwant = 0;
 	const char *id;
 	bool lock;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	ASSERT_EQ(nsm_describe_nsm(fd, &d), 0);
 	EXPECT_EQ(d.max_pcrs, 32);
@@ -625,7 +628,7 @@ TEST(describe_nsm)
 	EXPECT_GE(d.version[0], 1);
 	/* locked_pcrs: ascending, exactly the PCRs DescribePCR says locked. */
 	for (i = 0; i < NSM_PCRS; i++) {
-		read_pcr(fd, i, &lock, v);
+		read_pcr(_metadata, fd, i, &lock, v);
 		if (lock)
 			want[nwant++] = (uint16_t)i;
 	}
@@ -666,11 +669,11 @@ TEST(describe_nsm_reference_bytes)
 	size_t n = sizeof(resp);
 	const char *path;
 	long wl;
-	int fd = open_dev(), rc = 0;
+	int fd = open_dev(_metadata), rc = 0;
 
 	ASSERT_EQ(nsm_describe_nsm(fd, &d), 0);
 	if (!describe_is_reference(&d) && !nsm_is_emulator())
-		SKIP("needs module_id " NSM_REFERENCE_ID
+		SKIP(return, "needs module_id " NSM_REFERENCE_ID
 		     ", v1.0.0, PCRs 0-15 locked");
 	if (strcmp(d.module_id, NSM_REFERENCE_ID)) {
 		path = nsm_inst_path(NULL, "module_id");
@@ -712,9 +715,9 @@ TEST(extend_pcr_exact_bytes)
 	size_t n = sizeof(resp), wl;
 	long rl;
 	bool lock;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
-	read_pcr(fd, PCR_EXTEND, &lock, old);
+	read_pcr(_metadata, fd, PCR_EXTEND, &lock, old);
 	ASSERT_FALSE(lock);
 	/* The FACTS request: ExtendPCR{index: 16, data: h'010203'}. */
 	rl = hex_decode("a169457874656e64504352a265696e64657810646461746143010203",
@@ -729,7 +732,7 @@ TEST(extend_pcr_exact_bytes)
 	ASSERT_EQ(hex_decode("a169457874656e64504352a164646174615830", want,
 			     sizeof(want)), 19);
 	ASSERT_MEM_EQ(resp, want, 19);
-	read_pcr(fd, PCR_EXTEND, &lock, now);
+	read_pcr(_metadata, fd, PCR_EXTEND, &lock, now);
 	ASSERT_FALSE(lock);
 	ASSERT_MEM_EQ(now, val, NSM_PCR_LEN);
 	close(fd);
@@ -743,9 +746,9 @@ TEST(extend_pcr_chain)
 	unsigned int i;
 	size_t k;
 	bool lock;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
-	read_pcr(fd, PCR_EXTEND, &lock, cur);
+	read_pcr(_metadata, fd, PCR_EXTEND, &lock, cur);
 	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
 		for (k = 0; k < lens[i]; k++)
 			data[k] = (uint8_t)(k + i);
@@ -753,10 +756,10 @@ TEST(extend_pcr_chain)
 		ASSERT_EQ(nsm_extend_pcr(fd, PCR_EXTEND, data, lens[i], got), 0);
 		ASSERT_MEM_EQ(got, cur, NSM_PCR_LEN);
 	}
-	read_pcr(fd, PCR_EXTEND, &lock, got);
+	read_pcr(_metadata, fd, PCR_EXTEND, &lock, got);
 	ASSERT_MEM_EQ(got, cur, NSM_PCR_LEN);
 	/* Other unlocked PCRs did not move. */
-	read_pcr(fd, PCR_EXTEND + 3, &lock, got);
+	read_pcr(_metadata, fd, PCR_EXTEND + 3, &lock, got);
 	ASSERT_TRUE(all_zero(got, NSM_PCR_LEN));
 	close(fd);
 }
@@ -767,9 +770,9 @@ TEST(extend_pcr_request_forms)
 	struct cbw w;
 	size_t n;
 	bool lock;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
-	read_pcr(fd, PCR_EXTEND, &lock, cur);
+	read_pcr(_metadata, fd, PCR_EXTEND, &lock, cur);
 	/* Fields in the other order, an unknown field, text data (QEMU). */
 	cbw_init(&w, req, sizeof(req));
 	cbw_map(&w, 1);
@@ -805,18 +808,18 @@ TEST(extend_pcr_locked)
 	uint8_t req[64], before[NSM_PCR_LEN], after[NSM_PCR_LEN];
 	unsigned int i;
 	bool lock;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	for (i = 0; i < 16; i++) {
-		read_pcr(fd, i, &lock, before);
-		expect_error(fd, req, req_extend_pcr(req, sizeof(req), i, "x", 1),
+		read_pcr(_metadata, fd, i, &lock, before);
+		expect_error(_metadata, fd, req, req_extend_pcr(req, sizeof(req), i, "x", 1),
 			     NSM_E_READ_ONLY_INDEX);
-		read_pcr(fd, i, &lock, after);
+		read_pcr(_metadata, fd, i, &lock, after);
 		ASSERT_TRUE(lock);
 		ASSERT_MEM_EQ(before, after, NSM_PCR_LEN);
 	}
 	/* The exact bytes. */
-	expect_exchange_hex(fd, "a169457874656e64504352a265696e64657800646461746143010203",
+	expect_exchange_hex(_metadata, fd, "a169457874656e64504352a265696e64657800646461746143010203",
 			    "a1654572726f726d526561644f6e6c79496e646578");
 	close(fd);
 }
@@ -826,18 +829,18 @@ TEST(invalid_index)
 	static const unsigned int idx[] = { 32, 33, 300, 65535 };
 	uint8_t req[64];
 	unsigned int i;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	for (i = 0; i < sizeof(idx) / sizeof(idx[0]); i++) {
-		expect_error(fd, req, req_describe_pcr(req, sizeof(req), idx[i]),
+		expect_error(_metadata, fd, req, req_describe_pcr(req, sizeof(req), idx[i]),
 			     NSM_E_INVALID_INDEX);
-		expect_error(fd, req, req_extend_pcr(req, sizeof(req), idx[i], "x", 1),
+		expect_error(_metadata, fd, req, req_extend_pcr(req, sizeof(req), idx[i], "x", 1),
 			     NSM_E_INVALID_INDEX);
-		expect_error(fd, req, req_lock_pcr(req, sizeof(req), idx[i]),
+		expect_error(_metadata, fd, req, req_lock_pcr(req, sizeof(req), idx[i]),
 			     NSM_E_INVALID_INDEX);
 	}
 	/* FACTS: DescribePCR{index: 300}, 3-byte integer; exact error bytes. */
-	expect_exchange_hex(fd, "a16b4465736372696265504352a165696e64657819012c",
+	expect_exchange_hex(_metadata, fd, "a16b4465736372696265504352a165696e64657819012c",
 			    "a1654572726f726c496e76616c6964496e646578");
 	close(fd);
 }
@@ -847,7 +850,7 @@ TEST(get_random)
 	uint8_t r[8][NSM_RANDOM_LEN], req[16], resp[512];
 	size_t n, len, i, j;
 	const uint8_t *p;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	for (i = 0; i < 8; i++) {
 		ASSERT_EQ(nsm_get_random(fd, r[i], &len), 0);
@@ -918,15 +921,15 @@ TEST(invalid_operation)
 	uint8_t req[128];
 	unsigned int i;
 	long n;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	for (i = 0; i < sizeof(invalid_requests) / sizeof(invalid_requests[0]); i++) {
 		n = hex_decode(invalid_requests[i], req, sizeof(req));
 		ASSERT_GT(n, 0);
-		expect_error(fd, req, (size_t)n, NSM_E_INVALID_OPERATION);
+		expect_error(_metadata, fd, req, (size_t)n, NSM_E_INVALID_OPERATION);
 	}
 	/* The exact bytes, once. */
-	expect_exchange_hex(fd, "63466f6f",
+	expect_exchange_hex(_metadata, fd, "63466f6f",
 			    "a1654572726f7270496e76616c69644f7065726174696f6e");
 	close(fd);
 }
@@ -935,12 +938,12 @@ TEST(invalid_operation_deep_nesting)
 {
 	uint8_t req[NSM_REQUEST_MAX_SIZE];
 	size_t n;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	/* [[[[...]]]] 4095 deep: a recursive decoder would blow its stack. */
 	memset(req, 0x81, sizeof(req));
 	req[sizeof(req) - 1] = 0x00;
-	expect_error(fd, req, sizeof(req), NSM_E_INVALID_OPERATION);
+	expect_error(_metadata, fd, req, sizeof(req), NSM_E_INVALID_OPERATION);
 	/* The same nesting as the value of an unknown field. */
 	n = req_describe_pcr(req, sizeof(req), 0);
 	ASSERT_GT(n, 0);
@@ -960,23 +963,25 @@ TEST(invalid_operation_deep_nesting)
 		ASSERT_EQ(nsm_raw(fd, req, n, resp, &rl), 0);
 		/* Skipped as an unknown field, or refused as too deep. */
 		e = resp_is_error(resp, rl);
-		if (e < 0)
+		if (e < 0) {
 			ASSERT_EQ(parse_describe_pcr(resp, rl, &lock, v), 0);
-		else
+		} else {
 			ASSERT_EQ(e, NSM_E_INVALID_OPERATION);
+		}
 	}
 	/* Huge declared counts with no data behind them. */
-	expect_error(fd, "\x9b\xff\xff\xff\xff\xff\xff\xff\xff", 9,
+	expect_error(_metadata, fd, "\x9b\xff\xff\xff\xff\xff\xff\xff\xff", 9,
 		     NSM_E_INVALID_OPERATION);
-	expect_error(fd, "\xbb\xff\xff\xff\xff\xff\xff\xff\xff", 9,
+	expect_error(_metadata, fd, "\xbb\xff\xff\xff\xff\xff\xff\xff\xff", 9,
 		     NSM_E_INVALID_OPERATION);
-	expect_error(fd, "\xa1\x6b" "DescribePCR" "\xbb\x00\x00\x00\x00\xff\xff\xff\xff",
+	expect_error(_metadata, fd, "\xa1\x6b" "DescribePCR" "\xbb\x00\x00\x00\x00\xff\xff\xff\xff",
 		     22, NSM_E_INVALID_OPERATION);
 	close(fd);
 }
 
 /* Send @req, require {"Attestation": {"document": COSE_Sign1}}. */
-static size_t expect_document(int fd, const void *req, size_t n)
+static size_t expect_document(struct __test_metadata *_metadata, int fd,
+			      const void *req, size_t n)
 {
 	uint8_t *resp = malloc(NSM_RESPONSE_MAX_SIZE);
 	size_t rl = NSM_RESPONSE_MAX_SIZE, dl;
@@ -1001,23 +1006,23 @@ TEST(attestation_requests)
 	uint8_t req[4096], big[1024];
 	struct cbw w;
 	long n;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	/* The nsm-test case: three 1024-byte fields at once (~3.1 KB). */
 	memset(big, 0xa5, sizeof(big));
 	n = (long)req_attestation(req, sizeof(req), big, 1024, big, 1024, big, 1024);
 	ASSERT_GT(n, 3072);
 	ASSERT_LE(n, NSM_REQUEST_MAX_SIZE);
-	ASSERT_GT(expect_document(fd, req, (size_t)n), 3 * 1024);
+	ASSERT_GT(expect_document(_metadata, fd, req, (size_t)n), 3 * 1024);
 	/* NSM-FACTS.md's requests: all null, and user_data 01, nonce 02. */
 	n = hex_decode("a16b4174746573746174696f6ea369757365725f64617461f6656e6f6e6365f6"
 		       "6a7075626c69635f6b6579f6", req, sizeof(req));
 	ASSERT_GT(n, 0);
-	expect_document(fd, req, (size_t)n);
+	expect_document(_metadata, fd, req, (size_t)n);
 	n = hex_decode("a16b4174746573746174696f6ea369757365725f646174614101656e6f6e6365"
 		       "41026a7075626c69635f6b6579f6", req, sizeof(req));
 	ASSERT_GT(n, 0);
-	expect_document(fd, req, (size_t)n);
+	expect_document(_metadata, fd, req, (size_t)n);
 	/* Text fields (QEMU accepts them), fields left out, another order. */
 	cbw_init(&w, req, sizeof(req));
 	cbw_map(&w, 1);
@@ -1028,7 +1033,7 @@ TEST(attestation_requests)
 	cbw_text(&w, "user_data");
 	cbw_bytes(&w, "", 0);
 	ASSERT_FALSE(w.err);
-	expect_document(fd, req, w.len);
+	expect_document(_metadata, fd, req, w.len);
 	close(fd);
 }
 
@@ -1036,29 +1041,29 @@ TEST(lock_pcr)
 {
 	uint8_t v[NSM_PCR_LEN], w[NSM_PCR_LEN], req[64];
 	bool lock;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	ASSERT_EQ(nsm_extend_pcr(fd, PCR_LOCK, "lock me", 7, v), 0);
 	/* The FACTS bytes of LockPCR{index: 16}, adapted to PCR 20. */
-	expect_exchange_hex(fd, "a1674c6f636b504352a165696e64657814", "674c6f636b504352");
-	read_pcr(fd, PCR_LOCK, &lock, w);
+	expect_exchange_hex(_metadata, fd, "a1674c6f636b504352a165696e64657814", "674c6f636b504352");
+	read_pcr(_metadata, fd, PCR_LOCK, &lock, w);
 	ASSERT_TRUE(lock);
 	ASSERT_MEM_EQ(v, w, NSM_PCR_LEN);
-	expect_error(fd, req, req_extend_pcr(req, sizeof(req), PCR_LOCK, "x", 1),
+	expect_error(_metadata, fd, req, req_extend_pcr(req, sizeof(req), PCR_LOCK, "x", 1),
 		     NSM_E_READ_ONLY_INDEX);
-	expect_error(fd, req, req_lock_pcr(req, sizeof(req), PCR_LOCK),
+	expect_error(_metadata, fd, req, req_lock_pcr(req, sizeof(req), PCR_LOCK),
 		     NSM_E_READ_ONLY_INDEX);
-	read_pcr(fd, PCR_LOCK, &lock, w);
+	read_pcr(_metadata, fd, PCR_LOCK, &lock, w);
 	ASSERT_MEM_EQ(v, w, NSM_PCR_LEN);
 	/* Neighbours stay unlocked. */
-	read_pcr(fd, PCR_LOCK - 1, &lock, w);
+	read_pcr(_metadata, fd, PCR_LOCK - 1, &lock, w);
 	ASSERT_FALSE(lock);
-	read_pcr(fd, PCR_LOCK + 1, &lock, w);
+	read_pcr(_metadata, fd, PCR_LOCK + 1, &lock, w);
 	ASSERT_FALSE(lock);
 	/* Boot-locked PCRs cannot be locked again. */
-	expect_error(fd, req, req_lock_pcr(req, sizeof(req), 0),
+	expect_error(_metadata, fd, req, req_lock_pcr(req, sizeof(req), 0),
 		     NSM_E_READ_ONLY_INDEX);
-	expect_error(fd, req, req_lock_pcr(req, sizeof(req), 15),
+	expect_error(_metadata, fd, req, req_lock_pcr(req, sizeof(req), 15),
 		     NSM_E_READ_ONLY_INDEX);
 	close(fd);
 }
@@ -1068,24 +1073,24 @@ TEST(lock_pcrs_no_change)
 	uint8_t v[NSM_PCR_LEN], req[64];
 	unsigned int i;
 	bool lock;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	/* LockPCRs(0) locks nothing (FACTS request bytes). */
-	expect_exchange_hex(fd, "a1684c6f636b50435273a16572616e676500",
+	expect_exchange_hex(_metadata, fd, "a1684c6f636b50435273a16572616e676500",
 			    "684c6f636b50435273");
 	/* Already locked PCRs are no error. */
 	ASSERT_EQ(nsm_lock_pcrs(fd, 1), 0);
 	ASSERT_EQ(nsm_lock_pcrs(fd, 16), 0);
 	for (i = 16; i < NSM_PCRS; i++) {
-		read_pcr(fd, i, &lock, v);
+		read_pcr(_metadata, fd, i, &lock, v);
 		ASSERT_EQ(lock, i == PCR_LOCK);
 	}
-	expect_error(fd, req, req_lock_pcrs(req, sizeof(req), 33),
+	expect_error(_metadata, fd, req, req_lock_pcrs(req, sizeof(req), 33),
 		     NSM_E_INVALID_INDEX);
-	expect_error(fd, req, req_lock_pcrs(req, sizeof(req), 65535),
+	expect_error(_metadata, fd, req, req_lock_pcrs(req, sizeof(req), 65535),
 		     NSM_E_INVALID_INDEX);
 	for (i = 16; i < NSM_PCRS; i++) {
-		read_pcr(fd, i, &lock, v);
+		read_pcr(_metadata, fd, i, &lock, v);
 		ASSERT_EQ(lock, i == PCR_LOCK);
 	}
 	close(fd);
@@ -1213,12 +1218,12 @@ TEST(concurrent_96_threads)
 	uint8_t cur[NSM_PCR_LEN], next[NSM_PCR_LEN], final[NSM_PCR_LEN];
 	pthread_t tid[THREADS];
 	bool lock, attest, found;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	attest = attestation_works(fd);
 	TH_LOG("%d threads x %d requests: DescribePCR, ExtendPCR, GetRandom%s",
 	       THREADS, THREAD_OPS, attest ? ", Attestation" : "");
-	read_pcr(fd, PCR_THREADS, &lock, cur);
+	read_pcr(_metadata, fd, PCR_THREADS, &lock, cur);
 	ASSERT_FALSE(lock);
 	ASSERT_EQ(pthread_barrier_init(&start_barrier, NULL, THREADS), 0);
 	for (i = 0; i < THREADS; i++) {
@@ -1265,7 +1270,7 @@ TEST(concurrent_96_threads)
 		ASSERT_TRUE(found);
 		steps++;
 	}
-	read_pcr(fd, PCR_THREADS, &lock, final);
+	read_pcr(_metadata, fd, PCR_THREADS, &lock, final);
 	ASSERT_MEM_EQ(final, cur, NSM_PCR_LEN);
 	/* Random answers differ between threads. */
 	for (i = 1; i < THREADS; i++)
@@ -1285,14 +1290,14 @@ TEST(lock_pcrs_range)
 	uint8_t v[NSM_PCR_LEN], req[64];
 	unsigned int i;
 	bool lock;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	ASSERT_EQ(nsm_lock_pcrs(fd, 24), 0);
 	for (i = 0; i < NSM_PCRS; i++) {
-		read_pcr(fd, i, &lock, v);
+		read_pcr(_metadata, fd, i, &lock, v);
 		ASSERT_EQ(lock, i < 24);
 	}
-	expect_error(fd, req, req_extend_pcr(req, sizeof(req), 23, "x", 1),
+	expect_error(_metadata, fd, req, req_extend_pcr(req, sizeof(req), 23, "x", 1),
 		     NSM_E_READ_ONLY_INDEX);
 	ASSERT_EQ(nsm_extend_pcr(fd, 24, "x", 1, v), 0);
 	ASSERT_EQ(nsm_describe_nsm(fd, &d), 0);
@@ -1308,26 +1313,26 @@ TEST(lock_pcrs_all)
 	uint8_t v[NSM_PCR_LEN], req[64];
 	unsigned int i;
 	bool lock;
-	int fd = open_dev();
+	int fd = open_dev(_metadata);
 
 	/* The FACTS request LockPCRs{range: 32}, twice: no error either time. */
-	expect_exchange_hex(fd, "a1684c6f636b50435273a16572616e67651820",
+	expect_exchange_hex(_metadata, fd, "a1684c6f636b50435273a16572616e67651820",
 			    "684c6f636b50435273");
-	expect_exchange_hex(fd, "a1684c6f636b50435273a16572616e67651820",
+	expect_exchange_hex(_metadata, fd, "a1684c6f636b50435273a16572616e67651820",
 			    "684c6f636b50435273");
 	for (i = 0; i < NSM_PCRS; i++) {
-		read_pcr(fd, i, &lock, v);
+		read_pcr(_metadata, fd, i, &lock, v);
 		ASSERT_TRUE(lock);
-		expect_error(fd, req, req_extend_pcr(req, sizeof(req), i, "x", 1),
+		expect_error(_metadata, fd, req, req_extend_pcr(req, sizeof(req), i, "x", 1),
 			     NSM_E_READ_ONLY_INDEX);
-		expect_error(fd, req, req_lock_pcr(req, sizeof(req), i),
+		expect_error(_metadata, fd, req, req_lock_pcr(req, sizeof(req), i),
 			     NSM_E_READ_ONLY_INDEX);
 	}
 	ASSERT_EQ(nsm_describe_nsm(fd, &d), 0);
 	ASSERT_EQ(d.nlocked, 32);
 	for (i = 0; i < 32; i++)
 		ASSERT_EQ(d.locked[i], i);
-	expect_error(fd, req, req_lock_pcrs(req, sizeof(req), 33),
+	expect_error(_metadata, fd, req, req_lock_pcrs(req, sizeof(req), 33),
 		     NSM_E_INVALID_INDEX);
 	close(fd);
 }
