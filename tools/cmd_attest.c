@@ -16,7 +16,7 @@
 #include "client.h"
 #include "input.h"
 #include "nsmctl.h"
-#include "print.h"
+#include "helpers/print.h"
 
 /* Larger than any response the device can give (0x3000 bytes). */
 #define DOC_MAX	0x4000
@@ -29,15 +29,15 @@ struct attest_field {
 };
 
 /* Write @doc to @path ("-" = stdout) in @fmt. */
-static int emit_document(const char *path, enum in_format fmt,
+static int emit_document(const char *path, enum input_format fmt,
 			 const uint8_t *doc, size_t len)
 {
 	char *text = NULL, *line;
 	int ret;
 
-	if (fmt == IN_RAW)
+	if (fmt == INPUT_CBOR)
 		return write_output(path, doc, len);
-	text = fmt == IN_HEX ? hex_string(doc, len) : base64_encode(doc, len);
+	text = fmt == INPUT_HEX ? hex_string(doc, len) : base64_encode(doc, len);
 	if (!text || asprintf(&line, "%s\n", text) < 0)
 		die(NSMCTL_INTERNAL, "out of memory");
 	ret = write_output(path, (const uint8_t *)line, strlen(line));
@@ -62,7 +62,7 @@ int cmd_attest(int argc, char **argv)
 		{ "--user-data", NULL, NULL, 0 },
 		{ "--public-key", NULL, NULL, 0 },
 	};
-	enum in_format fmt = IN_AUTO;
+	enum input_format fmt = INPUT_AUTO;
 	const char *out = NULL;
 	uint8_t *doc = NULL;
 	uint32_t doc_len = DOC_MAX;
@@ -95,7 +95,7 @@ int cmd_attest(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'F':
-			if (parse_in_format(optarg, &fmt) || fmt == IN_AUTO)
+			if (input_format_parse(optarg, &fmt) || fmt == INPUT_AUTO)
 				return usage_error("attest", "--format must be "
 						   "raw, base64 or hex");
 			break;
@@ -115,11 +115,11 @@ int cmd_attest(int argc, char **argv)
 	if (nsmctl.json && out && !strcmp(out, "-"))
 		return usage_error("attest", "--json and --output - exclude "
 				   "each other");
-	if (fmt == IN_AUTO) {
+	if (fmt == INPUT_AUTO) {
 		if (out && strcmp(out, "-"))
-			fmt = IN_RAW;
+			fmt = INPUT_CBOR;
 		else
-			fmt = isatty(STDOUT_FILENO) ? IN_BASE64 : IN_RAW;
+			fmt = isatty(STDOUT_FILENO) ? INPUT_BASE64 : INPUT_CBOR;
 	}
 
 	ret = NSMCTL_OK;
@@ -166,7 +166,9 @@ int cmd_attest(int argc, char **argv)
 		pr_u64(PR_JSON, "size", "%" PRIu64, doc_len);
 		if (out) {
 			pr_str(PR_JSON, "output", "%s", out);
-			pr_str(PR_JSON, "format", "%s", in_format_name(fmt));
+			/* "raw" since 0.1: the name --format takes */
+			pr_str(PR_JSON, "format", "%s", fmt == INPUT_CBOR ?
+			       "raw" : input_format_name(fmt));
 		} else {
 			pr_str(PR_JSON, "document", "%s", b64);
 		}

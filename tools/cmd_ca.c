@@ -32,7 +32,7 @@
 #include "input.h"
 #include "nsmctl.h"
 #include "pkidir.h"
-#include "print.h"
+#include "helpers/print.h"
 
 #define CA_ORG		"nsm-emu (NOT AWS)"
 #define CA_DOMAIN	"nsm-emu.invalid"
@@ -54,17 +54,14 @@ static const struct ca_level levels[PKIDIR_CHAIN_LEN] = {
 
 static void random_hex(char *out, size_t nhex)
 {
-	static const char digits[] = "0123456789abcdef";
 	unsigned char b[32];
-	size_t i;
 
 	if (RAND_bytes(b, sizeof(b)) != 1)
 		die(NSMCTL_INTERNAL, "no random bytes from OpenSSL");
-	for (i = 0; i < nhex && i < 2 * sizeof(b); i++)
-		out[i] = digits[(b[i / 2] >> (i % 2 ? 0 : 4)) & 15];
-	out[i] = '\0';
+	/* whole bytes, then cut to an odd count if need be */
+	hex_encode_trunc(out, nhex + 2, b, sizeof(b));
+	out[nhex < 2 * sizeof(b) ? nhex : 2 * sizeof(b)] = '\0';
 }
-
 static int add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
 {
 	X509V3_CTX ctx;

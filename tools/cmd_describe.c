@@ -9,7 +9,7 @@
 
 #include "client.h"
 #include "nsmctl.h"
-#include "print.h"
+#include "helpers/print.h"
 
 static const char *digest_name(Digest d)
 {

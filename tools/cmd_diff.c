@@ -19,7 +19,8 @@
 
 #include "docload.h"
 #include "nsmctl.h"
-#include "print.h"
+#include "helpers/pcr.h"
+#include "helpers/print.h"
 
 #define MAX_INPUTS	26	/* labelled a..z */
 
@@ -74,25 +75,18 @@ static bool is_debug(const struct nsm_pcrset *set)
 }
 
 static int load_columns(struct column *c, int *n, const char *expected,
-			char **files, int nfiles, enum in_format fmt)
+			char **files, int nfiles, enum input_format fmt)
 {
 	struct nsm_doc *doc = NULL;
-	char msg[256] = "";
+	char what[300];
 	int i, ret;
 
 	*n = 0;
 	if (expected) {
-		ret = nsm_pcrset_load_file(&c[0].set, msg, sizeof(msg),
-					   expected);
-		if (ret == -EINVAL) {
-			error("--expected %s: %s", expected,
-			      msg[0] ? msg : "not a measurements file");
-			return NSMCTL_INPUT;
-		}
-		if (ret) {
-			error("--expected %s: %s", expected, strerror(-ret));
-			return ret == -ENOMEM ? NSMCTL_INTERNAL : NSMCTL_DEVICE;
-		}
+		snprintf(what, sizeof(what), "--expected %s", expected);
+		ret = load_measurements(what, expected, &c[0].set);
+		if (ret)
+			return ret;
 		c[0].name = expected;
 		c[0].expected = true;
 		*n = 1;
@@ -122,7 +116,7 @@ int cmd_diff(int argc, char **argv)
 	};
 	struct column cols[MAX_INPUTS + 1];
 	const char *expected = NULL;
-	enum in_format fmt = IN_AUTO;
+	enum input_format fmt = INPUT_AUTO;
 	uint32_t idx, ndiff = 0, ncompared = 0;
 	bool all = false, debug;
 	int opt, ret, n = 0, i, nfiles, stdin_users = 0;
@@ -142,7 +136,7 @@ int cmd_diff(int argc, char **argv)
 			all = true;
 			break;
 		case 'F':
-			if (parse_in_format(optarg, &fmt))
+			if (input_format_parse(optarg, &fmt))
 				return usage_error("diff", "--format must be "
 						   "auto, raw, base64 or hex");
 			break;
@@ -191,7 +185,7 @@ int cmd_diff(int argc, char **argv)
 
 	pr_arr_open(PR_JSON, "pcrs");
 	for (idx = 0; idx < NSM_MAX_PCRS; idx++) {
-		const char *label = nsm_pcr_label(idx);
+		const char *label = pcr_label(idx);
 		bool present = false, equal;
 
 		if (expected) {

@@ -15,7 +15,8 @@
 #include "diag.h"
 #include "docload.h"
 #include "nsmctl.h"
-#include "print.h"
+#include "helpers/pcr.h"
+#include "helpers/print.h"
 #include "timeutil.h"
 
 static const char *const known_keys[] = {
@@ -160,7 +161,7 @@ static void print_cabundle(const struct nsm_doc *doc, const uint8_t *raw)
 	pr_arr_close(PR_JSON);
 }
 
-static void print_doc(const char *path, enum nsm_input_format det,
+static void print_doc(const char *path, enum input_format det,
 		      const struct nsm_doc *doc)
 {
 	const uint8_t *p, *raw;
@@ -172,7 +173,7 @@ static void print_doc(const char *path, enum nsm_input_format det,
 
 	raw = nsm_doc_raw(doc, &raw_len);
 	pr_str(PR_ANY, "file", "file:        %s", doc_display_name(path));
-	pr_str(PR_ANY, "input_format", " (%s", nsm_input_format_name(det));
+	pr_str(PR_ANY, "input_format", " (%s", input_format_name(det));
 	pr_u64(PR_ANY, "size", ", %" PRIu64 " bytes)\n", raw_len);
 
 	pr_obj_open(PR_JSON, "cose");
@@ -223,7 +224,7 @@ static void print_doc(const char *path, enum nsm_input_format det,
 		else
 			pr_u64(PR_ANY, "index", "%2" PRIu64 ": ", idx);
 		pr_hex(PR_ANY, "value", "%s", p, len);
-		label = idx == UINT32_MAX ? NULL : nsm_pcr_label(idx);
+		label = idx == UINT32_MAX ? NULL : pcr_label(idx);
 		if (label)
 			pr_str(PR_ANY, "meaning", "  %s", label);
 		pr_text("\n");
@@ -272,7 +273,7 @@ static void print_doc(const char *path, enum nsm_input_format det,
 	pr_obj_close(PR_JSON);
 }
 
-static int dump_diag(const char *path, enum in_format fmt)
+static int dump_diag(const char *path, enum input_format fmt)
 {
 	char err[160];
 	uint8_t *buf;
@@ -308,8 +309,8 @@ int cmd_dump(int argc, char **argv)
 		{ "format", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 }
 	};
-	enum nsm_input_format det = NSM_INPUT_AUTO;
-	enum in_format fmt = IN_AUTO;
+	enum input_format det = INPUT_AUTO;
+	enum input_format fmt = INPUT_AUTO;
 	struct nsm_doc *doc = NULL;
 	const char *path;
 	bool diag = false;
@@ -326,7 +327,7 @@ int cmd_dump(int argc, char **argv)
 			diag = true;
 			break;
 		case 'F':
-			if (parse_in_format(optarg, &fmt))
+			if (input_format_parse(optarg, &fmt))
 				return usage_error("dump", "--format must be "
 						   "auto, raw, base64 or hex");
 			break;

@@ -26,7 +26,7 @@
 #include <nsm_verify.h>
 
 #include "nsmctl.h"
-#include "print.h"
+#include "helpers/print.h"
 
 static int cmp_keys(const void *a, const void *b)
 {
@@ -343,7 +343,7 @@ static void print_eif(const char *path, const struct nsm_eif *e)
 
 static int eif_describe(int argc, char **argv)
 {
-	struct nsm_eif_error err = { .code = NSM_EIF_OK };
+	struct nsm_error err = { .code = NSM_EIF_OK };
 	struct nsm_eif *e = NULL;
 	const char *path;
 	int ret, code;

@@ -32,7 +32,8 @@
 #include "ctl.h"
 #include "emu.h"
 #include "nsmctl.h"
-#include "print.h"
+#include "helpers/pcr.h"
+#include "helpers/print.h"
 #include "timeutil.h"
 
 int emu_args(int argc, char **argv, int min, int max, const char *usage)
@@ -698,7 +699,7 @@ static void status_print_device(const struct status *s)
 	pr_text("pcrs:\n");
 	pr_indent(1);
 	for (i = 0; i < NSM_MAX_PCRS; i++) {
-		const char *m = nsm_pcr_label((uint32_t)i);
+		const char *m = pcr_label((uint32_t)i);
 		bool locked = !strcmp(s->locked[i], "1");
 
 		pr_obj_open(PR_JSON, NULL);

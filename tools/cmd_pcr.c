@@ -14,7 +14,8 @@
 #include "client.h"
 #include "input.h"
 #include "nsmctl.h"
-#include "print.h"
+#include "helpers/pcr.h"
+#include "helpers/print.h"
 
 #define PCR_COUNT	32
 #define PCR_MAX_LEN	64
@@ -34,7 +35,7 @@ static int parse_index(const char *what, const char *s, uint64_t max,
 static void print_pcr(unsigned int i, bool locked, const uint8_t *v,
 		      size_t len)
 {
-	const char *m = nsm_pcr_label(i);
+	const char *m = pcr_label(i);
 
 	pr_obj_open(PR_JSON, NULL);
 	pr_u64(PR_ANY, "index", "PCR%-2" PRIu64 " ", i);

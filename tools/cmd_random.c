@@ -11,7 +11,7 @@
 #include "client.h"
 #include "input.h"
 #include "nsmctl.h"
-#include "print.h"
+#include "helpers/print.h"
 
 #define RANDOM_MAX	(1u << 20)
 /* The device answers at most this much per request (QEMU: 256 bytes). */

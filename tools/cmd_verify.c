@@ -15,7 +15,8 @@
 #include "docload.h"
 #include "input.h"
 #include "nsmctl.h"
-#include "print.h"
+#include "helpers/pcr.h"
+#include "helpers/print.h"
 #include "timeutil.h"
 
 #define MAX_ROOTS	64
@@ -46,13 +47,21 @@ struct verify_args {
 	const char *kms_policy;
 	const char *bytes_arg[3];	/* nonce, user data, public key */
 	bool quiet;
-	enum in_format fmt;
+	enum input_format fmt;
 	const char *file;
 };
 
 static const char *const bytes_opt[3] = {
 	"--nonce", "--user-data", "--public-key"
 };
+
+/* A root is named by its file: what the user typed, without the path. */
+static const char *root_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	return base && base[1] ? base + 1 : path;
+}
 
 /* Set up the verifier's trust store; NSMCTL_OK or an exit code. */
 static int make_verifier(const struct verify_args *a, struct nsm_verifier **v)
@@ -67,7 +76,10 @@ static int make_verifier(const struct verify_args *a, struct nsm_verifier **v)
 		return NSMCTL_INTERNAL;
 	}
 	for (i = 0; i < a->nroots; i++) {
-		ret = nsm_verifier_add_root_file(*v, a->roots[i]);
+		struct nsm_error err = { 0 };
+
+		ret = nsm_verifier_add_root_file(*v, &err, a->roots[i],
+						 root_name(a->roots[i]));
 		if (ret == -EINVAL) {
 			error("--root %s: no certificate in the file (PEM or "
 			      "DER expected)", a->roots[i]);
@@ -88,27 +100,21 @@ static int make_verifier(const struct verify_args *a, struct nsm_verifier **v)
 /* --expected and --pcr into one set; NULL set when neither is given. */
 static int make_pcrset(const struct verify_args *a, struct nsm_pcrset **set)
 {
-	char msg[256] = "";
+	char what[300];
 	int i, ret;
 
 	*set = NULL;
 	if (a->expected) {
-		ret = nsm_pcrset_load_file(set, msg, sizeof(msg), a->expected);
-		if (ret == -EINVAL) {
-			error("--expected %s: %s", a->expected,
-			      msg[0] ? msg : "not a measurements file");
-			return NSMCTL_INPUT;
-		}
-		if (ret) {
-			error("--expected %s: %s", a->expected, strerror(-ret));
-			return ret == -ENOMEM ? NSMCTL_INTERNAL : NSMCTL_DEVICE;
-		}
+		snprintf(what, sizeof(what), "--expected %s", a->expected);
+		ret = load_measurements(what, a->expected, set);
+		if (ret)
+			return ret;
 	} else if (a->npcrs) {
 		if (nsm_pcrset_new(set))
 			die(NSMCTL_INTERNAL, "out of memory");
 	}
 	for (i = 0; i < a->npcrs; i++) {
-		if (nsm_pcrset_parse_arg(*set, a->pcrs[i]))
+		if (pcr_arg_parse(*set, a->pcrs[i]))
 			return usage_error("verify", "--pcr '%s': expected "
 					   "N=HEX with N from 0 to 31 and 32, "
 					   "48 or 64 bytes of hex",
@@ -147,7 +153,7 @@ static const char *status_word(enum nsm_check_status s)
 }
 
 static void print_result(const struct verify_args *a,
-			 const struct nsm_result *r, enum nsm_input_format det)
+			 const struct nsm_result *r, enum input_format det)
 {
 	const struct nsm_check *c;
 	uint8_t root[NSM_SHA256_LEN];
@@ -157,7 +163,7 @@ static void print_result(const struct verify_args *a,
 
 	pr_begin(stdout, nsmctl.json);
 	pr_str(PR_ANY, "file", "file:    %s", doc_display_name(a->file));
-	pr_str(PR_ANY, "input_format", " (%s)\n", nsm_input_format_name(det));
+	pr_str(PR_ANY, "input_format", " (%s)\n", input_format_name(det));
 	format_time_ms(when, nsm_result_time_ms(r));
 	pr_str(PR_ANY, "time", "time:    %s", when);
 	pr_i64(PR_JSON, "time_ms", "%" PRId64, nsm_result_time_ms(r));
@@ -228,12 +234,13 @@ int cmd_verify(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct verify_args a = { .fmt = IN_AUTO };
+	struct verify_args a = { .fmt = INPUT_AUTO };
 	struct nsm_verify_opts o;
 	struct nsm_verifier *v = NULL;
 	struct nsm_pcrset *pcrs = NULL;
 	struct nsm_result *r = NULL;
-	enum nsm_input_format det = NSM_INPUT_AUTO;
+	struct nsm_error err = { 0 };
+	enum input_format det = INPUT_AUTO;
 	uint8_t *bytes[3] = { NULL, NULL, NULL }, *doc = NULL, *policy = NULL;
 	size_t blen[3] = { 0, 0, 0 }, doc_len, policy_len;
 	int opt, ret, i, stdin_users = 0;
@@ -250,7 +257,7 @@ int cmd_verify(int argc, char **argv)
 			a.quiet = true;
 			break;
 		case 'F':
-			if (parse_in_format(optarg, &a.fmt))
+			if (input_format_parse(optarg, &a.fmt))
 				return usage_error("verify", "--format must be "
 						   "auto, raw, base64 or hex");
 			break;
@@ -360,11 +367,11 @@ int cmd_verify(int argc, char **argv)
 	if (ret)
 		goto out;
 
-	ret = nsm_verify_bytes(&r, v, doc, doc_len, &o);
+	ret = nsm_verify_bytes(&r, &err, v, doc, doc_len, &o);
 	if (ret == -ENOMEM)
 		die(NSMCTL_INTERNAL, "out of memory");
 	if (ret) {
-		const char *msg = nsm_verifier_errmsg(v);
+		const char *msg = err.message;
 
 		if (a.kms_policy && ret == -EINVAL) {
 			error("--kms-policy %s: %s", a.kms_policy,

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "helpers/hex.h"
 
 struct diag {
 	FILE *f;
@@ -114,12 +115,10 @@ static void indent(struct diag *d, int depth)
 
 static void put_hex(struct diag *d, const uint8_t *p, size_t n)
 {
-	size_t i;
+	char *s = hex_string(p, n);
 
-	fputs("h'", d->f);
-	for (i = 0; i < n; i++)
-		fprintf(d->f, "%02x", p[i]);
-	fputc('\'', d->f);
+	fprintf(d->f, "h'%s'", s ? s : "<out of memory>");
+	free(s);
 }
 
 static void put_text(struct diag *d, const uint8_t *p, size_t n)

@@ -15,22 +15,8 @@ const char *doc_display_name(const char *path)
 	return strcmp(path, "-") ? path : "<stdin>";
 }
 
-static enum nsm_input_format lib_format(enum in_format f)
-{
-	switch (f) {
-	case IN_RAW:
-		return NSM_INPUT_CBOR;
-	case IN_BASE64:
-		return NSM_INPUT_BASE64;
-	case IN_HEX:
-		return NSM_INPUT_HEX;
-	default:
-		return NSM_INPUT_AUTO;
-	}
-}
-
-int doc_read(const char *path, enum in_format fmt, uint8_t **buf,
-	     size_t *len, enum nsm_input_format *detected)
+int doc_read(const char *path, enum input_format fmt, uint8_t **buf,
+	     size_t *len, enum input_format *detected)
 {
 	uint8_t *raw;
 	size_t raw_len;
@@ -44,24 +30,23 @@ int doc_read(const char *path, enum in_format fmt, uint8_t **buf,
 		error("%s: empty file", doc_display_name(path));
 		return NSMCTL_INPUT;
 	}
-	ret = nsm_input_decode(buf, len, detected, raw, raw_len,
-			       lib_format(fmt));
+	ret = input_decode(buf, len, detected, raw, raw_len, fmt);
 	free(raw);
 	if (ret == -ENOMEM)
 		die(NSMCTL_INTERNAL, "out of memory");
 	if (ret) {
 		error("%s: not valid %s", doc_display_name(path),
-		      fmt == IN_AUTO ? "input" : in_format_name(fmt));
+		      fmt == INPUT_AUTO ? "input" : input_format_name(fmt));
 		return NSMCTL_INPUT;
 	}
 	return NSMCTL_OK;
 }
 
-int doc_load(const char *path, enum in_format fmt, struct nsm_doc **docp,
-	     enum nsm_input_format *detected)
+int doc_load(const char *path, enum input_format fmt, struct nsm_doc **docp,
+	     enum input_format *detected)
 {
-	struct nsm_parse_error perr;
-	enum nsm_input_format det;
+	struct nsm_error perr;
+	enum input_format det;
 	uint8_t *buf;
 	size_t len;
 	int ret;
@@ -79,7 +64,7 @@ int doc_load(const char *path, enum in_format fmt, struct nsm_doc **docp,
 	if (ret == -EBADMSG) {
 		error("%s: not an attestation document (%s input, %zu bytes): "
 		      "%s [%s at offset %zu]", doc_display_name(path),
-		      nsm_input_format_name(det), len, perr.message,
+		      input_format_name(det), len, perr.message,
 		      nsm_check_name(perr.code), perr.offset);
 		fprintf(stderr, "hint: 'nsmctl dump --diag' shows any CBOR\n");
 		return NSMCTL_INPUT;

@@ -21,8 +21,8 @@
  * Return: NSMCTL_OK, NSMCTL_DEVICE (cannot read) or NSMCTL_INPUT (empty,
  * or not in the forced format).
  */
-int doc_read(const char *path, enum in_format fmt, uint8_t **buf,
-	     size_t *len, enum nsm_input_format *detected);
+int doc_read(const char *path, enum input_format fmt, uint8_t **buf,
+	     size_t *len, enum input_format *detected);
 
 /*
  * doc_load() - doc_read() then nsm_doc_parse()
@@ -30,8 +30,8 @@ int doc_read(const char *path, enum in_format fmt, uint8_t **buf,
  * Return: NSMCTL_OK, or an exit code after a message; bytes that are not a
  * document are NSMCTL_INPUT with the parser's reason and offset.
  */
-int doc_load(const char *path, enum in_format fmt, struct nsm_doc **docp,
-	     enum nsm_input_format *detected);
+int doc_load(const char *path, enum input_format fmt, struct nsm_doc **docp,
+	     enum input_format *detected);
 
 /* "<stdin>" for "-", else @path. */
 const char *doc_display_name(const char *path);

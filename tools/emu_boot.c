@@ -27,7 +27,7 @@
 #include "emu.h"
 #include "input.h"
 #include "nsmctl.h"
-#include "print.h"
+#include "helpers/print.h"
 
 #define PCR_BYTES	48
 
@@ -236,7 +236,7 @@ out:
 int emu_eif_pcrs(const char *path, char hex[][EMU_PCR_HEX + 1], bool *has)
 {
 	static const uint32_t eif_pcrs[] = { 0, 1, 2, 8 };
-	struct nsm_eif_error err = { 0 };
+	struct nsm_error err = { 0 };
 	struct nsm_pcrset *set = NULL;
 	const uint8_t *v;
 	size_t i, vlen;
@@ -283,7 +283,7 @@ int emu_eif_pcrs(const char *path, char hex[][EMU_PCR_HEX + 1], bool *has)
 
 int emu_measurements(int argc, char **argv)
 {
-	char hex[NBOOT][EMU_PCR_HEX + 1], dir[PATH_MAX], msg[256] = "";
+	char hex[NBOOT][EMU_PCR_HEX + 1], dir[PATH_MAX];
 	struct nsm_pcrset *set = NULL;
 	const char *file, *name;
 	const uint8_t *v;
@@ -299,16 +299,9 @@ int emu_measurements(int argc, char **argv)
 	for (i = 0; i < NBOOT; i++)
 		hex[i][0] = '\0';
 	if (strcmp(file, "clear")) {
-		ret = nsm_pcrset_load_file(&set, msg, sizeof(msg), file);
-		if (ret == -EINVAL) {
-			error("%s: %s", file, msg[0] ? msg :
-			      "not a measurements file");
-			return NSMCTL_INPUT;
-		}
-		if (ret) {
-			error("%s: %s", file, strerror(-ret));
-			return ret == -ENOMEM ? NSMCTL_INTERNAL : NSMCTL_DEVICE;
-		}
+		ret = load_measurements(file, file, &set);
+		if (ret)
+			return ret;
 		for (idx = 0; idx < NSM_MAX_PCRS; idx++) {
 			char *s;
 

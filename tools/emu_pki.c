@@ -31,7 +31,7 @@
 #include "input.h"
 #include "nsmctl.h"
 #include "pkidir.h"
-#include "print.h"
+#include "helpers/print.h"
 #include "timeutil.h"
 
 /* Limits of the staging attributes (configfs-nsm_emu). */

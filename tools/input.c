@@ -11,38 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <nsm_verify.h>
+
 #include "input.h"
-#include "nsm_verify.h"
 #include "nsmctl.h"
-
-int parse_in_format(const char *s, enum in_format *f)
-{
-	if (!strcmp(s, "auto"))
-		*f = IN_AUTO;
-	else if (!strcmp(s, "raw") || !strcmp(s, "cbor"))
-		*f = IN_RAW;
-	else if (!strcmp(s, "base64") || !strcmp(s, "b64"))
-		*f = IN_BASE64;
-	else if (!strcmp(s, "hex"))
-		*f = IN_HEX;
-	else
-		return -1;
-	return 0;
-}
-
-const char *in_format_name(enum in_format f)
-{
-	switch (f) {
-	case IN_RAW:
-		return "raw";
-	case IN_BASE64:
-		return "base64";
-	case IN_HEX:
-		return "hex";
-	default:
-		return "auto";
-	}
-}
 
 static const char *display_name(const char *path)
 {
@@ -51,95 +23,24 @@ static const char *display_name(const char *path)
 
 int read_file(const char *path, uint8_t **data, size_t *len)
 {
-	size_t cap = 8192, n = 0;
-	uint8_t *buf, *nbuf;
-	bool is_stdin = !strcmp(path, "-");
-	int fd;
+	int ret = file_read(data, len, path, NSMCTL_MAX_FILE);
 
-	fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		error("cannot open '%s': %s", path, strerror(errno));
+	switch (ret) {
+	case 0:
+		return NSMCTL_OK;
+	case -ENOMEM:
+		error("out of memory");
+		return NSMCTL_INTERNAL;
+	case -EFBIG:
+		error("'%s' is larger than %u bytes", display_name(path),
+		      NSMCTL_MAX_FILE);
+		return NSMCTL_INPUT;
+	default:
+		/* errors of read(2) itself; the others come from open(2) */
+		error("cannot %s '%s': %s", ret == -EISDIR || ret == -EIO ?
+		      "read" : "open", display_name(path), strerror(-ret));
 		return NSMCTL_DEVICE;
 	}
-	buf = malloc(cap + 1);
-	if (!buf)
-		goto nomem;
-	for (;;) {
-		ssize_t r;
-
-		if (n == cap) {
-			if (cap >= NSMCTL_MAX_FILE) {
-				error("'%s' is larger than %u bytes",
-				      display_name(path), NSMCTL_MAX_FILE);
-				free(buf);
-				if (!is_stdin)
-					close(fd);
-				return NSMCTL_INPUT;
-			}
-			cap *= 2;
-			nbuf = realloc(buf, cap + 1);
-			if (!nbuf)
-				goto nomem;
-			buf = nbuf;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			error("cannot read '%s': %s", display_name(path),
-			      strerror(errno));
-			free(buf);
-			if (!is_stdin)
-				close(fd);
-			return NSMCTL_DEVICE;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	if (!is_stdin)
-		close(fd);
-	buf[n] = '\0';
-	*data = buf;
-	*len = n;
-	return NSMCTL_OK;
-nomem:
-	free(buf);
-	if (!is_stdin)
-		close(fd);
-	error("out of memory");
-	return NSMCTL_INTERNAL;
-}
-
-char *base64_encode(const uint8_t *buf, size_t len)
-{
-	static const char alpha[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	char *s = malloc((len + 2) / 3 * 4 + 1), *p = s;
-	size_t i;
-
-	if (!s)
-		return NULL;
-	for (i = 0; i + 2 < len; i += 3) {
-		uint32_t v = (uint32_t)buf[i] << 16 | buf[i + 1] << 8 | buf[i + 2];
-
-		*p++ = alpha[v >> 18];
-		*p++ = alpha[v >> 12 & 63];
-		*p++ = alpha[v >> 6 & 63];
-		*p++ = alpha[v & 63];
-	}
-	if (i < len) {
-		uint32_t v = (uint32_t)buf[i] << 16;
-
-		if (i + 1 < len)
-			v |= buf[i + 1] << 8;
-		*p++ = alpha[v >> 18];
-		*p++ = alpha[v >> 12 & 63];
-		*p++ = i + 1 < len ? alpha[v >> 6 & 63] : '=';
-		*p++ = '=';
-	}
-	*p = '\0';
-	return s;
 }
 
 static bool all_hex(const char *s, size_t len)
@@ -179,20 +80,20 @@ int parse_bytes_arg(const char *opt, const char *arg, uint8_t **out,
 		*out_len = 0;
 		return NSMCTL_OK;
 	}
-	/* libnsm's decoder (shared with documents) skips whitespace; a byte
-	 * option must be hex digits only. */
 	if (!all_hex(arg, len)) {
 		error("%s: '%s' is not hex: use the digits 0-9 and a-f "
 		      "(@FILE for a file, - for stdin)", opt, whole);
 		return NSMCTL_USAGE;
 	}
-	ret = nsm_input_decode(out, out_len, NULL, (const uint8_t *)arg, len,
-			       NSM_INPUT_HEX);
-	if (ret == -ENOMEM) {
+	*out = malloc(len / 2 + 1);
+	if (!*out) {
 		error("out of memory");
 		return NSMCTL_INTERNAL;
 	}
+	ret = hex_decode(*out, len / 2, out_len, arg, len);
 	if (ret) {
+		free(*out);
+		*out = NULL;
 		error("%s: '%s' has an odd number of hex digits", opt, whole);
 		return NSMCTL_USAGE;
 	}
@@ -275,4 +176,21 @@ int write_output_mode(const char *path, const uint8_t *buf, size_t len,
 	}
 	free(tmp);
 	return NSMCTL_OK;
+}
+
+int load_measurements(const char *what, const char *path,
+		      struct nsm_pcrset **set)
+{
+	struct nsm_error err = { 0 };
+	int ret = nsm_pcrset_load_file(set, &err, path);
+
+	if (!ret)
+		return NSMCTL_OK;
+	if (ret == -EINVAL) {
+		error("%s: %s", what, err.message[0] ? err.message :
+		      "not a measurements file");
+		return NSMCTL_INPUT;
+	}
+	error("%s: %s", what, strerror(-ret));
+	return ret == -ENOMEM ? NSMCTL_INTERNAL : NSMCTL_DEVICE;
 }

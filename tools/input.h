@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Reading and writing the tool's files and byte arguments (hex, @file or
- * "-"). Documents are decoded by docload.c with libnsm's detection.
+ * "-"). Documents are decoded by docload.c with the helpers' detection
+ * (helpers/input.h), whose formats and names this header brings along.
  *
  * Every function prints its own "error: ..." message naming the file or the
  * option, and returns an nsmctl exit code (NSMCTL_OK on success), so callers
@@ -15,14 +16,13 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-enum in_format { IN_AUTO, IN_RAW, IN_BASE64, IN_HEX };
+#include "helpers/base64.h"
+#include "helpers/file.h"
+#include "helpers/hex.h"
+#include "helpers/input.h"
 
 /* Largest file the tool reads: documents are ~5-16 KB, policies smaller. */
 #define NSMCTL_MAX_FILE	(4u << 20)
-
-/* "auto", "raw"/"cbor", "base64"/"b64", "hex". Return: 0 or -1. */
-int parse_in_format(const char *s, enum in_format *f);
-const char *in_format_name(enum in_format f);
 
 /*
  * read_file() - read @path ("-" for stdin) into a new buffer
@@ -44,9 +44,6 @@ int read_file(const char *path, uint8_t **data, size_t *len);
 int parse_bytes_arg(const char *opt, const char *arg, uint8_t **out,
 		    size_t *out_len);
 
-/* Standard base64 with padding, NUL-terminated; NULL on ENOMEM. */
-char *base64_encode(const uint8_t *buf, size_t len);
-
 /*
  * write_output_mode() - write @len bytes to @path ("-" for stdout)
  * @mode: permissions of the file (less the umask), e.g. 0600 for a key
@@ -58,6 +55,16 @@ char *base64_encode(const uint8_t *buf, size_t len);
  */
 int write_output_mode(const char *path, const uint8_t *buf, size_t len,
 		      mode_t mode);
+
+/*
+ * load_measurements() - nsm_pcrset_load_file() with nsmctl's messages
+ * @what: how the user named the file ("--expected FILE", "FILE")
+ * Return: NSMCTL_OK, NSMCTL_INPUT (not a measurements file), NSMCTL_DEVICE
+ * (cannot read) or NSMCTL_INTERNAL (out of memory).
+ */
+struct nsm_pcrset;
+int load_measurements(const char *what, const char *path,
+		      struct nsm_pcrset **set);
 
 /* write_output() - write_output_mode() with mode 0644, for documents */
 static inline int write_output(const char *path, const uint8_t *buf,

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "helpers/print.h"
 
 const struct view_ops *const views[V_COUNT] = {
 	[V_DETAIL] = &view_detail,
@@ -152,7 +153,8 @@ static int verify_doc(struct app *app, struct doc *d, struct nsm_result **r)
 		o.time_ms = app_now(app);
 	}
 	o.expected_pcrs = app->expected;
-	return nsm_verify(r, app->roots[app->root].v, d->nd, &o);
+	return nsm_verify(r, &app->verify_err, app->roots[app->root].v, d->nd,
+			  &o);
 }
 
 const struct nsm_result *app_verify(struct app *app, struct doc *d)
@@ -182,7 +184,7 @@ void app_verdict(struct app *app, struct doc *d)
 	if (verify_doc(app, d, &r)) {
 		d->verdict.error = 1;
 		snprintf(d->verdict.summary, sizeof(d->verdict.summary),
-			 "%s", nsm_verifier_errmsg(app->roots[app->root].v));
+			 "%.95s", app->verify_err.message);
 		return;
 	}
 	d->verdict.ok = nsm_result_ok(r);
@@ -554,9 +556,9 @@ static void export_view_done(struct app *app, const char *path)
 		app_error(app, "export failed: %s: %s", path, strerror(errno));
 		return;
 	}
-	views[app->view]->json(app, f);
-	fputc('\n', f);
-	if (fclose(f)) {
+	pr_begin(f, true);
+	views[app->view]->json(app);
+	if (pr_end() | fclose(f)) {
 		app_error(app, "export failed: %s: %s", path, strerror(errno));
 		return;
 	}

@@ -36,8 +36,9 @@ struct view_ops {
 	void (*build)(struct app *app, struct lines *ls);
 	/* Handle a view-specific action; RF_UNHANDLED to decline. */
 	unsigned int (*key)(struct app *app, enum action a);
-	/* Write the view as one JSON value. */
-	void (*json)(struct app *app, FILE *f);
+	/* Write the view's members of the export's JSON object
+	 * (helpers/print.h, begun and ended by the caller). */
+	void (*json)(struct app *app);
 };
 
 struct viewstate {
@@ -88,6 +89,7 @@ struct app {
 	int nroots, root;
 	unsigned int gen;	/* bumped when policy or root changes */
 	struct nsm_result *result;	/* for the selected document */
+	struct nsm_error verify_err;	/* why the last one could not run */
 	const struct doc *result_doc;
 	unsigned int result_gen;
 
@@ -144,10 +146,6 @@ void lv_goto_tag(struct viewstate *vs, int tag);
 /* loader.c */
 int load_path(struct app *app, const char *path, char *err, size_t errlen);
 int rescan_dirs(struct app *app);
-
-/* json.c: tiny JSON writer */
-void json_str(FILE *f, const char *s);
-void json_hex(FILE *f, const uint8_t *b, size_t n);
 
 /* device.c */
 struct device *device_open(void);

@@ -34,7 +34,8 @@ int detail_span(struct doc *d, int id, size_t *off, size_t *len,
 /* Move the tree's cursor to the previous/next node that has bytes. */
 unsigned int detail_field_step(struct app *app, int dir);
 
-/* The whole document as JSON (the detail and hex views' export). */
-void detail_json(struct doc *d, FILE *f);
+/* The whole document's members of a JSON export (the detail and hex
+ * views'); helpers/print.h, begun and ended by the caller. */
+void detail_json(struct doc *d);
 
 #endif

@@ -6,7 +6,7 @@
  * the device through libnsm's AWS-compatible client API, which opens
  * $NSM_DEVICE (default /dev/nsm).
  */
-#include <ctype.h>
+#include <inttypes.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +14,8 @@
 #include <nsm.h>
 
 #include "app.h"
+#include "helpers/hex.h"
+#include "helpers/print.h"
 
 struct device {
 	int32_t fd;
@@ -133,7 +135,7 @@ static void build(struct app *app, struct lines *ls)
 		line_add(l, dev->pcr[i].lock ? R_WARN : R_DIM,
 			 dev->pcr[i].lock ? "locked  " : "open    ");
 		line_addf(l, R_DIM, "%-23.23s ", doc_pcr_meaning((unsigned)i));
-		hex_str(dev->pcr[i].v, dev->pcr[i].len, hex, sizeof(hex));
+		hex_encode_trunc(hex, sizeof(hex), dev->pcr[i].v, dev->pcr[i].len);
 		line_add(l, R_NORMAL, hex);
 	}
 }
@@ -141,21 +143,12 @@ static void build(struct app *app, struct lines *ls)
 /* Hex when it is all hex digits in pairs, else the text's bytes. */
 static int parse_bytes(const char *s, uint8_t *out, size_t cap)
 {
-	size_t n = strlen(s), i;
+	size_t n = strlen(s), len;
 
 	if (!n)
 		return -1;
-	for (i = 0; i < n && isxdigit((unsigned char)s[i]); i++)
-		;
-	if (i == n && n % 2 == 0 && n / 2 <= cap) {
-		for (i = 0; i < n / 2; i++) {
-			unsigned v;
-
-			sscanf(s + 2 * i, "%2x", &v);
-			out[i] = (uint8_t)v;
-		}
-		return (int)(n / 2);
-	}
+	if (!hex_decode(out, cap, &len, s, n))
+		return (int)len;
 	n = n < cap ? n : cap;
 	memcpy(out, s, n);
 	return (int)n;
@@ -225,30 +218,30 @@ static unsigned int key(struct app *app, enum action a)
 	}
 }
 
-static void json(struct app *app, FILE *f)
+static void json(struct app *app)
 {
 	struct device *dev = app->dev;
+	char version[32];
 
-	fputs("{\n  \"device\": ", f);
-	json_str(f, dev->path);
+	pr_str(PR_JSON, "device", "%s", dev->path);
 	if (dev->fd < 0 || !dev->have_desc) {
-		fputs(",\n  \"error\": ", f);
-		json_str(f, dev->err);
-		fputs("\n}", f);
+		pr_str(PR_JSON, "error", "%s", dev->err);
 		return;
 	}
-	fputs(",\n  \"module_id\": ", f);
-	json_str(f, (const char *)dev->desc.module_id);
-	fprintf(f, ",\n  \"version\": \"%u.%u.%u\",\n  \"pcrs\": [",
-		dev->desc.version_major, dev->desc.version_minor,
-		dev->desc.version_patch);
+	pr_str(PR_JSON, "module_id", "%s", (const char *)dev->desc.module_id);
+	snprintf(version, sizeof(version), "%u.%u.%u", dev->desc.version_major,
+		 dev->desc.version_minor, dev->desc.version_patch);
+	pr_str(PR_JSON, "version", "%s", version);
+	pr_arr_open(PR_JSON, "pcrs");
 	for (int i = 0; i < 32; i++) {
-		fprintf(f, "%s\n    {\"index\": %d, \"locked\": %s, \"value\": ",
-			i ? "," : "", i, dev->pcr[i].lock ? "true" : "false");
-		json_hex(f, dev->pcr[i].v, dev->pcr[i].ok ? dev->pcr[i].len : 0);
-		fputc('}', f);
+		pr_obj_open(PR_JSON, NULL);
+		pr_u64(PR_JSON, "index", "%" PRIu64, i);
+		pr_bool(PR_JSON, "locked", "%s", dev->pcr[i].lock);
+		pr_hex(PR_JSON, "value", "%s", dev->pcr[i].v,
+		       dev->pcr[i].ok ? dev->pcr[i].len : 0);
+		pr_obj_close(PR_JSON);
 	}
-	fputs("\n  ]\n}", f);
+	pr_arr_close(PR_JSON);
 }
 
 const struct view_ops view_device = {

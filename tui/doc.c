@@ -20,6 +20,7 @@
 #include <openssl/x509.h>
 
 #include "doc.h"
+#include "helpers/pcr.h"
 
 static char *xstrdup(const char *s)
 {
@@ -102,7 +103,7 @@ fail:
 
 static void parse(struct doc *d, const uint8_t *b, size_t n)
 {
-	struct nsm_parse_error perr = { 0 };
+	struct nsm_error perr = { 0 };
 	const char *mid;
 	int rc;
 
@@ -140,7 +141,7 @@ void doc_load(struct doc *d)
 		free(file);
 		return;
 	}
-	rc = nsm_input_decode(&bytes, &blen, &d->fmt, file, n, NSM_INPUT_AUTO);
+	rc = input_decode(&bytes, &blen, &d->fmt, file, n, INPUT_AUTO);
 	free(file);
 	if (rc) {
 		if (rc == -EINVAL)
@@ -163,7 +164,7 @@ struct doc *doc_new_bytes(const uint8_t *b, size_t n, const char *source)
 		abort();
 	d->source = xstrdup(source);
 	d->state = DOC_ERROR;
-	d->fmt = NSM_INPUT_CBOR;
+	d->fmt = INPUT_CBOR;
 	parse(d, b, n);
 	return d;
 }
@@ -253,23 +254,9 @@ void doc_load_certs(struct doc *d)
 
 const char *doc_pcr_meaning(unsigned index)
 {
-	const char *l = nsm_pcr_label(index);
+	const char *l = pcr_label(index);
 
 	return l ? l : "reserved";
-}
-
-/* Short names for the diff's change labels (NSM-FACTS.md section 5). */
-const char *doc_pcr_short(unsigned index)
-{
-	switch (index) {
-	case 0: return "image";
-	case 1: return "kernel";
-	case 2: return "application";
-	case 3: return "IAM role";
-	case 4: return "parent instance";
-	case 8: return "signing cert";
-	default: return index >= 16 && index < 32 ? "user" : "";
-	}
 }
 
 void fmt_time_ms(int64_t ms, char *buf, size_t n)
@@ -298,22 +285,4 @@ void fmt_duration(long long s, char *buf, size_t n)
 	else
 		snprintf(buf, n, "%lluy%03llud", a / (86400ULL * 365),
 			 a % (86400ULL * 365) / 86400);
-}
-
-void hex_str(const uint8_t *b, size_t n, char *out, size_t cap)
-{
-	static const char x[] = "0123456789abcdef";
-	size_t o = 0;
-
-	for (size_t i = 0; i < n && o + 2 < cap; i++) {
-		out[o++] = x[b[i] >> 4];
-		out[o++] = x[b[i] & 15];
-	}
-	if (cap)
-		out[o] = 0;
-}
-
-const char *input_format_name(enum nsm_input_format f)
-{
-	return nsm_input_format_name(f);
 }

@@ -4,7 +4,7 @@
  * libnsm document object, and what the views cache about it.
  *
  * Loading is lazy (loader.c): a struct doc starts as a file name only. The
- * file is read, decoded (nsm_input_decode) and parsed (nsm_doc_parse) the
+ * file is read, decoded (input_decode) and parsed (nsm_doc_parse) the
  * first time the document is drawn or needed, so a directory of 10,000
  * captures opens as fast as it can be listed.
  */
@@ -15,6 +15,9 @@
 #include <stdint.h>
 
 #include <nsm_verify.h>
+
+#include "helpers/hex.h"
+#include "helpers/input.h"
 
 #define DOC_MAX_FILE	(4u << 20)	/* larger files are refused */
 
@@ -45,7 +48,7 @@ struct doc {
 	int marked;		/* selected for the diff */
 
 	struct nsm_doc *nd;	/* parsed document (DOC_OK) */
-	enum nsm_input_format fmt;
+	enum input_format fmt;
 
 	/* summary for the list, read from nd at load */
 	char module_id[100];
@@ -72,13 +75,10 @@ void doc_load(struct doc *d);
 /* Decode the certificates for the detail tree (once). */
 void doc_load_certs(struct doc *d);
 
-/* PCR meaning for labels: the library's, or ours for unnamed indexes. */
+/* PCR meaning for labels: the helpers' pcr_label(), or "reserved". */
 const char *doc_pcr_meaning(unsigned index);
-const char *doc_pcr_short(unsigned index);
 
 void fmt_time_ms(int64_t ms, char *buf, size_t n);
 void fmt_duration(long long secs, char *buf, size_t n);
-void hex_str(const uint8_t *b, size_t n, char *out, size_t cap);
-const char *input_format_name(enum nsm_input_format f);
 
 #endif

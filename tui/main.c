@@ -82,7 +82,7 @@ static int add_root(struct app *app, const char *path)
 
 	if (nsm_verifier_new(&v, NSM_VERIFIER_NO_AWS_ROOT))
 		return -ENOMEM;
-	rc = nsm_verifier_add_root_file(v, path);
+	rc = nsm_verifier_add_root_file(v, NULL, path, NULL);
 	if (rc) {
 		nsm_verifier_free(&v);
 		return rc;
@@ -128,6 +128,7 @@ int main(int argc, char **argv)
 	const char *script = NULL, *output = NULL, *env;
 	int cols = 80, lines = 24, bench = 0, device = 0, c, rc = 0;
 	double t0 = now_s();
+	struct nsm_error lerr = { 0 };
 	char err[512];
 	struct app app;
 
@@ -157,11 +158,10 @@ int main(int argc, char **argv)
 			}
 			break;
 		case 'e':
-			rc = nsm_pcrset_load_file(&app.expected, err, sizeof(err),
-						  optarg);
+			rc = nsm_pcrset_load_file(&app.expected, &lerr, optarg);
 			if (rc) {
 				fprintf(stderr, "nsm-tui: --expected %s: %s\n",
-					optarg, rc == -EINVAL ? err : strerror(-rc));
+					optarg, lerr.message);
 				return 2;
 			}
 			snprintf(app.expected_name, sizeof(app.expected_name),

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "helpers/pcr.h"
 #include "detail.h"
 
 #define LABEL_COL 22	/* values start here */
@@ -88,7 +89,7 @@ static void hexlines(struct lines *ls, int id, int depth, const uint8_t *b,
 		struct line *l = lines_new(ls, id);
 		size_t k = n - off < per ? n - off : per;
 
-		hex_str(b + off, k, hex, sizeof(hex));
+		hex_encode_trunc(hex, sizeof(hex), b + off, k);
 		line_pad(l, R_NORMAL, depth * 4 + 4);
 		line_add(l, R_NORMAL, hex);
 	}
@@ -156,7 +157,7 @@ static void cert_node(struct app *app, struct doc *d, struct lines *ls,
 	l = node(ls, CERT_FIELD(slot, 5), depth, 0, 0, "key");
 	line_add(l, R_NORMAL, c->key);
 	l = node(ls, CERT_FIELD(slot, 6), depth, 0, 0, "sha256");
-	hex_str(c->info.sha256, sizeof(c->info.sha256), buf, sizeof(buf));
+	hex_encode_trunc(buf, sizeof(buf), c->info.sha256, sizeof(c->info.sha256));
 	line_add(l, R_NORMAL, buf);
 	l = node(ls, CERT_FIELD(slot, 7), depth, 0, 0, "type");
 	if (c->info.is_ca && c->info.path_len >= 0)
@@ -225,7 +226,7 @@ static void build_cose(struct app *app, struct doc *d, struct lines *ls)
 		return;
 	l = node(ls, N_PROT, 1, 0, 0, "protected");
 	if (b) {
-		hex_str(b, n < 16 ? n : 16, hex, sizeof(hex));
+		hex_encode_trunc(hex, sizeof(hex), b, n < 16 ? n : 16);
 		line_addf(l, R_NORMAL, "%s%s", hex, n > 16 ? ".." : "");
 		if (n == 4 && !memcmp(b, "\xa1\x01\x38\x22", 4))
 			line_add(l, R_DIM, "  {1: -35} ES384");
@@ -276,12 +277,12 @@ static void build_pcrs(struct app *app, struct doc *d, struct lines *ls)
 		line_add(l, R_DIM, v ? (popen ? "[-] " : "[+] ") : "    ");
 		line_addf(l, R_HEADER, "%-6s", label);
 		line_addf(l, R_DIM, "%-16.16s ",
-			  idx < 32 ? doc_pcr_short(idx) : "");
+			  idx < 32 ? pcr_label_short(idx) : "");
 		if (!v) {
 			line_add(l, R_FAIL, "not a byte string");
 			continue;
 		}
-		hex_str(v, vlen, hex, sizeof(hex));
+		hex_encode_trunc(hex, sizeof(hex), v, vlen);
 		line_add(l, R_NORMAL, hex);
 		if (popen) {
 			struct line *m = lines_new(ls, id);
@@ -449,9 +450,9 @@ static unsigned int key(struct app *app, enum action a)
 	}
 }
 
-static void json(struct app *app, FILE *f)
+static void json(struct app *app)
 {
-	detail_json(app_doc(app), f);
+	detail_json(app_doc(app));
 }
 
 const struct view_ops view_detail = {

@@ -5,9 +5,12 @@
  * and labelled with what they measure ("PCR0 image differs"); runs of
  * unchanged PCRs collapse to one line (o shows them).
  */
+#include <inttypes.h>
 #include <string.h>
 
 #include "app.h"
+#include "helpers/pcr.h"
+#include "helpers/print.h"
 
 #define MAX_COLS 8
 
@@ -113,8 +116,8 @@ static void label(const struct row *r, const struct col *c, int n,
 	missing[m] = 0;
 	if (m)
 		snprintf(buf, cap, "PCR%u missing in %s", i, missing);
-	else if (doc_pcr_short(i)[0])
-		snprintf(buf, cap, "PCR%u %s differs", i, doc_pcr_short(i));
+	else if (pcr_label_short(i)[0])
+		snprintf(buf, cap, "PCR%u %s differs", i, pcr_label_short(i));
 	else
 		snprintf(buf, cap, "PCR%u differs", i);
 }
@@ -212,7 +215,7 @@ static void build(struct app *app, struct lines *ls)
 			label(r, c, n, (uint32_t)i, buf, sizeof(buf));
 		else
 			snprintf(buf, sizeof(buf), "PCR%d %s", i,
-				 doc_pcr_short((unsigned)i));
+				 pcr_label_short((unsigned)i));
 		line_addf(l, r->differs ? R_CHANGED : R_NORMAL, "%-31.31s", buf);
 		line_add(l, R_NORMAL, " ");
 		for (int k = 0; k < n; k++) {
@@ -220,7 +223,7 @@ static void build(struct app *app, struct lines *ls)
 				   !memcmp(r->v[k], r->v[0], r->len[0]);
 
 			if (r->v[k])
-				hex_str(r->v[k], r->len[k], hex, sizeof(hex));
+				hex_encode_trunc(hex, sizeof(hex), r->v[k], r->len[k]);
 			else
 				snprintf(hex, sizeof(hex), "-");
 			line_addf(l, k && !same ? R_CHANGED : R_NORMAL, "%-*.*s",
@@ -233,7 +236,7 @@ static void build(struct app *app, struct lines *ls)
 
 				if (!r->v[k])
 					continue;
-				hex_str(r->v[k], r->len[k], hex, sizeof(hex));
+				hex_encode_trunc(hex, sizeof(hex), r->v[k], r->len[k]);
 				half = strlen(hex) / 2;
 				l = lines_new(ls, i);
 				line_addf(l, R_HEADER, "    %c ", c[k].letter);
@@ -271,48 +274,47 @@ static unsigned int key(struct app *app, enum action a)
 	}
 }
 
-static void json(struct app *app, FILE *f)
+static void json(struct app *app)
 {
 	struct col c[MAX_COLS];
 	struct row rows[32];
-	int left, n = columns(app, c, &left), first = 1;
-	char buf[64];
+	int left, n = columns(app, c, &left);
+	char buf[64], id[2] = "";
 
 	compute(app, c, n, rows);
-	fputs("{\n  \"columns\": [", f);
+	pr_arr_open(PR_JSON, "columns");
 	for (int k = 0; k < n; k++) {
-		fprintf(f, "%s\n    {\"id\": \"%c\", \"source\": ", k ? "," : "",
-			c[k].letter);
-		json_str(f, c[k].name);
-		fprintf(f, ", \"expected\": %s}", c[k].d ? "false" : "true");
+		id[0] = c[k].letter;
+		pr_obj_open(PR_JSON, NULL);
+		pr_str(PR_JSON, "id", "%s", id);
+		pr_str(PR_JSON, "source", "%s", c[k].name);
+		pr_bool(PR_JSON, "expected", "%s", !c[k].d);
+		pr_obj_close(PR_JSON);
 	}
-	fputs("\n  ],\n  \"pcrs\": [", f);
+	pr_arr_close(PR_JSON);
+	pr_arr_open(PR_JSON, "pcrs");
 	for (int i = 0; i < 32 && n; i++) {
 		struct row *r = &rows[i];
 
 		if (!r->present)
 			continue;
-		fprintf(f, "%s\n    {\"index\": %d, \"meaning\": ",
-			first ? "" : ",", i);
-		first = 0;
-		json_str(f, doc_pcr_meaning((unsigned)i));
-		fprintf(f, ", \"changed\": %s", r->differs ? "true" : "false");
+		pr_obj_open(PR_JSON, NULL);
+		pr_u64(PR_JSON, "index", "%" PRIu64, i);
+		pr_str(PR_JSON, "meaning", "%s", doc_pcr_meaning((unsigned)i));
+		pr_bool(PR_JSON, "changed", "%s", r->differs);
 		if (r->differs) {
 			label(r, c, n, (uint32_t)i, buf, sizeof(buf));
-			fputs(", \"label\": ", f);
-			json_str(f, buf);
+			pr_str(PR_JSON, "label", "%s", buf);
 		}
-		fputs(", \"values\": {", f);
+		pr_obj_open(PR_JSON, "values");
 		for (int k = 0; k < n; k++) {
-			fprintf(f, "%s\"%c\": ", k ? ", " : "", c[k].letter);
-			if (r->v[k])
-				json_hex(f, r->v[k], r->len[k]);
-			else
-				fputs("null", f);
+			id[0] = c[k].letter;
+			pr_hex(PR_JSON, id, "%s", r->v[k], r->len[k]);
 		}
-		fputs("}}", f);
+		pr_obj_close(PR_JSON);
+		pr_obj_close(PR_JSON);
 	}
-	fputs("\n  ]\n}", f);
+	pr_arr_close(PR_JSON);
 }
 
 const struct view_ops view_diff = {

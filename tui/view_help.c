@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "helpers/print.h"
 
 static void build(struct app *app, struct lines *ls)
 {
@@ -41,18 +42,17 @@ static void build(struct app *app, struct lines *ls)
 		 "ERROR: the file is not a document.");
 }
 
-static void json(struct app *app, FILE *f)
+static void json(struct app *app)
 {
 	(void)app;
-	fputs("{\"keys\": [", f);
+	pr_arr_open(PR_JSON, "keys");
 	for (int i = 0; i < keymap_len; i++) {
-		fputs(i ? ",\n  {\"key\": " : "\n  {\"key\": ", f);
-		json_str(f, keymap[i].name);
-		fputs(", \"action\": ", f);
-		json_str(f, action_help(keymap[i].action));
-		fputc('}', f);
+		pr_obj_open(PR_JSON, NULL);
+		pr_str(PR_JSON, "key", "%s", keymap[i].name);
+		pr_str(PR_JSON, "action", "%s", action_help(keymap[i].action));
+		pr_obj_close(PR_JSON);
 	}
-	fputs("\n]}", f);
+	pr_arr_close(PR_JSON);
 }
 
 const struct view_ops view_help = {

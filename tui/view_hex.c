@@ -207,9 +207,9 @@ static unsigned int key(struct app *app, enum action a)
 	}
 }
 
-static void json(struct app *app, FILE *f)
+static void json(struct app *app)
 {
-	detail_json(app_doc(app), f);
+	detail_json(app_doc(app));
 }
 
 const struct view_ops view_hex = {

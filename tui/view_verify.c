@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "helpers/print.h"
 
 static enum role status_role(enum nsm_check_status s)
 {
@@ -70,7 +71,7 @@ static void build(struct app *app, struct lines *ls)
 	if (!r) {
 		l = lines_new(ls, -1);
 		line_addf(l, R_FAIL, "verification could not run: %s",
-			  nsm_verifier_errmsg(app->roots[app->root].v));
+			  app->verify_err.message);
 		return;
 	}
 	l = lines_new(ls, -1);
@@ -91,7 +92,7 @@ static void build(struct app *app, struct lines *ls)
 	line_add(l, R_NORMAL, app->roots[app->root].name);
 	line_addf(l, R_DIM, "   (r: %d of %d)", app->root + 1, app->nroots);
 	if (nsm_result_root_sha256(r, root)) {
-		hex_str(root, sizeof(root), fp, sizeof(fp));
+		hex_encode_trunc(fp, sizeof(fp), root, sizeof(root));
 		l = lines_new(ls, -1);
 		line_add(l, R_HEADER, "chain ends   ");
 		line_addf(l, R_NORMAL, "sha256 %s", fp);
@@ -120,44 +121,35 @@ static void build(struct app *app, struct lines *ls)
 	}
 }
 
-static void json(struct app *app, FILE *f)
+static void json(struct app *app)
 {
 	struct doc *d = app_doc(app);
 	const struct nsm_result *r = d ? app_verify(app, d) : NULL;
 	char t[32];
 
-	fputs("{\n  \"source\": ", f);
-	json_str(f, d ? d->source : "");
+	pr_str(PR_JSON, "source", "%s", d ? d->source : "");
 	if (!r) {
-		fputs(",\n  \"error\": ", f);
-		json_str(f, d && d->state == DOC_ERROR ? d->err :
-			 "verification did not run");
-		fputs("\n}", f);
+		pr_str(PR_JSON, "error", "%s", d && d->state == DOC_ERROR ?
+		       d->err : "verification did not run");
 		return;
 	}
-	fputs(",\n  \"time_policy\": ", f);
-	json_str(f, app->doc_time ? "document" : "now");
+	pr_str(PR_JSON, "time_policy", "%s", app->doc_time ? "document" : "now");
 	fmt_time_ms(nsm_result_time_ms(r), t, sizeof(t));
-	fputs(",\n  \"time\": ", f);
-	json_str(f, t);
-	fputs(",\n  \"root\": ", f);
-	json_str(f, app->roots[app->root].name);
-	fprintf(f, ",\n  \"ok\": %s,\n  \"checks\": [",
-		nsm_result_ok(r) ? "true" : "false");
+	pr_str(PR_JSON, "time", "%s", t);
+	pr_str(PR_JSON, "root", "%s", app->roots[app->root].name);
+	pr_bool(PR_JSON, "ok", "%s", nsm_result_ok(r));
+	pr_arr_open(PR_JSON, "checks");
 	for (size_t i = 0; i < nsm_result_count(r); i++) {
 		const struct nsm_check *c = nsm_result_check(r, i);
 
-		fputs(i ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
-		json_str(f, nsm_check_name(c->code));
-		fputs(", \"step\": ", f);
-		json_str(f, nsm_step_name(c->step));
-		fputs(", \"status\": ", f);
-		json_str(f, nsm_check_status_name(c->status));
-		fputs(", \"message\": ", f);
-		json_str(f, c->message);
-		fputc('}', f);
+		pr_obj_open(PR_JSON, NULL);
+		pr_str(PR_JSON, "name", "%s", nsm_check_name(c->code));
+		pr_str(PR_JSON, "step", "%s", nsm_step_name(c->step));
+		pr_str(PR_JSON, "status", "%s", nsm_check_status_name(c->status));
+		pr_str(PR_JSON, "message", "%s", c->message);
+		pr_obj_close(PR_JSON);
 	}
-	fputs("\n  ]\n}", f);
+	pr_arr_close(PR_JSON);
 }
 
 const struct view_ops view_verify = {

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * libnsm verification API: parse, inspect and verify Nitro attestation
- * documents (COSE_Sign1 signed by the NSM), compare PCRs, load expected
- * measurements.
+ * libnsm-verify: parse, inspect and verify Nitro attestation documents
+ * (COSE_Sign1 signed by the NSM), compare PCRs, load expected
+ * measurements, read enclave images. A library of its own (SONAME
+ * libnsm-verify.so.0, pkg-config libnsm-verify) on OpenSSL and json-c;
+ * the AWS-compatible client API is libnsm (nsm.h), which needs neither.
  *
  * Conventions (libgit2/libfido2 style):
  * - Output parameters come first. Functions returning int return 0 on
@@ -12,13 +14,15 @@
  *   not a document at all, nsm_doc_parse() only). "The document is invalid,
  *   and why" is never an error code: verification returns 0 and a
  *   struct nsm_result listing checks that passed, failed or were skipped.
+ * - Error detail has one form: every function that can fail for a reason
+ *   worth telling takes a struct nsm_error * (NULL allowed) right after
+ *   its output parameters, or after the object it works on, and fills it
+ *   whenever it returns an error.
  * - Objects are opaque; x_new()/x_parse() allocate, x_free(&p) releases
  *   and sets p to NULL (NULL and *p == NULL are no-ops).
  * - Getters returning pointers *borrow* from the object they are called on:
  *   the pointer is valid until that object is freed. Nothing returned by a
  *   getter may be freed by the caller.
- * - Buffers the library allocates for the caller (nsm_input_decode(),
- *   nsm_read_input_file()) are released with free().
  * - Thread safety: distinct objects may be used from distinct threads. A
  *   struct nsm_verifier must not be used by two threads at once (it holds a
  *   cache); a parsed struct nsm_doc is read-only and may be shared.
@@ -163,49 +167,24 @@ const char *nsm_step_name(enum nsm_step step);
 const char *nsm_check_status_name(enum nsm_check_status status);
 
 /* ------------------------------------------------------------------ */
-/* Input helpers                                                       */
+/* Error detail                                                        */
 /* ------------------------------------------------------------------ */
 
-enum nsm_input_format {
-	NSM_INPUT_AUTO = 0,	/* detect (decoding only) */
-	NSM_INPUT_CBOR,		/* raw bytes */
-	NSM_INPUT_BASE64,	/* standard or URL-safe, padding optional,
-				   whitespace ignored */
-	NSM_INPUT_HEX,		/* optional 0x prefix, whitespace ignored */
+/**
+ * struct nsm_error - why a call failed: the one form of error detail of
+ * this library. Filled by the function it is passed to whenever that
+ * function returns a negative errno (the return value stays the errno).
+ * @code:    what is wrong, in the code space the function names: an enum
+ *           nsm_check_code (nsm_doc_parse()), an enum nsm_eif_status (EIF
+ *           functions), else 0
+ * @offset:  byte offset in the input where it was found (0 when none)
+ * @message: human-readable, NUL-terminated, never empty when filled
+ */
+struct nsm_error {
+	int code;
+	uint64_t offset;
+	char message[200];
 };
-
-/**
- * nsm_input_decode() - turn file contents into document bytes
- * @out:      receives a malloc()ed buffer (caller frees with free())
- * @out_len:  receives its length
- * @detected: receives the format used (may be NULL)
- * @in:       the contents
- * @len:      their length
- * @fmt:      NSM_INPUT_AUTO, or a format to force
- *
- * Auto-detection: first byte 0x84 (COSE array) or 0xd2 (tag 18) means raw
- * CBOR; otherwise, after removing whitespace, only hex digits (even count,
- * optional 0x) means hex; only base64 characters means base64; anything
- * else is raw CBOR.
- * Return: 0, -EINVAL (forced format does not decode, or empty input),
- * -ENOMEM.
- */
-int nsm_input_decode(uint8_t **out, size_t *out_len,
-		     enum nsm_input_format *detected,
-		     const uint8_t *in, size_t len, enum nsm_input_format fmt);
-
-/**
- * nsm_read_input_file() - read @path ("-" = stdin) and nsm_input_decode() it
- * Return: as nsm_input_decode(), or -errno of open/read; -EFBIG above
- * 1 MiB (16 times NSM_DOC_MAX_SIZE: room for a document in hex or base64
- * with whitespace). The read buffer grows geometrically up to that limit.
- */
-int nsm_read_input_file(uint8_t **out, size_t *out_len,
-			enum nsm_input_format *detected, const char *path,
-			enum nsm_input_format fmt);
-
-/** nsm_input_format_name() - "auto", "cbor", "base64", "hex" */
-const char *nsm_input_format_name(enum nsm_input_format fmt);
 
 /* ------------------------------------------------------------------ */
 /* Documents                                                           */
@@ -214,22 +193,12 @@ const char *nsm_input_format_name(enum nsm_input_format fmt);
 struct nsm_doc;
 
 /**
- * struct nsm_parse_error - why nsm_doc_parse() refused the bytes
- * @code:    NSM_CHECK_CBOR, _CBOR_TRAILING, _CBOR_DUPLICATE_KEY,
- *           _COSE_STRUCTURE or _PAYLOAD_MAP
- * @offset:  byte offset in the input where the problem was found
- * @message: human-readable, NUL-terminated
- */
-struct nsm_parse_error {
-	enum nsm_check_code code;
-	size_t offset;
-	char message[160];
-};
-
-/**
  * nsm_doc_parse() - decode a COSE_Sign1 attestation document
  * @docp: receives the document (free with nsm_doc_free())
- * @err:  filled when -EBADMSG is returned (may be NULL)
+ * @err:  filled on error (may be NULL); on -EBADMSG its code is
+ *        NSM_CHECK_CBOR, _CBOR_TRAILING, _CBOR_DUPLICATE_KEY,
+ *        _COSE_STRUCTURE or _PAYLOAD_MAP and its offset where the
+ *        problem was found
  * @buf:  document bytes; copied, the caller keeps ownership
  * @len:  their number
  *
@@ -247,7 +216,7 @@ struct nsm_parse_error {
  * Return: 0, -EBADMSG (not a document; @err says why), -EINVAL (NULL
  * argument), -ENOMEM.
  */
-int nsm_doc_parse(struct nsm_doc **docp, struct nsm_parse_error *err,
+int nsm_doc_parse(struct nsm_doc **docp, struct nsm_error *err,
 		  const uint8_t *buf, size_t len);
 
 /** nsm_doc_free() - release *@docp and set it to NULL; NULL-safe */
@@ -469,12 +438,6 @@ int nsm_pcrset_set(struct nsm_pcrset *set, uint32_t index, const uint8_t *val,
 /** nsm_pcrset_set_hex() - same, from hex text; -EINVAL on bad hex */
 int nsm_pcrset_set_hex(struct nsm_pcrset *set, uint32_t index,
 		       const char *hex);
-/**
- * nsm_pcrset_parse_arg() - add one command-line expectation
- * @arg: "N=HEX", "N:HEX" or "PCRN=HEX" (N decimal, 0..31)
- * Return: 0 or -EINVAL.
- */
-int nsm_pcrset_parse_arg(struct nsm_pcrset *set, const char *arg);
 /** nsm_pcrset_get() - value of PCR @index (borrowed); NULL when unset */
 const uint8_t *nsm_pcrset_get(const struct nsm_pcrset *set, uint32_t index,
 			      size_t *len);
@@ -484,8 +447,7 @@ size_t nsm_pcrset_count(const struct nsm_pcrset *set);
 /**
  * nsm_pcrset_load() - parse expected measurements from text
  * @setp:   receives a new set (free with nsm_pcrset_free())
- * @errmsg: receives a NUL-terminated reason on -EINVAL (may be NULL)
- * @errlen: its size
+ * @err:    filled on error (may be NULL): on -EINVAL, where and why
  * @text:   the contents (need not be NUL-terminated)
  * @len:    their length
  *
@@ -495,28 +457,20 @@ size_t nsm_pcrset_count(const struct nsm_pcrset *set);
  * - a JSON object {"PCR0": "hex", ...} (keys "PCR<n>" or "<n>");
  * - `nitro-cli describe-eif` / `build-enclave` JSON: an object with a
  *   "Measurements" object holding "HashAlgorithm" (ignored) and "PCR<n>".
- * Return: 0, -EINVAL (malformed; @errmsg says where), -ENOMEM.
+ * Return: 0, -EINVAL (malformed; @err says where), -ENOMEM.
  */
-int nsm_pcrset_load(struct nsm_pcrset **setp, char *errmsg, size_t errlen,
+int nsm_pcrset_load(struct nsm_pcrset **setp, struct nsm_error *err,
 		    const char *text, size_t len);
 /** nsm_pcrset_load_file() - nsm_pcrset_load() on a file ("-" = stdin);
  * also -errno from reading. A file starting with ".eif" is an enclave
  * image: its measurements (nsm_eif_file_pcrs()) are the set; an image
  * that does not open, or whose CRC or signature fails, is -EINVAL with
- * @errmsg naming the nsm_eif_status. */
-int nsm_pcrset_load_file(struct nsm_pcrset **setp, char *errmsg,
-			 size_t errlen, const char *path);
+ * @err naming the nsm_eif_status (and @err->code holding it). */
+int nsm_pcrset_load_file(struct nsm_pcrset **setp, struct nsm_error *err,
+			 const char *path);
 /** nsm_pcrset_from_doc() - the PCRs of a document (values copied); PCR
  * entries with bad keys or values are left out */
 int nsm_pcrset_from_doc(struct nsm_pcrset **setp, const struct nsm_doc *doc);
-
-/**
- * nsm_pcr_label() - what PCR @index measures (NSM-FACTS 5): 0 "enclave
- * image", 1 "kernel and bootstrap", 2 "application", 3 "parent IAM role",
- * 4 "parent instance id", 8 "EIF signing certificate", 16..31 "user
- * defined" (extendable by the enclave). NULL for other indexes. Static.
- */
-const char *nsm_pcr_label(uint32_t index);
 
 enum nsm_pcr_diff_state {
 	NSM_PCR_UNCHANGED = 0,	/* in both, equal */
@@ -641,18 +595,6 @@ const char *nsm_eif_status_name(enum nsm_eif_status status);
 /** nsm_eif_strerror() - one sentence for @status (static) */
 const char *nsm_eif_strerror(enum nsm_eif_status status);
 
-/**
- * struct nsm_eif_error - why nsm_eif_open() refused an image
- * @code:    what is wrong (never NSM_EIF_OK when filled)
- * @offset:  file offset where it was found
- * @message: human-readable detail, NUL-terminated
- */
-struct nsm_eif_error {
-	enum nsm_eif_status code;
-	uint64_t offset;
-	char message[160];
-};
-
 /* nsm_eif_open() flags */
 #define NSM_EIF_KEEP_INVALID	(1u << 0)	/* open also when the CRC or
 						   the signature fails; the
@@ -661,7 +603,8 @@ struct nsm_eif_error {
 /**
  * nsm_eif_open() - read an EIF from memory
  * @eifp:  receives the image (free with nsm_eif_free()); NULL on failure
- * @err:   filled when -EBADMSG is returned (may be NULL)
+ * @err:   filled on error (may be NULL); on -EBADMSG its code is the
+ *         enum nsm_eif_status and its offset the file offset
  * @buf:   the file's bytes; not kept, the caller keeps ownership
  * @len:   their number
  * @flags: NSM_EIF_* bits
@@ -675,7 +618,7 @@ struct nsm_eif_error {
  * Return: 0, -EBADMSG (the image is malformed; @err says why), -EINVAL
  * (NULL argument, unknown flag), -ENOMEM.
  */
-int nsm_eif_open(struct nsm_eif **eifp, struct nsm_eif_error *err,
+int nsm_eif_open(struct nsm_eif **eifp, struct nsm_error *err,
 		 const uint8_t *buf, size_t len, unsigned int flags);
 
 /**
@@ -683,7 +626,7 @@ int nsm_eif_open(struct nsm_eif **eifp, struct nsm_eif_error *err,
  * one sequential pass without holding the file in memory
  * Return: as nsm_eif_open(), or -errno of open/read.
  */
-int nsm_eif_open_file(struct nsm_eif **eifp, struct nsm_eif_error *err,
+int nsm_eif_open_file(struct nsm_eif **eifp, struct nsm_error *err,
 		      const char *path, unsigned int flags);
 
 /** nsm_eif_free() - release *@eifp and set it to NULL; NULL-safe */
@@ -698,7 +641,7 @@ void nsm_eif_free(struct nsm_eif **eifp);
  * Refuses images whose CRC or signature fails.
  * Return: as nsm_eif_open_file().
  */
-int nsm_eif_file_pcrs(struct nsm_pcrset **setp, struct nsm_eif_error *err,
+int nsm_eif_file_pcrs(struct nsm_pcrset **setp, struct nsm_error *err,
 		      const char *path);
 
 /**
@@ -852,24 +795,47 @@ int nsm_verifier_new(struct nsm_verifier **vp, unsigned int flags);
 /** nsm_verifier_free() - release *@vp, set it to NULL; NULL-safe */
 void nsm_verifier_free(struct nsm_verifier **vp);
 
+/*
+ * A verifier's trust store holds any number of roots; a document is valid
+ * when its chain ends in any of them, and its result names which
+ * (nsm_result_root()). Each root has a name for people: the one given
+ * when it was added, else the CN of its subject (the built-in AWS root is
+ * "AWS root G1"). Roots keep the order they were added in; adding a root
+ * that is already there is not an error and keeps its first name.
+ */
+
 /**
  * nsm_verifier_add_root_pem() - trust every certificate in PEM text
- * (copied; @pem need not be NUL-terminated). Adding a root twice is not
- * an error.
+ * @v:    the verifier
+ * @err:  filled on error (may be NULL)
+ * @pem:  the text (copied; need not be NUL-terminated)
+ * @len:  its length
+ * @name: name of the roots (copied); NULL: each one's subject CN
  * Return: 0, -EINVAL (NULL argument, or no certificate in the text),
  * -ENOMEM.
  */
-int nsm_verifier_add_root_pem(struct nsm_verifier *v, const char *pem,
-			      size_t len);
-/** nsm_verifier_add_root_der() - trust one DER certificate (copied);
- * -EINVAL if it is not exactly one certificate, -ENOMEM */
-int nsm_verifier_add_root_der(struct nsm_verifier *v, const uint8_t *der,
-			      size_t len);
-/** nsm_verifier_add_root_file() - PEM or DER file; -errno from reading,
- * -EINVAL when it holds no certificate */
-int nsm_verifier_add_root_file(struct nsm_verifier *v, const char *path);
+int nsm_verifier_add_root_pem(struct nsm_verifier *v, struct nsm_error *err,
+			      const char *pem, size_t len, const char *name);
+/** nsm_verifier_add_root_der() - trust one DER certificate (copied), named
+ * as with nsm_verifier_add_root_pem(); -EINVAL if it is not exactly one
+ * certificate, -ENOMEM */
+int nsm_verifier_add_root_der(struct nsm_verifier *v, struct nsm_error *err,
+			      const uint8_t *der, size_t len,
+			      const char *name);
+/** nsm_verifier_add_root_file() - every certificate of a PEM file, or the
+ * one of a DER file, named as with nsm_verifier_add_root_pem(); -errno
+ * from reading, -EINVAL when it holds no certificate */
+int nsm_verifier_add_root_file(struct nsm_verifier *v, struct nsm_error *err,
+			       const char *path, const char *name);
 /** nsm_verifier_root_count() - number of trusted roots */
 size_t nsm_verifier_root_count(const struct nsm_verifier *v);
+/** nsm_verifier_root_name() - name of root @i (borrowed), NULL when out of
+ * range */
+const char *nsm_verifier_root_name(const struct nsm_verifier *v, size_t i);
+/** nsm_verifier_root_sha256() - SHA-256 of root @i's DER; false when out
+ * of range */
+bool nsm_verifier_root_sha256(const struct nsm_verifier *v, size_t i,
+			      uint8_t out[NSM_SHA256_LEN]);
 /**
  * nsm_verifier_cache_stats() - chain cache counters since creation
  * @hits:   chains accepted from the cache (may be NULL)
@@ -877,9 +843,6 @@ size_t nsm_verifier_root_count(const struct nsm_verifier *v);
  */
 void nsm_verifier_cache_stats(const struct nsm_verifier *v, uint64_t *hits,
 			      uint64_t *misses);
-/** nsm_verifier_errmsg() - text of the last operational error of @v
- * (borrowed; "" when none) */
-const char *nsm_verifier_errmsg(const struct nsm_verifier *v);
 
 /** enum nsm_time_policy - the instant at which certificates must be valid */
 enum nsm_time_policy {
@@ -952,6 +915,7 @@ struct nsm_result;
  * nsm_verify() - run every verification step on @doc
  * @resultp: receives the result (free with nsm_result_free()), also when
  *           the document fails
+ * @err:     filled on error (may be NULL)
  * @v:       verifier (trust store, cache)
  * @doc:     parsed document
  * @opts:    options; NULL means nsm_verify_opts_init() defaults
@@ -962,19 +926,20 @@ struct nsm_result;
  * once); a check whose inputs are missing is NSM_CHECK_SKIP.
  * Return: 0 when the checks ran (see nsm_result_ok()); -EINVAL (NULL
  * argument, unknown opts version or time policy, negative given time,
- * malformed KMS policy), -ENOMEM. On error
- * *@resultp is NULL and nsm_verifier_errmsg() explains.
+ * malformed KMS policy), -ENOMEM. On error *@resultp is NULL and @err
+ * explains.
  */
-int nsm_verify(struct nsm_result **resultp, struct nsm_verifier *v,
-	       const struct nsm_doc *doc, const struct nsm_verify_opts *opts);
+int nsm_verify(struct nsm_result **resultp, struct nsm_error *err,
+	       struct nsm_verifier *v, const struct nsm_doc *doc,
+	       const struct nsm_verify_opts *opts);
 
 /**
  * nsm_verify_bytes() - nsm_doc_parse() then nsm_verify(); a parse failure
  * is a result with the failed syntax check (not an error)
  * Return: as nsm_verify().
  */
-int nsm_verify_bytes(struct nsm_result **resultp, struct nsm_verifier *v,
-		     const uint8_t *buf, size_t len,
+int nsm_verify_bytes(struct nsm_result **resultp, struct nsm_error *err,
+		     struct nsm_verifier *v, const uint8_t *buf, size_t len,
 		     const struct nsm_verify_opts *opts);
 
 /** nsm_result_free() - release *@rp, set it to NULL; NULL-safe */
@@ -1001,6 +966,15 @@ int64_t nsm_result_time_ms(const struct nsm_result *r);
  */
 bool nsm_result_root_sha256(const struct nsm_result *r,
 			    uint8_t out[NSM_SHA256_LEN]);
+/**
+ * nsm_result_root() - which of the verifier's roots the chain ended in
+ * Return: its index (nsm_verifier_root_name() names it), or -1 when the
+ * chain reached no trusted root.
+ */
+int nsm_result_root(const struct nsm_result *r);
+/** nsm_result_root_name() - the name of that root (borrowed from the
+ * result), NULL when the chain reached no trusted root */
+const char *nsm_result_root_name(const struct nsm_result *r);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -26,6 +26,7 @@
 #include "pki.h"
 
 #include "nsm_verify.h"
+#include "helpers/input.h"
 
 #define EMUS		4
 #define EMU_DOCS	1000
@@ -58,7 +59,7 @@ static int verify_all(struct nsm_verifier *v, const struct doc *docs, size_t n,
 	for (i = 0; i < n; i++) {
 		struct nsm_result *r = NULL;
 
-		if (nsm_verify_bytes(&r, v, docs[i].p, docs[i].len, &o) || !nsm_result_ok(r))
+		if (nsm_verify_bytes(&r, NULL, v, docs[i].p, docs[i].len, &o) || !nsm_result_ok(r))
 			bad++;
 		nsm_result_free(&r);
 	}
@@ -81,7 +82,7 @@ static size_t load_real(const char *td, struct doc *docs)
 
 	for (i = 0; i < 16; i++) {
 		snprintf(path, sizeof(path), "%s/aws/%s.cbor", td, names[i]);
-		if (nsm_read_input_file(&docs[i].p, &docs[i].len, NULL, path, NSM_INPUT_CBOR)) {
+		if (input_read_file(&docs[i].p, &docs[i].len, NULL, path, INPUT_CBOR)) {
 			fprintf(stderr, "bench: cannot read %s\n", path);
 			exit(1);
 		}
@@ -108,8 +109,8 @@ static void make_emu_docs(struct doc *docs, struct nsm_verifier *a,
 		if (!emu[e].pki || nsm_pki_generate(emu[e].pki, emu[e].module_id,
 						    nsm_plat_time_ms() / 1000) ||
 		    nsm_pki_cert(emu[e].pki, 0, &der, &len) ||
-		    nsm_verifier_add_root_der(a, der, len) ||
-		    nsm_verifier_add_root_der(b, der, len)) {
+		    nsm_verifier_add_root_der(a, NULL, der, len, NULL) ||
+		    nsm_verifier_add_root_der(b, NULL, der, len, NULL)) {
 			fprintf(stderr, "bench: emulator PKI setup failed\n");
 			exit(1);
 		}

@@ -5,7 +5,7 @@
  * signature; offsets back to back; CRC-32 over everything but the CRC
  * field), computes the expected measurements with its own plain code, and
  * signs with a P-384 key and certificate it can generate. It shares no
- * code with lib/src/eif.c, so the reader is checked against an independent
+ * code with lib/verify/eif.c, so the reader is checked against an independent
  * rendering of the format (Documentation/eif.rst).
  */
 #ifndef LIBNSM_TEST_EIF_WRITER_H

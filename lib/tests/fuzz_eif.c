@@ -62,7 +62,7 @@ static void walk(const struct nsm_eif *e)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct nsm_eif_error err;
+	struct nsm_error err;
 	struct nsm_eif *e = NULL;
 	int ret;
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "nsm_verify.h"
+#include "helpers/input.h"
 #include "internal.h"	/* nsm__kms_eval(): the fuzzer links the sources */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -67,16 +68,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct nsm_result *r = NULL;
 	struct nsm_pcrset *set = NULL;
 	struct nsm_pcr_diff diff[NSM_MAX_PCRS];
-	struct nsm_parse_error pe;
+	struct nsm_error pe;
 	struct nsm_doc *d = NULL;
 	uint8_t *dec;
 	size_t dlen, i;
 
 	if (!v && nsm_verifier_new(&v, 0))
 		abort();
-	if (nsm_input_decode(&dec, &dlen, NULL, data, size, NSM_INPUT_AUTO) == 0)
+	if (input_decode(&dec, &dlen, NULL, data, size, INPUT_AUTO) == 0)
 		free(dec);
-	if (nsm_pcrset_load(&set, NULL, 0, (const char *)data, size) == 0)
+	if (nsm_pcrset_load(&set, NULL, (const char *)data, size) == 0)
 		nsm_pcrset_free(&set);
 	/* the input as a KMS key policy, against the last document parsed */
 	if (last && size && data[0] == '{') {
@@ -101,7 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.nonce_len = size < 16 ? size : 16;
 	o.max_age_ms = 1000;
 	o.kms_policy_json = kms_policy;
-	if (nsm_verify(&r, v, d, &o) == 0) {
+	if (nsm_verify(&r, NULL, v, d, &o) == 0) {
 		for (i = 0; i < nsm_result_count(r); i++)
 			if (!nsm_result_check(r, i)->message)
 				abort();

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "nsm_verify.h"
+#include "helpers/input.h"
 
 static unsigned int seed = 12345;
 
@@ -42,7 +43,7 @@ static void mutate(const char *out, const char *path, const char *base)
 	size_t len, i;
 	char what[32];
 
-	if (nsm_read_input_file(&b, &len, NULL, path, NSM_INPUT_CBOR))
+	if (input_read_file(&b, &len, NULL, path, INPUT_CBOR))
 		return;
 	m = malloc(len + 1);
 	for (i = 0; i < 4; i++) {

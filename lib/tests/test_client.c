@@ -202,7 +202,7 @@ static void test_attestation(int fd)
 	root = fake_root_der(&rlen);
 	nsm_verifier_new(&emu_v, NSM_VERIFIER_NO_AWS_ROOT);
 	nsm_verifier_new(&aws_v, 0);
-	tap_ok(root && nsm_verifier_add_root_der(emu_v, root, rlen) == 0,
+	tap_ok(root && nsm_verifier_add_root_der(emu_v, NULL, root, rlen, NULL) == 0,
 	       "emulator root added to a verifier");
 	nsm_verify_opts_init(&o);
 	o.check_nonce = true;
@@ -210,12 +210,12 @@ static void test_attestation(int fd)
 	o.nonce_len = 1024;
 	o.reject_debug = true;
 	o.max_age_ms = 60000;
-	nsm_verify_bytes(&r, emu_v, doc, len, &o);
+	nsm_verify_bytes(&r, NULL, emu_v, doc, len, &o);
 	c = nsm_result_first_failure(r);
 	tap_ok(r && nsm_result_ok(r), "the emulator's document verifies with the emulator's root now%s%s",
 	       c ? ": " : "", c ? c->message : "");
 	nsm_result_free(&r);
-	nsm_verify_bytes(&r, aws_v, doc, len, &o);
+	nsm_verify_bytes(&r, NULL, aws_v, doc, len, &o);
 	c = nsm_result_first_failure(r);
 	tap_ok(c && c->code == NSM_CHECK_CHAIN_TRUSTED_ROOT,
 	       "the emulator's document fails with AWS's root: chain.trusted_root");

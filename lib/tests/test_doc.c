@@ -10,6 +10,7 @@
 #include <openssl/x509.h>
 
 #include "nsm_verify.h"
+#include "helpers/input.h"
 #include "../../tests/tap.h"
 #include "util.h"
 
@@ -50,33 +51,33 @@ static void test_inputs(void)
 {
 	struct blob b = load_emu("indefinite");
 	char *b64 = to_b64(b.p, b.len), *hx = malloc(2 * b.len + 8);
-	enum nsm_input_format fmt;
+	enum input_format fmt;
 	uint8_t *out;
 	size_t len, i;
 
-	tap_ok(nsm_input_decode(&out, &len, &fmt, b.p, b.len, NSM_INPUT_AUTO) == 0 &&
-	       fmt == NSM_INPUT_CBOR && len == b.len && !memcmp(out, b.p, len),
+	tap_ok(input_decode(&out, &len, &fmt, b.p, b.len, INPUT_AUTO) == 0 &&
+	       fmt == INPUT_CBOR && len == b.len && !memcmp(out, b.p, len),
 	       "raw CBOR detected");
 	free(out);
-	tap_ok(nsm_input_decode(&out, &len, &fmt, (uint8_t *)b64, strlen(b64),
-				NSM_INPUT_AUTO) == 0 &&
-	       fmt == NSM_INPUT_BASE64 && len == b.len && !memcmp(out, b.p, len),
+	tap_ok(input_decode(&out, &len, &fmt, (uint8_t *)b64, strlen(b64),
+				INPUT_AUTO) == 0 &&
+	       fmt == INPUT_BASE64 && len == b.len && !memcmp(out, b.p, len),
 	       "base64 with line breaks detected and decoded");
 	free(out);
 	strcpy(hx, "0x");
 	for (i = 0; i < b.len; i++)
 		sprintf(hx + 2 + 2 * i, "%02X", b.p[i]);
 	strcat(hx, "\n");
-	tap_ok(nsm_input_decode(&out, &len, &fmt, (uint8_t *)hx, strlen(hx),
-				NSM_INPUT_AUTO) == 0 &&
-	       fmt == NSM_INPUT_HEX && len == b.len && !memcmp(out, b.p, len),
+	tap_ok(input_decode(&out, &len, &fmt, (uint8_t *)hx, strlen(hx),
+				INPUT_AUTO) == 0 &&
+	       fmt == INPUT_HEX && len == b.len && !memcmp(out, b.p, len),
 	       "hex with 0x prefix and newline detected and decoded");
 	free(out);
-	tap_ok(nsm_input_decode(&out, &len, &fmt, (const uint8_t *)"abc!", 4,
-				NSM_INPUT_BASE64) == -EINVAL, "forced base64 on junk: -EINVAL");
-	tap_ok(nsm_input_decode(&out, &len, &fmt, (const uint8_t *)"", 0,
-				NSM_INPUT_AUTO) == -EINVAL, "empty input: -EINVAL");
-	tap_ok(nsm_read_input_file(&out, &len, &fmt, "/nonexistent", NSM_INPUT_AUTO) == -ENOENT,
+	tap_ok(input_decode(&out, &len, &fmt, (const uint8_t *)"abc!", 4,
+				INPUT_BASE64) == -EINVAL, "forced base64 on junk: -EINVAL");
+	tap_ok(input_decode(&out, &len, &fmt, (const uint8_t *)"", 0,
+				INPUT_AUTO) == -EINVAL, "empty input: -EINVAL");
+	tap_ok(input_read_file(&out, &len, &fmt, "/nonexistent", INPUT_AUTO) == -ENOENT,
 	       "missing file: -ENOENT");
 	free(b64);
 	free(hx);
@@ -192,7 +193,7 @@ static void test_strict(void)
 	static const uint8_t three[] = { 0x83, 0x40, 0xa0, 0x41 };
 	static const uint8_t stray_break[] = { 0x84, 0x40, 0xa0, 0x41, 0xa0, 0xff };
 	static const uint8_t bad_simple[] = { 0x84, 0x40, 0xa0, 0x41, 0xa0, 0xf8, 0x10 };
-	struct nsm_parse_error e = { 0 };
+	struct nsm_error e = { 0 };
 	struct nsm_doc *d = NULL;
 	uint8_t *deep;
 	size_t i;

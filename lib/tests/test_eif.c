@@ -106,7 +106,7 @@ static void spit(const char *path, const uint8_t *p, size_t n)
 static int open_code(const uint8_t *p, size_t n, unsigned int flags,
 		     struct nsm_eif **keep)
 {
-	struct nsm_eif_error err = { .code = NSM_EIF_OK };
+	struct nsm_error err = { .code = NSM_EIF_OK };
 	struct nsm_eif *e = NULL;
 	int ret = nsm_eif_open(&e, &err, p, n, flags);
 
@@ -414,7 +414,7 @@ static void mutation_suite(const char *label, const uint8_t *img, size_t len)
 
 		snprintf(path, sizeof(path), "%s/cut.eif", tmpdir);
 		for (i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
-			struct nsm_eif_error err = { .code = NSM_EIF_OK };
+			struct nsm_error err = { .code = NSM_EIF_OK };
 			int ret, fd[2], saved = dup(0);
 			pid_t pid;
 
@@ -518,7 +518,7 @@ static void vector(const char *name)
 	};
 	char path[512], h[97], *why = NULL;
 	json_object *meas = NULL, *desc = NULL, *md, *a;
-	struct nsm_eif_error err = { .code = NSM_EIF_OK };
+	struct nsm_error err = { .code = NSM_EIF_OK };
 	struct nsm_eif *e = NULL, *me = NULL;
 	uint8_t *img = NULL;
 	size_t len = 0, i;
@@ -735,7 +735,7 @@ static void parts_free(struct parts *p, size_t nrd)
 static struct nsm_eif *round_trip(const char *what, const struct eifw *w,
 				  const uint8_t *img, size_t len)
 {
-	struct nsm_eif_error err = { .code = NSM_EIF_OK };
+	struct nsm_error err = { .code = NSM_EIF_OK };
 	struct nsm_eif *e = NULL, *f = NULL;
 	uint8_t pcr[4][48];
 	char path[300];
@@ -890,7 +890,7 @@ static void test_round_trips(EVP_PKEY *key, X509 *cert)
 		EVP_PKEY *k2;
 		X509 *c2;
 		struct eifw w2 = w;
-		struct nsm_eif_error err;
+		struct nsm_error err;
 		struct layout l;
 		uint8_t *m;
 		int code;
@@ -972,9 +972,9 @@ static void test_round_trips(EVP_PKEY *key, X509 *cert)
 	/* the helpers built on the reader */
 	{
 		struct nsm_pcrset *set = NULL;
-		struct nsm_eif_error err;
+		struct nsm_error err;
 		uint8_t pcr[4][48];
-		char path[300], msg[200] = "";
+		char path[300];
 		size_t l0;
 		int ret;
 
@@ -990,16 +990,18 @@ static void test_round_trips(EVP_PKEY *key, X509 *cert)
 		       !memcmp(nsm_pcrset_get(set, 8, &l0), pcr[3], 48),
 		       "nsm_eif_file_pcrs(): PCR0, 1, 2 and 8");
 		nsm_pcrset_free(&set);
-		ret = nsm_pcrset_load_file(&set, msg, sizeof(msg), path);
+		ret = nsm_pcrset_load_file(&set, &err, path);
 		tap_ok(ret == 0 && nsm_pcrset_count(set) == 4 &&
 		       !memcmp(nsm_pcrset_get(set, 1, &l0), pcr[1], 48),
 		       "nsm_pcrset_load_file() takes an EIF (by its magic)");
 		nsm_pcrset_free(&set);
 		img[600] ^= 1;
 		spit(path, img, len);
-		ret = nsm_pcrset_load_file(&set, msg, sizeof(msg), path);
-		tap_ok(ret == -EINVAL && !set && strstr(msg, "eif.crc"),
-		       "nsm_pcrset_load_file() on a corrupt EIF: -EINVAL, %s", msg);
+		ret = nsm_pcrset_load_file(&set, &err, path);
+		tap_ok(ret == -EINVAL && !set && strstr(err.message, "eif.crc") &&
+		       err.code == NSM_EIF_ERR_CRC,
+		       "nsm_pcrset_load_file() on a corrupt EIF: -EINVAL, %s",
+		       err.message);
 		ret = nsm_eif_file_pcrs(&set, &err, path);
 		tap_ok(ret == -EBADMSG && err.code == NSM_EIF_ERR_CRC && !set,
 		       "nsm_eif_file_pcrs() refuses a bad CRC");
@@ -1034,7 +1036,7 @@ static void test_structure(void)
 	struct eifw w;
 	struct parts p;
 	struct layout l;
-	struct nsm_eif_error err;
+	struct nsm_error err;
 	uint8_t *img, *m;
 	size_t len, i;
 	int code;

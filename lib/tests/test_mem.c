@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "nsm_verify.h"
+#include "helpers/input.h"
 #include "../../tests/tap.h"
 
 /*
@@ -435,7 +436,7 @@ static const struct test tests[] = {
 };
 
 /*
- * nsm_read_input_file(): the read buffer doubles up to the 1 MiB input
+ * input_read_file(): the read buffer doubles up to the 1 MiB input
  * limit and no further. A document in hex (128 KiB of text) costs the
  * buffer, the decoding's two copies and the result: under 8 times the
  * text; a file over the limit costs at most 1.5 times the limit (the
@@ -465,7 +466,7 @@ static void read_files(void)
 	base = heap_cur;
 	heap_peak = heap_cur;
 #endif
-	ret = nsm_read_input_file(&out, &len, NULL, path, NSM_INPUT_AUTO);
+	ret = input_read_file(&out, &len, NULL, path, INPUT_AUTO);
 #if COUNTING
 	peak = heap_peak - base;
 #endif
@@ -487,7 +488,7 @@ static void read_files(void)
 	heap_peak = heap_cur;
 #endif
 	out = NULL;
-	ret = nsm_read_input_file(&out, &len, NULL, path, NSM_INPUT_AUTO);
+	ret = input_read_file(&out, &len, NULL, path, INPUT_AUTO);
 #if COUNTING
 	peak = heap_peak - base;
 #endif
@@ -509,7 +510,7 @@ int main(void)
 		 HEAP_PER_BYTE, HEAP_FIXED);
 	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
 		const struct test *t = &tests[i];
-		struct nsm_parse_error perr;
+		struct nsm_error perr;
 		struct nsm_doc *doc = NULL;
 		int ret;
 #if COUNTING
@@ -547,7 +548,7 @@ int main(void)
 	/* the size check comes first: nothing is allocated for the refusal,
 	 * and the message says why */
 	{
-		struct nsm_parse_error perr;
+		struct nsm_error perr;
 		struct nsm_doc *doc = NULL;
 		char want[96];
 		int ret;

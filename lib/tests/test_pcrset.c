@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "nsm_verify.h"
+#include "helpers/pcr.h"
 #include "../../tests/tap.h"
 #include "util.h"
 
@@ -25,18 +26,20 @@ static int is(const struct nsm_pcrset *s, uint32_t i, uint8_t byte)
 static void test_formats(void)
 {
 	struct nsm_pcrset *s = NULL;
-	char text[2048], err[128] = "";
+	char text[2048];
+	struct nsm_error e = { 0 };
+	const char *err = e.message;
 	int ret;
 
 	snprintf(text, sizeof(text),
 		 "# expected\nPCR0 %s\n\npcr2=%s   # app\n  8:%s\n", A, B, C);
-	ret = nsm_pcrset_load(&s, err, sizeof(err), text, strlen(text));
+	ret = nsm_pcrset_load(&s, &e, text, strlen(text));
 	tap_ok(ret == 0 && nsm_pcrset_count(s) == 3 && is(s, 0, 0xaa) && is(s, 2, 0xbb) &&
 	       is(s, 8, 0xcc), "text lines: PCR0 hex, pcr2=hex, 8:hex, comments");
 	nsm_pcrset_free(&s);
 
 	snprintf(text, sizeof(text), "{\"PCR0\": \"%s\", \"4\": \"%s\"}", A, B);
-	ret = nsm_pcrset_load(&s, err, sizeof(err), text, strlen(text));
+	ret = nsm_pcrset_load(&s, &e, text, strlen(text));
 	tap_ok(ret == 0 && nsm_pcrset_count(s) == 2 && is(s, 4, 0xbb), "JSON object");
 	nsm_pcrset_free(&s);
 
@@ -45,34 +48,34 @@ static void test_formats(void)
 		 "    \"HashAlgorithm\": \"Sha384 { ... }\",\n"
 		 "    \"PCR0\": \"%s\",\n    \"PCR1\": \"%s\",\n    \"PCR2\": \"%s\",\n"
 		 "    \"PCR8\": \"%s\"\n  },\n  \"IsSigned\": true\n}\n", A, B, C, A);
-	ret = nsm_pcrset_load(&s, err, sizeof(err), text, strlen(text));
+	ret = nsm_pcrset_load(&s, &e, text, strlen(text));
 	tap_ok(ret == 0 && nsm_pcrset_count(s) == 4 && is(s, 1, 0xbb) && is(s, 8, 0xaa),
 	       "nitro-cli describe-eif JSON (Measurements, HashAlgorithm ignored)");
 	nsm_pcrset_free(&s);
 
-	ret = nsm_pcrset_load(&s, err, sizeof(err), "PCR0 abcd\n", 10);
+	ret = nsm_pcrset_load(&s, &e, "PCR0 abcd\n", 10);
 	tap_ok(ret == -EINVAL && !s && strstr(err, "line 1"), "short value refused: %s", err);
 	/* a value of a valid length, so that only the index is wrong */
 	snprintf(text, sizeof(text), "PCR32 %s\n", A);
-	ret = nsm_pcrset_load(&s, err, sizeof(err), text, strlen(text));
+	ret = nsm_pcrset_load(&s, &e, text, strlen(text));
 	tap_ok(ret == -EINVAL && !s && strstr(err, "line 1: expected \"PCR<n> <hex>\""),
 	       "PCR32 refused for its index (48-byte value): %s", err);
 	snprintf(text, sizeof(text), "PCR31 %s\n", A);
-	ret = nsm_pcrset_load(&s, err, sizeof(err), text, strlen(text));
+	ret = nsm_pcrset_load(&s, &e, text, strlen(text));
 	tap_ok(ret == 0 && nsm_pcrset_count(s) == 1 && is(s, 31, 0xaa),
 	       "PCR31 with the same value accepted");
 	nsm_pcrset_free(&s);
 	snprintf(text, sizeof(text), "{\"PCR32\": \"%s\"}", A);
-	ret = nsm_pcrset_load(&s, err, sizeof(err), text, strlen(text));
+	ret = nsm_pcrset_load(&s, &e, text, strlen(text));
 	tap_ok(ret == -EINVAL && !s && strstr(err, "PCR0..PCR31"),
 	       "JSON PCR32 refused for its index (48-byte value): %s", err);
-	ret = nsm_pcrset_load(&s, err, sizeof(err), "{\"PCR0\": 5}", 11);
+	ret = nsm_pcrset_load(&s, &e, "{\"PCR0\": 5}", 11);
 	tap_ok(ret == -EINVAL, "JSON non-string value refused: %s", err);
-	ret = nsm_pcrset_load(&s, err, sizeof(err), "{\"PCR0\": ", 9);
+	ret = nsm_pcrset_load(&s, &e, "{\"PCR0\": ", 9);
 	tap_ok(ret == -EINVAL, "truncated JSON refused: %s", err);
-	ret = nsm_pcrset_load(&s, err, sizeof(err), "\n# nothing\n", 11);
+	ret = nsm_pcrset_load(&s, &e, "\n# nothing\n", 11);
 	tap_ok(ret == -EINVAL, "no PCR at all refused: %s", err);
-	ret = nsm_pcrset_load_file(&s, err, sizeof(err), "/nonexistent");
+	ret = nsm_pcrset_load_file(&s, &e, "/nonexistent");
 	tap_ok(ret == -ENOENT, "missing file: -ENOENT");
 }
 
@@ -86,10 +89,10 @@ static void test_args_diff(void)
 	nsm_pcrset_new(&a);
 	nsm_pcrset_new(&b);
 	snprintf(arg, sizeof(arg), "0=%s", A);
-	tap_ok(nsm_pcrset_parse_arg(a, arg) == 0, "argument 0=HEX");
+	tap_ok(pcr_arg_parse(a, arg) == 0, "argument 0=HEX");
 	snprintf(arg, sizeof(arg), "PCR1:0x%s", B);
-	tap_ok(nsm_pcrset_parse_arg(a, arg) == 0 && is(a, 1, 0xbb), "argument PCR1:0xHEX");
-	tap_ok(nsm_pcrset_parse_arg(a, "2") == -EINVAL && nsm_pcrset_parse_arg(a, "x=00") == -EINVAL,
+	tap_ok(pcr_arg_parse(a, arg) == 0 && is(a, 1, 0xbb), "argument PCR1:0xHEX");
+	tap_ok(pcr_arg_parse(a, "2") == -EINVAL && pcr_arg_parse(a, "x=00") == -EINVAL,
 	       "malformed arguments refused");
 	nsm_pcrset_set_hex(a, 3, C);
 	nsm_pcrset_set_hex(b, 0, A);
@@ -104,13 +107,13 @@ static void test_args_diff(void)
 	tap_ok(!strcmp(nsm_pcr_diff_state_name(NSM_PCR_CHANGED), "changed"), "state names");
 	nsm_pcrset_free(&a);
 	nsm_pcrset_free(&b);
-	tap_ok(!strcmp(nsm_pcr_label(0), "enclave image") &&
-	       !strcmp(nsm_pcr_label(1), "kernel and bootstrap") &&
-	       !strcmp(nsm_pcr_label(2), "application") &&
-	       !strcmp(nsm_pcr_label(3), "parent IAM role") &&
-	       !strcmp(nsm_pcr_label(4), "parent instance id") &&
-	       !strcmp(nsm_pcr_label(8), "EIF signing certificate") &&
-	       nsm_pcr_label(5) == NULL && nsm_pcr_label(99) == NULL,
+	tap_ok(!strcmp(pcr_label(0), "enclave image") &&
+	       !strcmp(pcr_label(1), "kernel and bootstrap") &&
+	       !strcmp(pcr_label(2), "application") &&
+	       !strcmp(pcr_label(3), "parent IAM role") &&
+	       !strcmp(pcr_label(4), "parent instance id") &&
+	       !strcmp(pcr_label(8), "EIF signing certificate") &&
+	       pcr_label(5) == NULL && pcr_label(99) == NULL,
 	       "PCR labels");
 }
 

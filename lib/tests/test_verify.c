@@ -43,10 +43,11 @@ static struct nsm_result *run(struct nsm_verifier *v, const struct blob *b,
 			      const struct nsm_verify_opts *o)
 {
 	struct nsm_result *r = NULL;
-	int ret = nsm_verify_bytes(&r, v, b->p, b->len, o);
+	struct nsm_error err = { 0 };
+	int ret = nsm_verify_bytes(&r, &err, v, b->p, b->len, o);
 
 	if (ret)
-		printf("# nsm_verify_bytes: %d %s\n", ret, nsm_verifier_errmsg(v));
+		printf("# nsm_verify_bytes: %d %s\n", ret, err.message);
 	return r;
 }
 
@@ -275,11 +276,11 @@ static void test_foreign(void)
 	nsm_verifier_new(&aws, 0);
 	nsm_verifier_new(&marlin, 0);
 	nsm_verifier_new(&only, NSM_VERIFIER_NO_AWS_ROOT);
-	tap_ok(nsm_verifier_add_root_file(marlin, path) == 0 &&
-	       nsm_verifier_add_root_file(only, path) == 0 &&
+	tap_ok(nsm_verifier_add_root_file(marlin, NULL, path, NULL) == 0 &&
+	       nsm_verifier_add_root_file(only, NULL, path, NULL) == 0 &&
 	       nsm_verifier_root_count(marlin) == 2 && nsm_verifier_root_count(only) == 1,
 	       "marlin mock root added from a PEM file");
-	tap_ok(nsm_verifier_add_root_file(only, "/nonexistent") == -ENOENT,
+	tap_ok(nsm_verifier_add_root_file(only, NULL, "/nonexistent", NULL) == -ENOENT,
 	       "missing root file is -ENOENT");
 	for (i = 0; i < 2; i++) {
 		struct blob b = load(docs[i]);
@@ -319,7 +320,7 @@ static void test_blocky_selfsigned(void)
 	b = load("foreign-ca/blocky_selfsigned_2024.cbor");
 	td_path(path, sizeof(path), "foreign-ca/blocky_selfsigned_root.pem");
 	nsm_verifier_new(&v, 0);
-	nsm_verifier_add_root_file(v, path);
+	nsm_verifier_add_root_file(v, NULL, path, NULL);
 	tap_ok(nsm_doc_parse(&d, NULL, b.p, b.len) == 0 && nsm_doc_pcr_count(d) == 32 &&
 	       nsm_doc_cabundle_count(d) == 0,
 	       "blocky_selfsigned decodes (32 PCRs, null cabundle) so tools can show it");
@@ -358,7 +359,7 @@ static void mutations(const char *name, struct blob b, const char *root)
 
 	snprintf(lbl, sizeof(lbl), "%s: ", name);
 	nsm_verifier_new(&v, 0);
-	if (root && nsm_verifier_add_root_file(v, root))
+	if (root && nsm_verifier_add_root_file(v, NULL, root, NULL))
 		printf("# cannot add the root %s\n", root);
 	nsm_doc_parse(&d, NULL, b.p, b.len);
 
@@ -503,6 +504,7 @@ static void test_policy(const char *label, struct blob prod, struct blob dbg,
 	struct nsm_pcrset *set = NULL;
 	struct nsm_verify_opts o = at_doc();
 	struct nsm_result *r;
+	struct nsm_error err = { 0 };
 	const uint8_t *p;
 	size_t l;
 	uint64_t ts;
@@ -512,7 +514,7 @@ static void test_policy(const char *label, struct blob prod, struct blob dbg,
 	snprintf(lbl, sizeof(lbl), "%s: ", label);
 	nsm_verifier_new(&v, 0);
 	for (; roots && *roots; roots++)
-		if (nsm_verifier_add_root_file(v, *roots))
+		if (nsm_verifier_add_root_file(v, NULL, *roots, NULL))
 			printf("# cannot add the root %s\n", *roots);
 	nsm_doc_parse(&d, NULL, prod.p, prod.len);
 
@@ -624,20 +626,20 @@ static void test_policy(const char *label, struct blob prod, struct blob dbg,
 	tap_ok(r && nsm_result_ok(r), "%s" "KMS PCR0 (list) and PCR1 under StringEquals match", lbl);
 	nsm_result_free(&r);
 	o.kms_policy_json = "{\"Statement\": [ {";
-	ret = nsm_verify_bytes(&r, v, prod.p, prod.len, &o);
-	tap_ok(ret == -EINVAL && !r && strstr(nsm_verifier_errmsg(v), "JSON"),
-	       "%s" "malformed KMS policy is -EINVAL (%s)", lbl, nsm_verifier_errmsg(v));
+	ret = nsm_verify_bytes(&r, &err, v, prod.p, prod.len, &o);
+	tap_ok(ret == -EINVAL && !r && strstr(err.message, "JSON"),
+	       "%s" "malformed KMS policy is -EINVAL (%s)", lbl, err.message);
 	o.kms_policy_json = "{\"Statement\":[{\"Effect\":\"Allow\"}]}";
 	expect_fail(v, &prod, &o, NSM_CHECK_POLICY_KMS, "KMS policy without attestation conditions");
 
 	o = at_doc();
 	o.time_policy = NSM_TIME_GIVEN;
 	o.time_ms = -1;
-	tap_ok(nsm_verify_bytes(&r, v, prod.p, prod.len, &o) == -EINVAL && !r,
+	tap_ok(nsm_verify_bytes(&r, NULL, v, prod.p, prod.len, &o) == -EINVAL && !r,
 	       "%s" "negative given time is -EINVAL", lbl);
 	o = at_doc();
 	o.version = 99;
-	tap_ok(nsm_verify_bytes(&r, v, prod.p, prod.len, &o) == -EINVAL,
+	tap_ok(nsm_verify_bytes(&r, NULL, v, prod.p, prod.len, &o) == -EINVAL,
 	       "%s" "unknown opts version is -EINVAL", lbl);
 
 	nsm_doc_free(&d);
@@ -662,7 +664,7 @@ static void test_cache(const char *label, struct blob b, const char *root)
 
 	snprintf(lbl, sizeof(lbl), "%s: ", label);
 	nsm_verifier_new(&v, 0);
-	if (root && nsm_verifier_add_root_file(v, root))
+	if (root && nsm_verifier_add_root_file(v, NULL, root, NULL))
 		printf("# cannot add the root %s\n", root);
 	nsm_doc_parse(&d, NULL, b.p, b.len);
 	nsm_doc_timestamp(d, &ts);
@@ -749,16 +751,16 @@ static void test_api_errors(void)
 	struct nsm_verifier *v = NULL;
 	struct nsm_result *r = NULL;
 	struct nsm_doc *d = NULL;
-	struct nsm_parse_error pe;
+	struct nsm_error pe;
 	static const uint8_t junk[] = { 0x84, 0x40, 0xa0, 0x41, 0xff, 0x40 };
 
 	tap_ok(nsm_verifier_new(&v, 0x80) == -EINVAL && !v, "unknown verifier flag is -EINVAL");
-	tap_ok(nsm_verify(&r, NULL, NULL, NULL) == -EINVAL, "NULL arguments are -EINVAL");
+	tap_ok(nsm_verify(&r, NULL, NULL, NULL, NULL) == -EINVAL, "NULL arguments are -EINVAL");
 	tap_ok(nsm_doc_parse(&d, &pe, junk, sizeof(junk)) == -EBADMSG &&
 	       pe.code == NSM_CHECK_CBOR, "payload that is not CBOR: -EBADMSG, cbor.wellformed");
 	tap_ok(nsm_verifier_new(&v, 0) == 0 && nsm_verifier_root_count(v) == 1,
 	       "default verifier trusts exactly one root");
-	tap_ok(nsm_verifier_add_root_pem(v, "junk", 4) == -EINVAL, "PEM without certificate: -EINVAL");
+	tap_ok(nsm_verifier_add_root_pem(v, NULL, "junk", 4, NULL) == -EINVAL, "PEM without certificate: -EINVAL");
 	tap_ok(nsm_check_code_from_name("chain.not_expired") == NSM_CHECK_CHAIN_NOT_EXPIRED &&
 	       nsm_check_code_from_name("nope") == -1, "check names round-trip");
 	{

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "nsm_verify.h"
+#include "helpers/input.h"
 
 #include <sys/stat.h>
 
@@ -120,7 +121,7 @@ static struct blob load_path(const char *path)
 {
 	struct blob b = { NULL, 0 };
 
-	if (nsm_read_input_file(&b.p, &b.len, NULL, path, NSM_INPUT_CBOR)) {
+	if (input_read_file(&b.p, &b.len, NULL, path, INPUT_CBOR)) {
 		printf("Bail out! cannot read %s\n", path);
 		exit(2);
 	}

@@ -263,23 +263,21 @@ static size_t src_read(struct src *s, uint8_t *dst, size_t n)
 
 /* ---- errors -------------------------------------------------------------- */
 
-static int fail(struct nsm_eif_error *err, enum nsm_eif_status code,
+static int fail(struct nsm_error *err, enum nsm_eif_status code,
 		uint64_t off, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 /* Fill @err (if any) and return -EBADMSG. */
-static int fail(struct nsm_eif_error *err, enum nsm_eif_status code,
+static int fail(struct nsm_error *err, enum nsm_eif_status code,
 		uint64_t off, const char *fmt, ...)
 {
+	char msg[sizeof(err->message)];
 	va_list ap;
 
-	if (err) {
-		err->code = code;
-		err->offset = off;
-		va_start(ap, fmt);
-		vsnprintf(err->message, sizeof(err->message), fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	nsm__error(err, code, off, "%s", msg);
 	return -EBADMSG;
 }
 
@@ -331,7 +329,7 @@ static int extend_bytes(uint8_t out[PCR_LEN], const uint8_t *p, size_t n)
 struct pass {
 	struct nsm_eif *e;
 	struct src *s;
-	struct nsm_eif_error *err;
+	struct nsm_error *err;
 	EVP_MD_CTX *image;	/* PCR0: kernel, cmdline, every ramdisk */
 	EVP_MD_CTX *boot;	/* PCR1: a copy of image after ramdisk 1 */
 	EVP_MD_CTX *app;	/* PCR2: ramdisks 2..n */
@@ -605,7 +603,7 @@ static char *dup_string(json_object *o)
 		       (size_t)json_object_get_string_len(o));
 }
 
-static int metadata(struct nsm_eif *e, struct nsm_eif_error *err,
+static int metadata(struct nsm_eif *e, struct nsm_error *err,
 		    uint64_t off)
 {
 	json_tokener *tok;
@@ -949,7 +947,7 @@ static uint64_t section_offset(const struct nsm_eif *e,
 	return 0;
 }
 
-static int parse(struct nsm_eif **eifp, struct nsm_eif_error *err,
+static int parse(struct nsm_eif **eifp, struct nsm_error *err,
 		 struct src *s, unsigned int flags)
 {
 	uint64_t offs[NSM_EIF_MAX_SECTIONS], sizes[NSM_EIF_MAX_SECTIONS];
@@ -1022,21 +1020,24 @@ out:
 	return ret;
 }
 
-int nsm_eif_open(struct nsm_eif **eifp, struct nsm_eif_error *err,
+int nsm_eif_open(struct nsm_eif **eifp, struct nsm_error *err,
 		 const uint8_t *buf, size_t len, unsigned int flags)
 {
 	struct src s = { .mem = buf, .size = len, .size_known = true, .fd = -1 };
 
 	if (eifp)
 		*eifp = NULL;
+	int ret;
+
 	if (!eifp || (!buf && len) || (flags & ~NSM_EIF_KEEP_INVALID))
-		return -EINVAL;
+		return nsm__errno(err, -EINVAL);
 	if (!buf)
 		s.mem = (const uint8_t *)"";
-	return parse(eifp, err, &s, flags);
+	ret = parse(eifp, err, &s, flags);
+	return ret && ret != -EBADMSG ? nsm__errno(err, ret) : ret;
 }
 
-int nsm_eif_open_file(struct nsm_eif **eifp, struct nsm_eif_error *err,
+int nsm_eif_open_file(struct nsm_eif **eifp, struct nsm_error *err,
 		      const char *path, unsigned int flags)
 {
 	struct src s = { .fd = -1 };
@@ -1046,10 +1047,10 @@ int nsm_eif_open_file(struct nsm_eif **eifp, struct nsm_eif_error *err,
 	if (eifp)
 		*eifp = NULL;
 	if (!eifp || !path || (flags & ~NSM_EIF_KEEP_INVALID))
-		return -EINVAL;
+		return nsm__errno(err, -EINVAL);
 	s.fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
 	if (s.fd < 0)
-		return -errno;
+		return nsm__errno(err, -errno);
 	if (fstat(s.fd, &st)) {
 		ret = -errno;
 		goto out;
@@ -1074,7 +1075,7 @@ out:
 	free(s.buf);
 	if (s.fd > 0)
 		close(s.fd);
-	return ret;
+	return ret && ret != -EBADMSG ? nsm__errno(err, ret) : ret;
 }
 
 int nsm_eif_pcrset(struct nsm_pcrset **setp, const struct nsm_eif *eif)
@@ -1097,21 +1098,21 @@ int nsm_eif_pcrset(struct nsm_pcrset **setp, const struct nsm_eif *eif)
 	return ret;
 }
 
-int nsm_eif_file_pcrs(struct nsm_pcrset **setp, struct nsm_eif_error *err,
+int nsm_eif_file_pcrs(struct nsm_pcrset **setp, struct nsm_error *err,
 		      const char *path)
 {
 	struct nsm_eif *e;
 	int ret;
 
 	if (!setp)
-		return -EINVAL;
+		return nsm__errno(err, -EINVAL);
 	*setp = NULL;
 	ret = nsm_eif_open_file(&e, err, path, 0);
 	if (ret)
 		return ret;
 	ret = nsm_eif_pcrset(setp, e);
 	nsm_eif_free(&e);
-	return ret;
+	return ret ? nsm__errno(err, ret) : 0;
 }
 
 /* ---- getters -------------------------------------------------------------- */

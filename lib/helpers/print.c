@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
 #include "print.h"
 
 #define PR_MAX_DEPTH	32
@@ -215,7 +216,7 @@ static void json_push(bool array)
 	if (pr.depth >= PR_MAX_DEPTH) {
 		/* A bug in a caller, not a user error: keep the output parsable
 		 * by refusing deeper nesting loudly. */
-		fprintf(stderr, "nsmctl: JSON nesting too deep\n");
+		fprintf(stderr, "print.c: JSON nesting too deep\n");
 		abort();
 	}
 	pr.is_array[pr.depth] = array;
@@ -355,22 +356,6 @@ void pr_json_text_(enum pr_where w, const char *key, const char *fmt,
 void pr_null_(enum pr_where w, const char *key, const char *fmt)
 {
 	pr_str_(w, key, fmt, NULL);
-}
-
-char *hex_string(const uint8_t *buf, size_t len)
-{
-	static const char digits[] = "0123456789abcdef";
-	char *s = malloc(2 * len + 1);
-	size_t i;
-
-	if (!s)
-		return NULL;
-	for (i = 0; i < len; i++) {
-		s[2 * i] = digits[buf[i] >> 4];
-		s[2 * i + 1] = digits[buf[i] & 15];
-	}
-	s[2 * len] = '\0';
-	return s;
 }
 
 void pr_hex_(enum pr_where w, const char *key, const char *fmt,

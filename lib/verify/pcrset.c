@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-/* PCR sets: expected measurements (text, JSON, nitro-cli), labels, diffs. */
+/* PCR sets: expected measurements (text, JSON, nitro-cli), diffs. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -18,27 +18,6 @@ struct nsm_pcrset {
 	uint8_t val[NSM_MAX_PCRS][NSM_PCR_MAX_LEN];
 	uint8_t len[NSM_MAX_PCRS];	/* 0 = unset */
 };
-
-const char *nsm_pcr_label(uint32_t index)
-{
-	/* NSM-FACTS.md section 5 (AWS Nitro Enclaves user guide) */
-	switch (index) {
-	case 0:
-		return "enclave image";
-	case 1:
-		return "kernel and bootstrap";
-	case 2:
-		return "application";
-	case 3:
-		return "parent IAM role";
-	case 4:
-		return "parent instance id";
-	case 8:
-		return "EIF signing certificate";
-	default:
-		return index >= 16 && index < NSM_MAX_PCRS ? "user defined" : NULL;
-	}
-}
 
 int nsm_pcrset_new(struct nsm_pcrset **setp)
 {
@@ -79,7 +58,7 @@ int nsm_pcrset_set_hex(struct nsm_pcrset *set, uint32_t index, const char *hex)
 		hex += 2;
 		hl -= 2;
 	}
-	if (nsm__hex_decode(buf, sizeof(buf), &n, hex, hl))
+	if (hex_decode(buf, sizeof(buf), &n, hex, hl))
 		return -EINVAL;
 	return nsm_pcrset_set(set, index, buf, n);
 }
@@ -123,36 +102,6 @@ static int pcr_name(const char *s, size_t len)
 	return v < NSM_MAX_PCRS ? v : -1;
 }
 
-int nsm_pcrset_parse_arg(struct nsm_pcrset *set, const char *arg)
-{
-	const char *sep;
-	int idx;
-
-	if (!set || !arg)
-		return -EINVAL;
-	sep = strpbrk(arg, "=:");
-	if (!sep)
-		return -EINVAL;
-	idx = pcr_name(arg, (size_t)(sep - arg));
-	if (idx < 0)
-		return -EINVAL;
-	return nsm_pcrset_set_hex(set, (uint32_t)idx, sep + 1);
-}
-
-static void errf(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void errf(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* json_tokener_parse_ex() stops after the first value: refuse more. */
 static bool trailing_junk(struct json_tokener *tok, const char *text,
 			  size_t len)
@@ -165,7 +114,7 @@ static bool trailing_junk(struct json_tokener *tok, const char *text,
 	return false;
 }
 
-static int load_json(struct nsm_pcrset *set, char *err, size_t errlen,
+static int load_json(struct nsm_pcrset *set, struct nsm_error *err,
 		     const char *text, size_t len)
 {
 	struct json_tokener *tok = json_tokener_new();
@@ -176,24 +125,24 @@ static int load_json(struct nsm_pcrset *set, char *err, size_t errlen,
 		return -ENOMEM;
 	root = json_tokener_parse_ex(tok, text, (int)len);
 	if (!root || json_tokener_get_error(tok) != json_tokener_success) {
-		errf(err, errlen, "JSON: %s",
+		nsm__error(err, 0, 0, "JSON: %s",
 		     json_tokener_get_error(tok) == json_tokener_continue ?
 			 "unexpected end of input" :
 			 json_tokener_error_desc(json_tokener_get_error(tok)));
 		goto out;
 	}
 	if (trailing_junk(tok, text, len)) {
-		errf(err, errlen, "JSON: text after the object");
+		nsm__error(err, 0, 0, "JSON: text after the object");
 		goto out;
 	}
 	if (!json_object_is_type(root, json_type_object)) {
-		errf(err, errlen, "JSON: not an object");
+		nsm__error(err, 0, 0, "JSON: not an object");
 		goto out;
 	}
 	obj = root;
 	if (json_object_object_get_ex(root, "Measurements", &m)) {
 		if (!json_object_is_type(m, json_type_object)) {
-			errf(err, errlen, "JSON: \"Measurements\" is not an object");
+			nsm__error(err, 0, 0, "JSON: \"Measurements\" is not an object");
 			goto out;
 		}
 		obj = m;
@@ -208,18 +157,18 @@ static int load_json(struct nsm_pcrset *set, char *err, size_t errlen,
 			if (idx < 0) {
 				if (obj == root)
 					continue;	/* other top-level keys */
-				errf(err, errlen, "JSON: key \"%s\" is not PCR0..PCR31", key);
+				nsm__error(err, 0, 0, "JSON: key \"%s\" is not PCR0..PCR31", key);
 				goto out;
 			}
 			if (!json_object_is_type(val, json_type_string) ||
 			    nsm_pcrset_set_hex(set, (uint32_t)idx, json_object_get_string(val))) {
-				errf(err, errlen, "JSON: %s is not a hex string of 32, 48 or 64 bytes", key);
+				nsm__error(err, 0, 0, "JSON: %s is not a hex string of 32, 48 or 64 bytes", key);
 				goto out;
 			}
 		}
 	}
 	if (!nsm_pcrset_count(set)) {
-		errf(err, errlen, "JSON: no PCR0..PCR31 key");
+		nsm__error(err, 0, 0, "JSON: no PCR0..PCR31 key");
 		goto out;
 	}
 	ret = 0;
@@ -229,7 +178,7 @@ out:
 	return ret;
 }
 
-static int load_lines(struct nsm_pcrset *set, char *err, size_t errlen,
+static int load_lines(struct nsm_pcrset *set, struct nsm_error *err,
 		      const char *text, size_t len)
 {
 	size_t pos = 0, line = 0;
@@ -243,7 +192,7 @@ static int load_lines(struct nsm_pcrset *set, char *err, size_t errlen,
 		pos += l + 1;
 		line++;
 		if (l >= sizeof(buf)) {
-			errf(err, errlen, "line %zu: too long", line);
+			nsm__error(err, 0, 0, "line %zu: too long", line);
 			return -EINVAL;
 		}
 		memcpy(buf, s, l);
@@ -259,23 +208,23 @@ static int load_lines(struct nsm_pcrset *set, char *err, size_t errlen,
 		hex = strtok_r(NULL, " ", &rest);
 		idx = pcr_name(name, strlen(name));
 		if (idx < 0 || !hex || strtok_r(NULL, " ", &rest)) {
-			errf(err, errlen, "line %zu: expected \"PCR<n> <hex>\"", line);
+			nsm__error(err, 0, 0, "line %zu: expected \"PCR<n> <hex>\"", line);
 			return -EINVAL;
 		}
 		if (nsm_pcrset_set_hex(set, (uint32_t)idx, hex)) {
-			errf(err, errlen, "line %zu: PCR%d value is not 32, 48 or 64 bytes of hex",
+			nsm__error(err, 0, 0, "line %zu: PCR%d value is not 32, 48 or 64 bytes of hex",
 			     line, idx);
 			return -EINVAL;
 		}
 	}
 	if (!nsm_pcrset_count(set)) {
-		errf(err, errlen, "no PCR values found");
+		nsm__error(err, 0, 0, "no PCR values found");
 		return -EINVAL;
 	}
 	return 0;
 }
 
-int nsm_pcrset_load(struct nsm_pcrset **setp, char *errmsg, size_t errlen,
+int nsm_pcrset_load(struct nsm_pcrset **setp, struct nsm_error *err,
 		    const char *text, size_t len)
 {
 	struct nsm_pcrset *set;
@@ -283,30 +232,30 @@ int nsm_pcrset_load(struct nsm_pcrset **setp, char *errmsg, size_t errlen,
 	int ret;
 
 	if (!setp || (!text && len) || len > INT32_MAX)
-		return -EINVAL;
+		return nsm__errno(err, -EINVAL);
 	*setp = NULL;
 	ret = nsm_pcrset_new(&set);
 	if (ret)
-		return ret;
+		return nsm__errno(err, ret);
 	while (i < len && isspace((unsigned char)text[i]))
 		i++;
 	if (i < len && text[i] == '{')
-		ret = load_json(set, errmsg, errlen, text, len);
+		ret = load_json(set, err, text, len);
 	else
-		ret = load_lines(set, errmsg, errlen, text, len);
+		ret = load_lines(set, err, text, len);
 	if (ret) {
 		nsm_pcrset_free(&set);
-		return ret;
+		return ret == -ENOMEM ? nsm__errno(err, ret) : ret;
 	}
 	*setp = set;
 	return 0;
 }
 
 /* An EIF's measurements; an image that does not open is -EINVAL. */
-static int load_eif(struct nsm_pcrset **setp, char *errmsg, size_t errlen,
+static int load_eif(struct nsm_pcrset **setp, struct nsm_error *err,
 		    const char *path, const uint8_t *buf, size_t len)
 {
-	struct nsm_eif_error ee;
+	struct nsm_error ee;
 	struct nsm_eif *e = NULL;
 	int ret;
 
@@ -319,12 +268,12 @@ static int load_eif(struct nsm_pcrset **setp, char *errmsg, size_t errlen,
 		ret = nsm_eif_file_pcrs(setp, &ee, path);
 	}
 	if (ret == -EBADMSG) {
-		errf(errmsg, errlen, "EIF %s: %s", nsm_eif_status_name(ee.code),
-		     ee.message);
+		nsm__error(err, ee.code, ee.offset, "EIF %s: %s",
+			   nsm_eif_status_name(ee.code), ee.message);
 		return -EINVAL;
 	}
 	if (ret)
-		errf(errmsg, errlen, "%s: %s", path, strerror(-ret));
+		nsm__error(err, 0, 0, "%s: %s", path, strerror(-ret));
 	return ret;
 }
 
@@ -342,28 +291,28 @@ static bool starts_eif(const char *path)
 	return n == 4 && !memcmp(magic, ".eif", 4);
 }
 
-int nsm_pcrset_load_file(struct nsm_pcrset **setp, char *errmsg,
-			 size_t errlen, const char *path)
+int nsm_pcrset_load_file(struct nsm_pcrset **setp, struct nsm_error *err,
+			 const char *path)
 {
 	uint8_t *buf;
 	size_t len;
 	int ret;
 
 	if (!setp || !path)
-		return -EINVAL;
+		return nsm__errno(err, -EINVAL);
 	*setp = NULL;
 	/* an image is read in a streaming pass, not into memory */
 	if (strcmp(path, "-") && starts_eif(path))
-		return load_eif(setp, errmsg, errlen, path, NULL, 0);
-	ret = nsm__read_file(&buf, &len, path, 1u << 20);
+		return load_eif(setp, err, path, NULL, 0);
+	ret = file_read(&buf, &len, path, 1u << 20);
 	if (ret) {
-		errf(errmsg, errlen, "%s: %s", path, strerror(-ret));
+		nsm__error(err, 0, 0, "%s: %s", path, strerror(-ret));
 		return ret;
 	}
 	if (len >= 4 && !memcmp(buf, ".eif", 4))
-		ret = load_eif(setp, errmsg, errlen, path, buf, len);
+		ret = load_eif(setp, err, path, buf, len);
 	else
-		ret = nsm_pcrset_load(setp, errmsg, errlen, (const char *)buf, len);
+		ret = nsm_pcrset_load(setp, err, (const char *)buf, len);
 	free(buf);
 	return ret;
 }

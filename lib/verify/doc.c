@@ -37,15 +37,10 @@ const char *nsm_field_name(enum nsm_field field)
 	return field_names[field];
 }
 
-static void set_err(struct nsm_parse_error *err, enum nsm_check_code code,
+static void set_err(struct nsm_error *err, enum nsm_check_code code,
 		    size_t off, const char *msg)
 {
-	if (!err)
-		return;
-	err->code = code;
-	err->offset = off;
-	snprintf(err->message, sizeof(err->message), "%s (at byte %zu)", msg,
-		 off);
+	nsm__error(err, code, off, "%s (at byte %zu)", msg, off);
 }
 
 static enum nsm_check_code cb_code(enum cb_err e)
@@ -138,7 +133,7 @@ static int index_payload(struct nsm_doc *d)
 	return 0;
 }
 
-int nsm_doc_parse(struct nsm_doc **docp, struct nsm_parse_error *err,
+int nsm_doc_parse(struct nsm_doc **docp, struct nsm_error *err,
 		  const uint8_t *buf, size_t len)
 {
 	struct nsm_doc *d;
@@ -148,7 +143,7 @@ int nsm_doc_parse(struct nsm_doc **docp, struct nsm_parse_error *err,
 	int ret;
 
 	if (!docp || (!buf && len))
-		return -EINVAL;
+		return nsm__errno(err, -EINVAL);
 	*docp = NULL;
 	if (len > NSM_DOC_MAX_SIZE) {
 		char msg[96];
@@ -161,11 +156,11 @@ int nsm_doc_parse(struct nsm_doc **docp, struct nsm_parse_error *err,
 	}
 	d = calloc(1, sizeof(*d));
 	if (!d)
-		return -ENOMEM;
+		return nsm__errno(err, -ENOMEM);
 	d->raw = malloc(len ? len : 1);
 	if (!d->raw) {
 		free(d);
-		return -ENOMEM;
+		return nsm__errno(err, -ENOMEM);
 	}
 	if (len)
 		memcpy(d->raw, buf, len);
@@ -229,6 +224,8 @@ int nsm_doc_parse(struct nsm_doc **docp, struct nsm_parse_error *err,
 	return 0;
 fail:
 	nsm_doc_free(&d);
+	if (ret != -EBADMSG)
+		nsm__errno(err, ret);
 	return ret;
 }
 

@@ -70,7 +70,7 @@ static bool cond_holds(const struct nsm_doc *doc, int idx, const char *key,
 		snprintf(why, whylen, "%s: the document has no PCR%d", key, idx);
 		return false;
 	}
-	nsm__hex_encode(hex, pcr, len);
+	hex_encode(hex, pcr, len);
 	if (json_object_is_type(val, json_type_string))
 		return value_matches(json_object_get_string(val), hex, icase) ||
 		       (snprintf(why, whylen, "%s: PCR%d %.16s... differs", key, idx, hex), false);

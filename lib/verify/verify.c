@@ -136,6 +136,8 @@ struct nsm_result {
 	int64_t time_ms;
 	bool have_root;
 	uint8_t root_sha256[NSM_SHA256_LEN];
+	int root;			/* index in the verifier, -1: none */
+	char root_name[128];
 	bool oom;
 };
 
@@ -239,6 +241,16 @@ bool nsm_result_root_sha256(const struct nsm_result *r,
 	return true;
 }
 
+int nsm_result_root(const struct nsm_result *r)
+{
+	return r && r->have_root ? r->root : -1;
+}
+
+const char *nsm_result_root_name(const struct nsm_result *r)
+{
+	return r && r->have_root && r->root >= 0 ? r->root_name : NULL;
+}
+
 /* ------------------------------------------------------------------ */
 /* Verifier: trust store and chain cache                               */
 /* ------------------------------------------------------------------ */
@@ -253,70 +265,86 @@ struct chain_entry {
 	uint64_t last_use;
 };
 
+struct trusted_root {
+	X509 *x;
+	char *name;
+	uint8_t sha256[NSM_SHA256_LEN];
+};
+
 struct nsm_verifier {
 	X509_STORE *store;
-	STACK_OF(X509) *roots;
+	struct trusted_root *roots;
+	size_t nroots;
 	unsigned int flags;
 	struct chain_entry cache[CACHE_SLOTS];
 	uint64_t tick;
 	uint64_t hits;
 	uint64_t misses;
-	char errmsg[256];
 };
 
-static void set_errmsg(struct nsm_verifier *v, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void set_errmsg(struct nsm_verifier *v, const char *fmt, ...)
+/* The CN of @x's subject, else its one-line subject, as a new string. */
+static char *subject_name(X509 *x)
 {
-	va_list ap;
+	X509_NAME *subj = X509_get_subject_name(x);
+	char buf[128];
+	int n = X509_NAME_get_text_by_NID(subj, NID_commonName, buf,
+					  sizeof(buf));
 
-	va_start(ap, fmt);
-	vsnprintf(v->errmsg, sizeof(v->errmsg), fmt, ap);
-	va_end(ap);
+	if (n <= 0) {
+		ERR_clear_error();
+		X509_NAME_oneline(subj, buf, sizeof(buf));
+	}
+	return strdup(buf);
 }
 
-const char *nsm_verifier_errmsg(const struct nsm_verifier *v)
+static int add_root_x509(struct nsm_verifier *v, X509 *x, const char *name)
 {
-	return v ? v->errmsg : "";
-}
+	struct trusted_root *t, r = { .x = x };
+	unsigned int dl;
+	size_t i;
 
-static int add_root_x509(struct nsm_verifier *v, X509 *x)
-{
+	if (!X509_digest(x, EVP_sha256(), r.sha256, &dl)) {
+		ERR_clear_error();
+		return -ENOMEM;
+	}
+	/* a duplicate is not an error, and keeps its first name */
+	for (i = 0; i < v->nroots; i++)
+		if (!memcmp(v->roots[i].sha256, r.sha256, sizeof(r.sha256)))
+			return 0;
 	if (!X509_STORE_add_cert(v->store, x)) {
-		/* a duplicate is not an error */
 		unsigned long e = ERR_peek_last_error();
 
-		if (ERR_GET_REASON(e) != X509_R_CERT_ALREADY_IN_HASH_TABLE) {
-			ERR_clear_error();
-			return -ENOMEM;
-		}
 		ERR_clear_error();
-		return 0;
+		if (ERR_GET_REASON(e) != X509_R_CERT_ALREADY_IN_HASH_TABLE)
+			return -ENOMEM;
 	}
-	if (!X509_up_ref(x))
-		return -ENOMEM;
-	if (!sk_X509_push(v->roots, x)) {
-		X509_free(x);
+	r.name = name ? strdup(name) : subject_name(x);
+	t = realloc(v->roots, (v->nroots + 1) * sizeof(*t));
+	if (!r.name || !t || !X509_up_ref(x)) {
+		free(r.name);
+		if (t)
+			v->roots = t;
 		return -ENOMEM;
 	}
+	v->roots = t;
+	v->roots[v->nroots++] = r;
 	return 0;
 }
 
-int nsm_verifier_add_root_pem(struct nsm_verifier *v, const char *pem,
-			      size_t len)
+int nsm_verifier_add_root_pem(struct nsm_verifier *v, struct nsm_error *err,
+			      const char *pem, size_t len, const char *name)
 {
 	BIO *bio;
 	X509 *x;
 	int n = 0, ret = 0;
 
 	if (!v || !pem || len > INT32_MAX)
-		return -EINVAL;
+		return nsm__errno(err, -EINVAL);
 	bio = BIO_new_mem_buf(pem, (int)len);
 	if (!bio)
-		return -ENOMEM;
+		return nsm__errno(err, -ENOMEM);
 	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
-		ret = add_root_x509(v, x);
+		ret = add_root_x509(v, x, name);
 		X509_free(x);
 		if (ret)
 			break;
@@ -324,60 +352,92 @@ int nsm_verifier_add_root_pem(struct nsm_verifier *v, const char *pem,
 	}
 	ERR_clear_error();
 	BIO_free(bio);
-	if (!ret && !n) {
-		set_errmsg(v, "no PEM certificate found");
-		ret = -EINVAL;
+	if (ret)
+		return nsm__errno(err, ret);
+	if (!n) {
+		nsm__error(err, 0, 0, "no PEM certificate found");
+		return -EINVAL;
 	}
-	return ret;
+	return 0;
 }
 
-int nsm_verifier_add_root_der(struct nsm_verifier *v, const uint8_t *der,
-			      size_t len)
+int nsm_verifier_add_root_der(struct nsm_verifier *v, struct nsm_error *err,
+			      const uint8_t *der, size_t len,
+			      const char *name)
 {
 	const unsigned char *p = der;
 	X509 *x;
 	int ret;
 
 	if (!v || !der || len > INT32_MAX)
-		return -EINVAL;
+		return nsm__errno(err, -EINVAL);
 	x = d2i_X509(NULL, &p, (long)len);
 	if (!x || p != der + len) {
 		X509_free(x);
 		ERR_clear_error();
-		set_errmsg(v, "not one DER certificate");
+		nsm__error(err, 0, 0, "not one DER certificate");
 		return -EINVAL;
 	}
-	ret = add_root_x509(v, x);
+	ret = add_root_x509(v, x, name);
 	X509_free(x);
-	return ret;
+	return ret ? nsm__errno(err, ret) : 0;
 }
 
-int nsm_verifier_add_root_file(struct nsm_verifier *v, const char *path)
+int nsm_verifier_add_root_file(struct nsm_verifier *v, struct nsm_error *err,
+			       const char *path, const char *name)
 {
 	uint8_t *buf;
 	size_t len;
 	int ret;
 
 	if (!v || !path)
-		return -EINVAL;
-	ret = nsm__read_file(&buf, &len, path, 1u << 20);
+		return nsm__errno(err, -EINVAL);
+	ret = file_read(&buf, &len, path, 1u << 20);
 	if (ret) {
-		set_errmsg(v, "%s: %s", path, strerror(-ret));
+		nsm__error(err, 0, 0, "%s: %s", path, strerror(-ret));
 		return ret;
 	}
 	if (memmem(buf, len, "-----BEGIN", 10))
-		ret = nsm_verifier_add_root_pem(v, (const char *)buf, len);
+		ret = nsm_verifier_add_root_pem(v, err, (const char *)buf, len,
+						name);
 	else
-		ret = nsm_verifier_add_root_der(v, buf, len);
+		ret = nsm_verifier_add_root_der(v, err, buf, len, name);
 	if (ret == -EINVAL)
-		set_errmsg(v, "%s: no certificate (PEM or DER) found", path);
+		nsm__error(err, 0, 0, "%s: no certificate (PEM or DER) found",
+			   path);
 	free(buf);
 	return ret;
 }
 
 size_t nsm_verifier_root_count(const struct nsm_verifier *v)
 {
-	return v ? (size_t)sk_X509_num(v->roots) : 0;
+	return v ? v->nroots : 0;
+}
+
+const char *nsm_verifier_root_name(const struct nsm_verifier *v, size_t i)
+{
+	return v && i < v->nroots ? v->roots[i].name : NULL;
+}
+
+bool nsm_verifier_root_sha256(const struct nsm_verifier *v, size_t i,
+			      uint8_t out[NSM_SHA256_LEN])
+{
+	if (!v || i >= v->nroots)
+		return false;
+	memcpy(out, v->roots[i].sha256, NSM_SHA256_LEN);
+	return true;
+}
+
+/* Which root has @sha256: its index, or -1. */
+static int root_index(const struct nsm_verifier *v,
+		      const uint8_t sha256[NSM_SHA256_LEN])
+{
+	size_t i;
+
+	for (i = 0; i < v->nroots; i++)
+		if (!memcmp(v->roots[i].sha256, sha256, NSM_SHA256_LEN))
+			return (int)i;
+	return -1;
 }
 
 void nsm_verifier_cache_stats(const struct nsm_verifier *v, uint64_t *hits,
@@ -404,14 +464,14 @@ int nsm_verifier_new(struct nsm_verifier **vp, unsigned int flags)
 		return -ENOMEM;
 	v->flags = flags;
 	v->store = X509_STORE_new();
-	v->roots = sk_X509_new_null();
-	if (!v->store || !v->roots) {
+	if (!v->store) {
 		nsm_verifier_free(&v);
 		return -ENOMEM;
 	}
 	if (!(flags & NSM_VERIFIER_NO_AWS_ROOT)) {
-		ret = nsm_verifier_add_root_pem(v, nsm__aws_root_pem,
-						strlen(nsm__aws_root_pem));
+		ret = nsm_verifier_add_root_pem(v, NULL, nsm__aws_root_pem,
+						strlen(nsm__aws_root_pem),
+						"AWS root G1");
 		if (ret) {
 			nsm_verifier_free(&v);
 			return ret;
@@ -431,7 +491,11 @@ void nsm_verifier_free(struct nsm_verifier **vp)
 	v = *vp;
 	for (i = 0; i < CACHE_SLOTS; i++)
 		EVP_PKEY_free(v->cache[i].leaf_key);
-	sk_X509_pop_free(v->roots, X509_free);
+	for (i = 0; i < (int)v->nroots; i++) {
+		X509_free(v->roots[i].x);
+		free(v->roots[i].name);
+	}
+	free(v->roots);
 	X509_STORE_free(v->store);
 	free(v);
 	*vp = NULL;
@@ -480,6 +544,7 @@ void nsm_verify_opts_init(struct nsm_verify_opts *opts)
 /* Everything one verification needs, passed between the steps. */
 struct vctx {
 	struct nsm_verifier *v;
+	struct nsm_error *err;
 	const struct nsm_doc *doc;
 	const struct nsm_verify_opts *o;
 	struct nsm_result *r;
@@ -1375,7 +1440,7 @@ static int check_policy(struct vctx *c)
 			size_t wl, hl;
 			const uint8_t *w = nsm_pcrset_get(o->expected_pcrs, i, &wl);
 			const uint8_t *h;
-			const char *label = nsm_pcr_label(i);
+			const char *label = pcr_label(i);
 
 			if (!w)
 				continue;
@@ -1449,7 +1514,7 @@ static int check_policy(struct vctx *c)
 
 		ret = nsm__kms_eval(o->kms_policy_json, d, &ok, msg, sizeof(msg));
 		if (ret == -EINVAL)
-			set_errmsg(c->v, "KMS policy: %s", msg);
+			nsm__error(c->err, 0, 0, "KMS policy: %s", msg);
 		if (ret)
 			return ret;
 		add_check(c->r, NSM_CHECK_POLICY_KMS, ok ? NSM_CHECK_PASS : NSM_CHECK_FAIL,
@@ -1462,11 +1527,16 @@ static int check_policy(struct vctx *c)
 
 static struct nsm_result *result_new(void)
 {
-	return calloc(1, sizeof(struct nsm_result));
+	struct nsm_result *r = calloc(1, sizeof(struct nsm_result));
+
+	if (r)
+		r->root = -1;
+	return r;
 }
 
-int nsm_verify(struct nsm_result **resultp, struct nsm_verifier *v,
-	       const struct nsm_doc *doc, const struct nsm_verify_opts *opts)
+int nsm_verify(struct nsm_result **resultp, struct nsm_error *err,
+	       struct nsm_verifier *v, const struct nsm_doc *doc,
+	       const struct nsm_verify_opts *opts)
 {
 	struct nsm_verify_opts defaults;
 	struct vctx *c;
@@ -1475,38 +1545,40 @@ int nsm_verify(struct nsm_result **resultp, struct nsm_verifier *v,
 	int ret;
 
 	if (!resultp)
-		return -EINVAL;
+		return nsm__errno(err, -EINVAL);
 	*resultp = NULL;
 	if (!v || !doc)
-		return -EINVAL;
-	v->errmsg[0] = '\0';
+		return nsm__errno(err, -EINVAL);
 	if (!opts) {
 		nsm_verify_opts_init(&defaults);
 		opts = &defaults;
 	}
 	if (opts->version != NSM_VERIFY_OPTS_VERSION) {
-		set_errmsg(v, "unsupported nsm_verify_opts version %u", opts->version);
+		nsm__error(err, 0, 0, "unsupported nsm_verify_opts version %u",
+			   opts->version);
 		return -EINVAL;
 	}
 	if ((unsigned int)opts->time_policy > NSM_TIME_GIVEN) {
-		set_errmsg(v, "unknown time policy %d", (int)opts->time_policy);
+		nsm__error(err, 0, 0, "unknown time policy %d",
+			   (int)opts->time_policy);
 		return -EINVAL;
 	}
 	if (opts->time_policy == NSM_TIME_GIVEN && opts->time_ms < 0) {
-		set_errmsg(v, "verification time before 1970");
+		nsm__error(err, 0, 0, "verification time before 1970");
 		return -EINVAL;
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c)
-		return -ENOMEM;
+		return nsm__errno(err, -ENOMEM);
 	c->v = v;
+	c->err = err;
 	c->doc = doc;
 	c->o = opts;
 	c->now_ms = now_ms();
 	c->r = result_new();
 	if (!c->r) {
 		free(c);
-		return -ENOMEM;
+		return nsm__errno(err, -ENOMEM);
 	}
 
 	check_syntax(c);
@@ -1537,6 +1609,12 @@ int nsm_verify(struct nsm_result **resultp, struct nsm_verifier *v,
 	} else {
 		ret = check_chain(c, at);
 	}
+	if (!ret && c->r->have_root) {
+		c->r->root = root_index(v, c->r->root_sha256);
+		if (c->r->root >= 0)
+			snprintf(c->r->root_name, sizeof(c->r->root_name), "%s",
+				 v->roots[c->r->root].name);
+	}
 	if (!ret && c->syntax_ok)
 		ret = check_signature(c);
 	else if (!ret)
@@ -1549,8 +1627,8 @@ int nsm_verify(struct nsm_result **resultp, struct nsm_verifier *v,
 
 	EVP_PKEY_free(c->leaf_key);
 	if (ret) {
-		if (ret == -ENOMEM && !v->errmsg[0])
-			set_errmsg(v, "out of memory");
+		if (ret == -ENOMEM)
+			nsm__errno(err, ret);
 		nsm_result_free(&c->r);
 	}
 	*resultp = c->r;
@@ -1558,36 +1636,37 @@ int nsm_verify(struct nsm_result **resultp, struct nsm_verifier *v,
 	return ret;
 }
 
-int nsm_verify_bytes(struct nsm_result **resultp, struct nsm_verifier *v,
-		     const uint8_t *buf, size_t len,
+int nsm_verify_bytes(struct nsm_result **resultp, struct nsm_error *err,
+		     struct nsm_verifier *v, const uint8_t *buf, size_t len,
 		     const struct nsm_verify_opts *opts)
 {
-	struct nsm_parse_error perr;
+	struct nsm_error perr;
 	struct nsm_doc *doc = NULL;
 	struct nsm_result *r;
 	int ret;
 
 	if (!resultp)
-		return -EINVAL;
+		return nsm__errno(err, -EINVAL);
 	*resultp = NULL;
 	if (!v || (!buf && len))
-		return -EINVAL;
+		return nsm__errno(err, -EINVAL);
 	ret = nsm_doc_parse(&doc, &perr, buf, len);
 	if (ret == -EBADMSG) {
 		r = result_new();
 		if (!r)
-			return -ENOMEM;
-		add_check(r, perr.code, NSM_CHECK_FAIL, "%s", perr.message);
+			return nsm__errno(err, -ENOMEM);
+		add_check(r, (enum nsm_check_code)perr.code, NSM_CHECK_FAIL,
+			  "%s", perr.message);
 		if (r->oom) {
 			nsm_result_free(&r);
-			return -ENOMEM;
+			return nsm__errno(err, -ENOMEM);
 		}
 		*resultp = r;
 		return 0;
 	}
 	if (ret)
-		return ret;
-	ret = nsm_verify(resultp, v, doc, opts);
+		return nsm__errno(err, ret);
+	ret = nsm_verify(resultp, err, v, doc, opts);
 	nsm_doc_free(&doc);
 	return ret;
 }

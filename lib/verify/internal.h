@@ -8,6 +8,9 @@
 
 #include "nsm_verify.h"
 #include "cborp.h"
+#include "helpers/file.h"	/* compiled in */
+#include "helpers/hex.h"
+#include "helpers/pcr.h"	/* labels.c compiled in */
 
 /* The payload fields, in the order real hardware emits them. */
 #define NSM_PAYLOAD_FIELDS	9
@@ -44,12 +47,16 @@ struct nsm_doc {
 	bool nitrotpm;
 };
 
-/* Byte helpers (util.c) */
-int nsm__hex_decode(uint8_t *out, size_t cap, size_t *out_len,
-		    const char *hex, size_t len);
-void nsm__hex_encode(char *out, const uint8_t *in, size_t len);
-int nsm__read_file(uint8_t **out, size_t *len, const char *path,
-		   size_t max);
+/*
+ * nsm__error() - fill @err (when not NULL) with @code, @off and the
+ * formatted message (error.c). Every function of nsm_verify.h that takes
+ * a struct nsm_error fills it through this.
+ */
+void nsm__error(struct nsm_error *err, int code, uint64_t off,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* nsm__errno() - nsm__error() with code 0 and strerror(-@ret) as the
+ * message; returns @ret */
+int nsm__errno(struct nsm_error *err, int ret);
 
 /* The AWS root in PEM (awsroot.c) */
 extern const char nsm__aws_root_pem[];

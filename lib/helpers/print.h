@@ -20,8 +20,8 @@
  * invalid UTF-8 is replaced with U+FFFD, so untrusted document contents
  * cannot break the output.
  */
-#ifndef NSMCTL_PRINT_H
-#define NSMCTL_PRINT_H
+#ifndef NSM_HELPERS_PRINT_H
+#define NSM_HELPERS_PRINT_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -102,7 +102,4 @@ void pr_json_text_(enum pr_where w, const char *key, const char *fmt,
 #define pr_null(w, key, fmt) \
 	(PR_CHECK(fmt, ""), pr_null_(w, key, fmt))
 
-/* Lowercase hex of @len bytes into a new string; NULL on ENOMEM. */
-char *hex_string(const uint8_t *buf, size_t len);
-
-#endif /* NSMCTL_PRINT_H */
+#endif /* NSM_HELPERS_PRINT_H */
