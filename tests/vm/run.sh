@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Userspace clients against the real module, one VM boot per kernel: packs
-# nsm-tui, nsmctl, libnsm.so.0 with lib/tests' AWS API programs, their
+# nsm-tui, nsmctl, libnsm.so.1 (the client library) with lib/tests' AWS API programs, their
 # libraries and the dynamic loader into the guest's /extra (the guest has
 # no shared libraries) and runs guest.sh there through the VM runner
 # (selftests/vm/run.sh --exec). Parts (default: all):
