@@ -95,6 +95,9 @@ canary() {
 		echo "@@T not ok canary_$1 - insmod failed"
 		return
 	}
+	# A report turns the console verbose (lockdep's debug_locks_off());
+	# back to loglevel 1, so the kernel does not cut into the @@T lines.
+	dmesg -n 1
 	if [ "$1" = leak ]; then
 		sleep 6
 		echo scan >$KMEMLEAK
