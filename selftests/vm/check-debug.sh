@@ -18,7 +18,8 @@
 #           deliberate fault per checker, each of which must be reported
 #           and flagged.
 # kcsan  KCSAN (and lockdep): the concurrency tests, then the kernel log
-#        free of any report (debug-guest.sh).
+#        free of any report (debug-guest.sh), then the negative control: a
+#        deliberate data race that KCSAN must report.
 #
 # Output: one TAP document (each VM result a top-level line), then
 # "N passed, M failed" (", K skipped" when some were). Exit status 1 if
@@ -116,6 +117,18 @@ exec_pass() {
 	rm -rf "$extra"
 	mkdir -p "$extra"
 	echo "$2" >"$extra/mode"
+	# The negative controls' module (canary/nsm_canary.c), built
+	# outside the source tree against the debug kernel's.
+	rm -rf "$b/canary"
+	mkdir -p "$b/canary"
+	cp "$here"/canary/Kbuild "$here"/canary/nsm_canary.c "$b/canary/"
+	if make -s -C "$root/lib/modules/$rel/build" M="$b/canary" modules \
+		>"$b/canary/build.log" 2>&1; then
+		cp "$b/canary/nsm_canary.ko" "$extra/"
+	else
+		sed 's/^/# /' "$b/canary/build.log" | tail -n 20
+		emit "not ok" "$variant: build nsm_canary.ko (the negative controls)"
+	fi
 	if [ "$2" = fault ]; then
 		if ! ${CC:-cc} -O2 -Wall -D_GNU_SOURCE -I"$top/include/uapi" -static -pthread \
 		     -o "$extra/nsm_fault" "$here/nsm_fault.c" \
@@ -124,19 +137,20 @@ exec_pass() {
 			emit "not ok" "$variant: build nsm_fault"
 			return
 		fi
-		# The negative controls' module (canary/nsm_canary.c), built
-		# outside the source tree against the debug kernel's.
-		rm -rf "$b/canary"
-		mkdir -p "$b/canary"
-		cp "$here"/canary/Kbuild "$here"/canary/nsm_canary.c "$b/canary/"
-		if make -s -C "$root/lib/modules/$rel/build" M="$b/canary" modules \
-			>"$b/canary/build.log" 2>&1; then
-			cp "$b/canary/nsm_canary.ko" "$extra/"
-		else
-			sed 's/^/# /' "$b/canary/build.log" | tail -n 20
-			emit "not ok" "$variant: build nsm_canary.ko (the negative controls)"
-		fi
-		# A provisioning chain and key for pki/chain, key and commit.
+	# The negative controls' module (canary/nsm_canary.c), built
+	# outside the source tree against the debug kernel's.
+	rm -rf "$b/canary"
+	mkdir -p "$b/canary"
+	cp "$here"/canary/Kbuild "$here"/canary/nsm_canary.c "$b/canary/"
+	if make -s -C "$root/lib/modules/$rel/build" M="$b/canary" modules \
+		>"$b/canary/build.log" 2>&1; then
+		cp "$b/canary/nsm_canary.ko" "$extra/"
+	else
+		sed 's/^/# /' "$b/canary/build.log" | tail -n 20
+		emit "not ok" "$variant: build nsm_canary.ko (the negative controls)"
+	fi
+	if [ "$2" = fault ]; then
+		if ! ${CC:-cc}		# A provisioning chain and key for pki/chain, key and commit.
 		if "$here/test-pki.sh" "$b/pki" >&2 &&
 		   awk -v d="$b/pki" '/BEGIN CERT/ { n++ } n { print > (d "/cert" n ".pem") }' \
 			"$b/pki/chain.pem" &&

@@ -10,7 +10,8 @@
 #          unload the module and scan for leaks (kmemleak); after the
 #          kernel log check, the negative controls (/extra/nsm_canary.ko)
 #   races  the concurrency tests (nsm_instance_test's races,
-#          nsm_attest_test's 64 threads), for KCSAN
+#          nsm_attest_test's 64 threads), for KCSAN; after the kernel log
+#          check, the negative control (nsm_canary.ko fault=race)
 #
 # Each result is one line "@@T ok|not ok <name> [- <note>]", which
 # check-debug.sh turns into a TAP line; "# " lines are diagnostics. Last,
@@ -127,4 +128,7 @@ if [ "$mode" = fault ] && [ -f /extra/nsm_canary.ko ]; then
 	canary warn 'WARNING: CPU'
 	[ -w $KMEMLEAK ] && canary leak 'unreferenced object'
 	canary kasan 'KASAN: slab-use-after-free'
+fi
+if [ "$mode" = races ] && [ -f /extra/nsm_canary.ko ]; then
+	canary race 'BUG: KCSAN: data-race'
 fi

@@ -13,12 +13,15 @@
  * Faults: lockdep (an AB-BA lock order), atomic_sleep (might_sleep() under
  * a spinlock), ubsan (an array index out of bounds), debugobjects (freeing
  * an active timer), warn (WARN_ON), leak (an unreferenced allocation, for
- * kmemleak), kasan (a use after free). lockdep turns itself off at its
+ * kmemleak), kasan (a use after free), and on the KCSAN kernel race (two
+ * threads incrementing one plain counter). lockdep turns itself off at its
  * first report and KASAN's taints the kernel, so the guest runs lockdep
  * first and kasan last, one load each.
  *
  * init always returns 0: busybox insmod runs a failed init a second time.
  */
+#include <linux/delay.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -28,7 +31,7 @@
 
 static char *fault = "";
 module_param(fault, charp, 0444);
-MODULE_PARM_DESC(fault, "lockdep|atomic_sleep|ubsan|debugobjects|warn|leak|kasan");
+MODULE_PARM_DESC(fault, "lockdep|atomic_sleep|ubsan|debugobjects|warn|leak|kasan|race");
 
 static DEFINE_MUTEX(canary_a);
 static DEFINE_MUTEX(canary_b);
@@ -64,8 +67,9 @@ static void canary_atomic_sleep(void)
 
 static void canary_ubsan(void)
 {
-	volatile int i = ARRAY_SIZE(canary_table.slot);
+	int i = ARRAY_SIZE(canary_table.slot);
 
+	OPTIMIZER_HIDE_VAR(i);
 	canary_table.slot[i] = 1;
 	pr_info("nsm_canary: slot %d written (%d)\n", i, canary_table.after);
 }
@@ -99,12 +103,43 @@ static void canary_leak(void)
 
 static void canary_kasan(void)
 {
-	volatile char *p = kmalloc(32, GFP_KERNEL);
+	char *p = kmalloc(32, GFP_KERNEL);
 
 	if (!p)
 		return;
-	kfree((void *)p);
-	pr_info("nsm_canary: read after free: %d\n", p[8]);
+	kfree(p);
+	OPTIMIZER_HIDE_VAR(p);
+	pr_info("nsm_canary: read after free: %d\n", READ_ONCE(p[8]));
+}
+
+static unsigned long canary_counter;
+
+static int canary_racer(void *unused)
+{
+	while (!kthread_should_stop()) {
+		canary_counter++;
+		cond_resched();
+	}
+	return 0;
+}
+
+static void canary_race(void)
+{
+	struct task_struct *t[2];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		t[i] = kthread_run(canary_racer, NULL, "nsm_canary/%d", i);
+		if (IS_ERR(t[i])) {
+			while (i--)
+				kthread_stop(t[i]);
+			return;
+		}
+	}
+	msleep(3000);
+	for (i = 0; i < 2; i++)
+		kthread_stop(t[i]);
+	pr_info("nsm_canary: counter %lu\n", canary_counter);
 }
 
 static int __init canary_init(void)
@@ -120,6 +155,7 @@ static int __init canary_init(void)
 		{ "warn", NULL },
 		{ "leak", canary_leak },
 		{ "kasan", canary_kasan },
+		{ "race", canary_race },
 	};
 	unsigned int i;
 
