@@ -8,7 +8,7 @@ set -euo pipefail
 pkgs=(
 	build-essential pkg-config clang llvm libclang-rt-14-dev
 	libssl-dev openssl libcbor-dev libncurses-dev libjson-c-dev
-	valgrind tmux cpio busybox-static qemu-system-x86 gcc-multilib
+	valgrind tmux cpio busybox-static qemu-system-x86 gcc-multilib rsync
 	linux-headers-amd64 linux-headers-6.12-amd64 kmod
 	dkms nodejs npm python3-docutils
 	sparse
