@@ -224,7 +224,7 @@ int nsm_attest_sign(const struct nsm_attest_state *st,
 	cbor_room(&w, 3);
 	body_at = w.len;
 	if (cbor_payload(&w, st, req))
-		return -NSM_INTERNAL_ERROR;
+		return w.err ? -NSM_BUFFER_TOO_SMALL : -NSM_INTERNAL_ERROR;
 	body_len = w.len - body_at;
 	if (body_len > 0xffff)
 		return -NSM_INTERNAL_ERROR;
@@ -244,7 +244,9 @@ int nsm_attest_sign(const struct nsm_attest_state *st,
 
 	cbor_head(&w, CBOR_BYTES, P384_SIG_LEN);
 	sig = cbor_room(&w, P384_SIG_LEN);
-	if (!sig || p384_sign_digest(nsm_leaf_priv(st->leaf), digest, sig))
+	if (!sig)
+		return -NSM_BUFFER_TOO_SMALL;
+	if (p384_sign_digest(nsm_leaf_priv(st->leaf), digest, sig))
 		return -NSM_INTERNAL_ERROR;
 	*doc_len = w.len;
 	return 0;

@@ -61,9 +61,9 @@ struct nsm_attest_state {
  * @doc_len: receives the document length
  *
  * Reads @st and its objects only, so concurrent calls may share them.
- * Return: 0, or the negative protocol error to answer with
- * (-NSM_INTERNAL_ERROR when @st has no chain or leaf, signing failed or
- * @cap is too small).
+ * Return: 0, or the negative protocol error to answer with:
+ * -NSM_BUFFER_TOO_SMALL when the document does not fit @cap,
+ * -NSM_INTERNAL_ERROR when @st has no chain or leaf or signing failed.
  */
 int nsm_attest_sign(const struct nsm_attest_state *st,
 		    const struct nsm_request *req, u8 *doc, size_t cap,

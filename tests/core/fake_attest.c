@@ -31,20 +31,20 @@ int nsm_attest_document(struct nsm_emu *emu, const struct nsm_request *req,
 	}
 	if (fake_attest.fixed_len) {
 		if (fake_attest.len > cap)
-			return -NSM_INPUT_TOO_LARGE;
+			return -NSM_BUFFER_TOO_SMALL;
 		for (i = 0; i < fake_attest.len; i++)
 			doc[i] = (u8)(i * 7 + 1);
 		*doc_len = fake_attest.len;
 		return 0;
 	}
 	if (!cap)
-		return -NSM_INPUT_TOO_LARGE;
+		return -NSM_BUFFER_TOO_SMALL;
 	doc[0] = 0xd0;
 	len = put(doc, 1, cap, &req->user_data);
 	len = put(doc, len, cap, &req->nonce);
 	len = put(doc, len, cap, &req->public_key);
 	if (len > cap)
-		return -NSM_INPUT_TOO_LARGE;
+		return -NSM_BUFFER_TOO_SMALL;
 	*doc_len = len;
 	return 0;
 }
