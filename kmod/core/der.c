@@ -370,6 +370,31 @@ int der_parse_time(const struct der_tlv *t, u64 *secs)
 	return 0;
 }
 
+bool der_well_formed(const u8 *p, size_t len)
+{
+	struct der_r stack[DER_MAX_DEPTH];
+	unsigned int depth = 0;
+	struct der_tlv t;
+
+	stack[0].p = p;
+	stack[0].len = len;
+	for (;;) {
+		if (!stack[depth].len) {
+			if (!depth)
+				return true;
+			depth--;
+			continue;
+		}
+		if (der_next(&stack[depth], &t))
+			return false;
+		if (t.tag & 0x20) {	/* constructed: its content, in turn */
+			if (depth + 1 == DER_MAX_DEPTH)
+				return false;
+			stack[++depth] = der_enter(&t);
+		}
+	}
+}
+
 size_t der_first_elem_len(const u8 *p, size_t len)
 {
 	struct der_r r = { p, len };

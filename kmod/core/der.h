@@ -123,6 +123,19 @@ static inline struct der_r der_enter(const struct der_tlv *t)
 int der_parse_time(const struct der_tlv *t, u64 *secs);
 
 /**
+ * der_well_formed() - is @p a sequence of DER elements, each constructed
+ * one's content in turn a sequence of elements that fills it exactly?
+ * @p:   the bytes
+ * @len: their number
+ *
+ * Definite, shortest lengths and single-byte tags only (as der_next());
+ * at most DER_MAX_DEPTH levels of nesting. Contents of primitive elements
+ * are not looked at. Iterative: no recursion on input.
+ * Return: true when well formed.
+ */
+bool der_well_formed(const u8 *p, size_t len);
+
+/**
  * der_first_elem_len() - length of the first DER element, header included
  * @p:   the bytes
  * @len: their number

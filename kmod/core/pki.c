@@ -84,10 +84,11 @@ static const char *const pki_errors[NSM_PKI_NERR] = {
 	[NSM_PKI_EKEY] = "the key is not a valid P-384 private key",
 	[NSM_PKI_EKEYMISMATCH] = "the key does not match the instance CA certificate",
 	[NSM_PKI_ECERT] =
-		"a certificate is malformed, over 1024 bytes, or not P-384 with ecdsa-with-SHA384",
+		"a certificate is malformed, over 1024 bytes, not P-384 with ecdsa-with-SHA384, or has an extension twice or an unknown critical one",
 	[NSM_PKI_ECHAIN] =
-		"broken chain: bad length, root not self-issued, or issuer != parent's subject",
-	[NSM_PKI_ENOTCA] = "a certificate is not a CA with keyCertSign and a large enough pathLen",
+		"broken chain: bad length, root not self-issued, issuer != parent's subject, or key ids differ",
+	[NSM_PKI_ENOTCA] =
+		"a certificate is not a CA (critical cA TRUE) with keyCertSign and a large enough pathLen",
 	[NSM_PKI_EEXPIRED] = "a CA certificate is not valid at the current time",
 	[NSM_PKI_ESIG] = "a certificate signature does not verify",
 	[NSM_PKI_EINVAL] = "a setting is out of range",
@@ -500,8 +501,14 @@ static int prov_chain(struct nsm_ca *ca, struct pki_prov *s,
 		if (in[i].issuer_len != parent->subject_len ||
 		    memcmp(in[i].issuer, parent->subject, parent->subject_len))
 			return -NSM_PKI_ECHAIN;
+		/* verifiers find the issuer by key id when both name one */
+		if (in[i].akid && parent->skid &&
+		    (in[i].akid_len != parent->skid_len ||
+		     memcmp(in[i].akid, parent->skid, parent->skid_len)))
+			return -NSM_PKI_ECHAIN;
 		/* CAs below this one, not counting the leaf we issue */
-		if (!in[i].ca || !(in[i].key_usage & X509_KU_KEY_CERT_SIGN) ||
+		if (!in[i].ca || !in[i].ca_critical ||
+		    !(in[i].key_usage & X509_KU_KEY_CERT_SIGN) ||
 		    (in[i].pathlen >= 0 && (unsigned int)in[i].pathlen < n - 1 - i))
 			return -NSM_PKI_ENOTCA;
 	}

@@ -41,9 +41,9 @@ enum nsm_pki_err {
 	NSM_PKI_ECRYPTO,	/* RNG, hashing or signing failed */
 	NSM_PKI_EKEY,		/* the key is not a P-384 private key */
 	NSM_PKI_EKEYMISMATCH,	/* the key is not the instance cert's key */
-	NSM_PKI_ECERT,		/* malformed, over 1024 bytes, not P-384/ES384 */
-	NSM_PKI_ECHAIN,		/* bad length, or issuer != parent's subject */
-	NSM_PKI_ENOTCA,		/* not a CA, no keyCertSign, pathLen too small */
+	NSM_PKI_ECERT,		/* malformed, > 1 KiB, not ES384, bad extension */
+	NSM_PKI_ECHAIN,		/* bad length, issuer or key id != parent's */
+	NSM_PKI_ENOTCA,		/* not critical cA, no keyCertSign, pathLen */
 	NSM_PKI_EEXPIRED,	/* a CA is not valid at the current time */
 	NSM_PKI_ESIG,		/* a certificate signature does not verify */
 	NSM_PKI_EINVAL,		/* a setting out of range */
@@ -119,11 +119,13 @@ int nsm_ca_generate(const char *module_id, u64 now_s, struct nsm_ca **out);
  * @out:       receives the chain
  *
  * Checks that the key is valid and is the instance certificate's key, that
- * every certificate is a P-384/ecdsa-with-SHA384 v3 CA certificate valid at
- * @now_s with keyCertSign and a large enough pathLen, that the first is
- * self-issued and that each names its parent's subject as issuer, byte for
- * byte, and that each signature verifies under its parent's key (the root's
- * under its own).
+ * every certificate is well-formed DER and a P-384/ecdsa-with-SHA384 v3 CA
+ * certificate (critical BasicConstraints cA) valid at @now_s with
+ * keyCertSign and a large enough pathLen, that the first is self-issued and
+ * that each names its parent's subject as issuer, byte for byte, and its
+ * parent's subject key id as authority key id when both are present, and
+ * that each signature verifies under its parent's key (the root's under its
+ * own). See nsm_x509_parse() for the extensions accepted.
  * Return: 0 or -enum nsm_pki_err.
  */
 int nsm_ca_provision(const u8 *key, size_t key_len, const u8 *chain,
@@ -226,12 +228,7 @@ int nsm_pki_generate(struct nsm_pki *pki, const char *module_id, u64 now_s);
  * @chain_len: its length
  * @now_s:     current time, epoch seconds
  *
- * Checks that the key is valid and is the instance certificate's key, that
- * every certificate is a P-384/ecdsa-with-SHA384 v3 CA certificate valid at
- * @now_s with keyCertSign and a large enough pathLen, that the first is
- * self-issued and that each names its parent's subject as issuer, byte for
- * byte, and that each signature verifies under its parent's key (the root's
- * under its own). On any failure nothing changes.
+ * Checks what nsm_ca_provision() checks. On any failure nothing changes.
  * Return: 0 or -enum nsm_pki_err.
  */
 int nsm_pki_provision(struct nsm_pki *pki, const u8 *key, size_t key_len,

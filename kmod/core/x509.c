@@ -240,62 +240,132 @@ static int parse_spki(struct der_r *r, struct nsm_x509_info *info)
 	return 0;
 }
 
-static int parse_ext(const struct der_tlv *ext, struct nsm_x509_info *info)
+/* Extensions parse_ext() knows: each may appear once. */
+enum {
+	EXT_BASIC_CONSTRAINTS	= 1 << 0,
+	EXT_KEY_USAGE		= 1 << 1,
+	EXT_SKID		= 1 << 2,
+	EXT_AKID		= 1 << 3,
+};
+
+static int parse_basic_constraints(struct der_r *v, struct nsm_x509_info *info)
+{
+	struct der_tlv t;
+	struct der_r bc;
+	size_t i;
+
+	if (der_expect(v, DER_SEQUENCE, &t) || v->len)
+		return -1;
+	bc = der_enter(&t);
+	if (der_peek(&bc) == DER_BOOLEAN) {
+		if (der_next(&bc, &t) || t.len != 1)
+			return -1;
+		info->ca = t.val[0] != 0;
+	}
+	if (der_peek(&bc) == DER_INTEGER) {
+		/* a small non-negative pathLenConstraint */
+		if (der_next(&bc, &t) || !t.len || t.len > 3 ||
+		    (t.val[0] & 0x80))
+			return -1;
+		info->pathlen = 0;
+		for (i = 0; i < t.len; i++)
+			info->pathlen = info->pathlen << 8 | t.val[i];
+	}
+	return bc.len ? -1 : 0;
+}
+
+static int parse_key_usage(struct der_r *v, struct nsm_x509_info *info)
+{
+	struct der_tlv t;
+	u8 unused;
+
+	if (der_expect(v, DER_BIT_STRING, &t) || v->len || t.len < 1)
+		return -1;
+	unused = t.val[0];
+	if (unused > 7 || (t.len == 1 && unused))
+		return -1;
+	info->key_usage = t.len > 1 ? t.val[1] : 0;
+	/* the unused bits of the last byte say nothing (X.690 11.2.1) */
+	if (t.len == 2)
+		info->key_usage &= (u8)(0xff << unused);
+	return 0;
+}
+
+/* AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] OPTIONAL, ... } */
+static int parse_akid(struct der_r *v, struct nsm_x509_info *info)
+{
+	struct der_tlv t;
+	struct der_r a;
+
+	if (der_expect(v, DER_SEQUENCE, &t) || v->len)
+		return -1;
+	a = der_enter(&t);
+	if (der_peek(&a) == DER_CTX(0)) {
+		if (der_next(&a, &t) || !t.len)
+			return -1;
+		info->akid = t.val;
+		info->akid_len = t.len;
+	}
+	return 0;
+}
+
+static int parse_ext(const struct der_tlv *ext, struct nsm_x509_info *info,
+		     unsigned int *seen)
 {
 	struct der_r in = der_enter(ext), v;
 	struct der_tlv oid, t, val;
+	unsigned int which = 0;
+	bool critical = false;
 
 	if (der_expect(&in, DER_OID, &oid))
 		return -1;
-	if (der_peek(&in) == DER_BOOLEAN && der_next(&in, &t))
-		return -1;
+	if (der_peek(&in) == DER_BOOLEAN) {
+		if (der_next(&in, &t) || t.len != 1)
+			return -1;
+		critical = t.val[0] != 0;
+	}
 	if (der_expect(&in, DER_OCTET_STRING, &val) || in.len)
 		return -1;
 	v = der_enter(&val);
 
 	if (tlv_is(&oid, DER_OID, oid_ce_basic_constraints,
-		   sizeof(oid_ce_basic_constraints))) {
-		struct der_r bc;
-		size_t i;
+		   sizeof(oid_ce_basic_constraints)))
+		which = EXT_BASIC_CONSTRAINTS;
+	else if (tlv_is(&oid, DER_OID, oid_ce_key_usage,
+			sizeof(oid_ce_key_usage)))
+		which = EXT_KEY_USAGE;
+	else if (tlv_is(&oid, DER_OID, oid_ce_skid, sizeof(oid_ce_skid)))
+		which = EXT_SKID;
+	else if (tlv_is(&oid, DER_OID, oid_ce_akid, sizeof(oid_ce_akid)))
+		which = EXT_AKID;
+	if (!which)
+		return critical ? -1 : 0;	/* not honoured, so refused */
+	if (*seen & which)
+		return -1;
+	*seen |= which;
 
-		if (der_expect(&v, DER_SEQUENCE, &t) || v.len)
-			return -1;
-		bc = der_enter(&t);
-		if (der_peek(&bc) == DER_BOOLEAN) {
-			if (der_next(&bc, &t) || t.len != 1)
-				return -1;
-			info->ca = t.val[0] != 0;
-		}
-		if (der_peek(&bc) == DER_INTEGER) {
-			/* a small non-negative pathLenConstraint */
-			if (der_next(&bc, &t) || !t.len || t.len > 3 ||
-			    (t.val[0] & 0x80))
-				return -1;
-			info->pathlen = 0;
-			for (i = 0; i < t.len; i++)
-				info->pathlen = info->pathlen << 8 | t.val[i];
-		}
-		return bc.len ? -1 : 0;
-	}
-	if (tlv_is(&oid, DER_OID, oid_ce_key_usage, sizeof(oid_ce_key_usage))) {
-		if (der_expect(&v, DER_BIT_STRING, &t) || v.len || t.len < 1)
-			return -1;
-		info->key_usage = t.len > 1 ? t.val[1] : 0;
-		return 0;
-	}
-	if (tlv_is(&oid, DER_OID, oid_ce_skid, sizeof(oid_ce_skid))) {
+	switch (which) {
+	case EXT_BASIC_CONSTRAINTS:
+		info->ca_critical = critical;
+		return parse_basic_constraints(&v, info);
+	case EXT_KEY_USAGE:
+		return parse_key_usage(&v, info);
+	case EXT_SKID:
 		if (der_expect(&v, DER_OCTET_STRING, &t) || v.len || !t.len)
 			return -1;
 		info->skid = t.val;
 		info->skid_len = t.len;
+		return 0;
+	default:
+		return parse_akid(&v, info);
 	}
-	return 0;
 }
 
 static int parse_tbs(const struct der_tlv *tbs, struct nsm_x509_info *info)
 {
 	struct der_r r = der_enter(tbs), in;
 	struct der_tlv t, ver, nb, na, exts;
+	unsigned int seen = 0;
 
 	if (der_expect(&r, DER_CTX_CONS(0), &t))
 		return -1;
@@ -336,7 +406,7 @@ static int parse_tbs(const struct der_tlv *tbs, struct nsm_x509_info *info)
 		in = der_enter(&exts);
 		while (in.len) {
 			if (der_expect(&in, DER_SEQUENCE, &t) ||
-			    parse_ext(&t, info))
+			    parse_ext(&t, info, &seen))
 				return -1;
 		}
 	}
@@ -351,7 +421,12 @@ int nsm_x509_parse(const u8 *der, size_t len, struct nsm_x509_info *info)
 	memset(info, 0, sizeof(*info));
 	info->pathlen = -1;
 	info->key_usage = 0xff;
-	if (der_expect(&r, DER_SEQUENCE, &cert) || r.len)
+	/*
+	 * Every element, not only those read below: the subject Name of an
+	 * instance CA is copied into each leaf it issues.
+	 */
+	if (der_expect(&r, DER_SEQUENCE, &cert) || r.len ||
+	    !der_well_formed(der, len))
 		return -1;
 	in = der_enter(&cert);
 	if (der_expect(&in, DER_SEQUENCE, &tbs) || parse_tbs(&tbs, info))

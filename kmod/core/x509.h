@@ -102,10 +102,14 @@ size_t nsm_x509_issue(const struct nsm_x509_tmpl *t,
  * @not_after:   validity end (inclusive)
  * @pub:      subject public key (P-384 uncompressed point)
  * @ca:       BasicConstraints cA
+ * @ca_critical: BasicConstraints is marked critical
  * @pathlen:  pathLenConstraint, -1 if absent
- * @key_usage: first KeyUsage byte, or 0xff when the extension is absent
+ * @key_usage: first KeyUsage byte (unused bits cleared), or 0xff when the
+ *             extension is absent
  * @skid:      SubjectKeyIdentifier, NULL if absent
  * @skid_len:  its length
+ * @akid:      AuthorityKeyIdentifier's keyIdentifier, NULL if absent
+ * @akid_len:  its length
  * @sig_r:     the ECDSA signature's r, 48 bytes big-endian
  * @sig_s:     its s
  */
@@ -120,10 +124,13 @@ struct nsm_x509_info {
 	u64 not_after;
 	u8 pub[P384_PUB_LEN];
 	bool ca;
+	bool ca_critical;
 	int pathlen;
 	u8 key_usage;
 	const u8 *skid;
 	size_t skid_len;
+	const u8 *akid;
+	size_t akid_len;
 	u8 sig_r[P384_SCALAR_LEN];
 	u8 sig_s[P384_SCALAR_LEN];
 };
@@ -135,9 +142,13 @@ struct nsm_x509_info {
  * @info: receives the fields; pointers borrow @der
  *
  * Only v3 certificates with a P-384 key signed with ecdsa-with-SHA384 are
- * accepted.
- * Return: 0, or -1 if @der is malformed, trails data or uses another
- * algorithm.
+ * accepted, and only well-formed DER throughout (der_well_formed()), also
+ * in the elements not read, such as the Names. As RFC 5280 section 4.2
+ * requires, an extension may appear once only, and a critical extension
+ * other than BasicConstraints and KeyUsage (the ones the core acts on)
+ * makes the certificate unusable here.
+ * Return: 0, or -1 if @der is malformed, trails data, uses another
+ * algorithm or has an extension it cannot honour.
  */
 int nsm_x509_parse(const u8 *der, size_t len, struct nsm_x509_info *info);
 
