@@ -30,11 +30,13 @@ cd "$top"
 # tools:check-vm runs nsmctl (libnsm's AWS-compatible client) against the
 # real module in the VM; selftests runs the conformance suites there;
 # tests/vm:check-vm runs nsm-tui's device view and AWS's C API there.
+# selftests:check-ktree builds the same suite as kselftests of Debian's
+# linux-source-6.12 tree and runs it with the tree's run_kselftest.sh there.
 # .:style-tap is `make style`: checkpatch.pl and sparse over kmod/;
 # .:check-run is the README's first command, `make run`.
 # scripts/tests checks this script's own counting on synthetic suites.
-suites=${NSM_SUITES:-"scripts/tests tests/core tests/crypto tests/attest lib tools tui selftests tools:check-vm tests/vm:check-vm .:style-tap .:check-run"}
-strict=${NSM_STRICT_SUITES-"selftests tools:check-vm tests/vm:check-vm"}
+suites=${NSM_SUITES:-"scripts/tests tests/core tests/crypto tests/attest lib tools tui selftests selftests:check-ktree tools:check-vm tests/vm:check-vm .:style-tap .:check-run"}
+strict=${NSM_STRICT_SUITES-"selftests selftests:check-ktree tools:check-vm tests/vm:check-vm"}
 log_dir=${BUILD:-$top/build}/test-logs
 mkdir -p "$log_dir"
 skips=$log_dir/skips.tsv
