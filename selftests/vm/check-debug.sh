@@ -137,20 +137,7 @@ exec_pass() {
 			emit "not ok" "$variant: build nsm_fault"
 			return
 		fi
-	# The negative controls' module (canary/nsm_canary.c), built
-	# outside the source tree against the debug kernel's.
-	rm -rf "$b/canary"
-	mkdir -p "$b/canary"
-	cp "$here"/canary/Kbuild "$here"/canary/nsm_canary.c "$b/canary/"
-	if make -s -C "$root/lib/modules/$rel/build" M="$b/canary" modules \
-		>"$b/canary/build.log" 2>&1; then
-		cp "$b/canary/nsm_canary.ko" "$extra/"
-	else
-		sed 's/^/# /' "$b/canary/build.log" | tail -n 20
-		emit "not ok" "$variant: build nsm_canary.ko (the negative controls)"
-	fi
-	if [ "$2" = fault ]; then
-		if ! ${CC:-cc}		# A provisioning chain and key for pki/chain, key and commit.
+		# A provisioning chain and key for pki/chain, key and commit.
 		if "$here/test-pki.sh" "$b/pki" >&2 &&
 		   awk -v d="$b/pki" '/BEGIN CERT/ { n++ } n { print > (d "/cert" n ".pem") }' \
 			"$b/pki/chain.pem" &&
