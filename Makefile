@@ -9,7 +9,8 @@
 #   make run           the main job: build, start the emulator, show it working
 #   make check         every test (installs what is missing)
 #   make check-debug   the module under KASAN, lockdep, kmemleak, UBSAN and
-#                      fault injection (builds a debug kernel once, ~40 min)
+#                      fault injection (builds a debug kernel once; part of
+#                      make check)
 #   make check-kcsan   the concurrency tests under KCSAN (its own kernel)
 #   make bench         benchmarks, numbers printed
 #   make fuzz          fuzz the request decoder (FUZZ_SECONDS=N, default 600)

@@ -32,11 +32,14 @@ cd "$top"
 # tests/vm:check-vm runs nsm-tui's device view and AWS's C API there.
 # selftests:check-ktree builds the same suite as kselftests of Debian's
 # linux-source-6.12 tree and runs it with the tree's run_kselftest.sh there.
+# .:check-debug is `make check-debug`: the module on a debug kernel built
+# here (KASAN, lockdep, kmemleak, UBSAN, fault injection; the kernel is
+# cached outside the clone, see Documentation/selftests.rst).
 # .:style-tap is `make style`: checkpatch.pl and sparse over kmod/;
 # .:check-run is the README's first command, `make run`.
 # scripts/tests checks this script's own counting on synthetic suites.
-suites=${NSM_SUITES:-"scripts/tests tests/core tests/crypto tests/attest lib tools tui selftests selftests:check-ktree tools:check-vm tests/vm:check-vm .:style-tap .:check-run"}
-strict=${NSM_STRICT_SUITES-"selftests selftests:check-ktree tools:check-vm tests/vm:check-vm"}
+suites=${NSM_SUITES:-"scripts/tests tests/core tests/crypto tests/attest lib tools tui selftests selftests:check-ktree tools:check-vm tests/vm:check-vm .:check-debug .:style-tap .:check-run"}
+strict=${NSM_STRICT_SUITES-"selftests selftests:check-ktree tools:check-vm tests/vm:check-vm .:check-debug"}
 log_dir=${BUILD:-$top/build}/test-logs
 mkdir -p "$log_dir"
 skips=$log_dir/skips.tsv
@@ -64,6 +67,7 @@ for s in $suites; do
 	fi
 	log="$log_dir/$(echo "$s" | tr /: __).log"
 	echo "# suite $s"
+	t0=$SECONDS
 	make -s --no-print-directory -C "$dir" "$target" 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	pass=0 fail=0 skip=0
@@ -84,7 +88,7 @@ for s in $suites; do
 		echo "not ok - suite $s ran no test"
 		fail=1
 	fi
-	echo "# suite $s: $pass passed, $fail failed, $skip skipped"
+	echo "# suite $s: $pass passed, $fail failed, $skip skipped in $((SECONDS - t0)) s"
 	total_pass=$((total_pass + pass))
 	total_fail=$((total_fail + fail))
 	total_skip=$((total_skip + skip))
