@@ -13,6 +13,7 @@ pkgs=(
 	dkms nodejs npm python3-docutils
 	sparse
 	libmicrohttpd-dev libcurl4-openssl-dev awscli
+	debhelper dh-dkms lintian	# make deb (debian/), its check
 )
 
 missing=()
