@@ -27,7 +27,6 @@ static const struct {
 	[KMS_E_NOT_FOUND]		= { "NotFoundException", 400 },
 	[KMS_E_ALREADY_EXISTS]		= { "AlreadyExistsException", 400 },
 	[KMS_E_INVALID_ALIAS]		= { "InvalidAliasNameException", 400 },
-	[KMS_E_INVALID_ARN]		= { "InvalidArnException", 400 },
 	[KMS_E_INVALID_CIPHERTEXT]	= { "InvalidCiphertextException", 400 },
 	[KMS_E_INCORRECT_KEY]		= { "IncorrectKeyException", 400 },
 	[KMS_E_ACCESS_DENIED]		= { "AccessDeniedException", 400 },
@@ -40,7 +39,6 @@ static const struct {
 	[KMS_E_MISSING_AUTH]		= { "MissingAuthenticationTokenException", 403 },
 	[KMS_E_TOO_LARGE]		= { "RequestEntityTooLargeException", 413 },
 	[KMS_E_UNSUPPORTED_MEDIA]	= { "UnsupportedMediaTypeException", 415 },
-	[KMS_E_LIMIT]			= { "LimitExceededException", 400 },
 	[KMS_E_INTERNAL]		= { "KMSInternalException", 500 },
 };
 

@@ -58,7 +58,6 @@ enum kms_err {
 	KMS_E_NOT_FOUND,		/* NotFoundException */
 	KMS_E_ALREADY_EXISTS,		/* AlreadyExistsException */
 	KMS_E_INVALID_ALIAS,		/* InvalidAliasNameException */
-	KMS_E_INVALID_ARN,		/* InvalidArnException */
 	KMS_E_INVALID_CIPHERTEXT,	/* InvalidCiphertextException */
 	KMS_E_INCORRECT_KEY,		/* IncorrectKeyException */
 	KMS_E_ACCESS_DENIED,		/* AccessDeniedException */
@@ -71,7 +70,6 @@ enum kms_err {
 	KMS_E_MISSING_AUTH,		/* MissingAuthenticationTokenException */
 	KMS_E_TOO_LARGE,		/* RequestEntityTooLargeException */
 	KMS_E_UNSUPPORTED_MEDIA,	/* UnsupportedMediaTypeException */
-	KMS_E_LIMIT,			/* LimitExceededException */
 	KMS_E_INTERNAL,			/* KMSInternalException */
 	KMS_E_COUNT
 };
@@ -85,7 +83,7 @@ int kms_err_status(enum kms_err e);
  */
 struct kms_status {
 	enum kms_err err;
-	char msg[512];
+	char msg[1024];
 };
 
 /* Set @st to @e with a printf-style message; returns -1 for tail calls. */

@@ -48,6 +48,7 @@ static void usage(FILE *f)
 "      --account N          account of ARNs (default 111122223333)\n"
 "      --threads N          worker threads (default 4)\n"
 "      --timeout S          idle connection timeout (default 10)\n"
+"      --request-timeout S  time one request may take to arrive (default 30)\n"
 "  -q, --quiet              log nothing but fatal errors\n"
 "  -h, --help               this text\n"
 "  -V, --version            the version\n", DEFAULT_PORT, DEFAULT_MAX_AGE);
@@ -97,7 +98,8 @@ static void make_parents(const char *dir)
 int main(int argc, char **argv)
 {
 	enum { O_PORT_FILE = 256, O_AWS_ROOT, O_NO_LOCAL, O_LOCAL_ROOT,
-	       O_MAX_AGE, O_SIGV4, O_REGION, O_ACCOUNT, O_THREADS, O_TIMEOUT };
+	       O_MAX_AGE, O_SIGV4, O_REGION, O_ACCOUNT, O_THREADS, O_TIMEOUT,
+	       O_REQ_TIMEOUT };
 	static const struct option opts[] = {
 		{ "state", required_argument, NULL, 's' },
 		{ "listen", required_argument, NULL, 'l' },
@@ -113,6 +115,7 @@ int main(int argc, char **argv)
 		{ "account", required_argument, NULL, O_ACCOUNT },
 		{ "threads", required_argument, NULL, O_THREADS },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "request-timeout", required_argument, NULL, O_REQ_TIMEOUT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -200,6 +203,11 @@ int main(int argc, char **argv)
 			if (number(optarg, 1, 3600, &n))
 				goto bad_arg;
 			srv.idle_timeout = (int)n;
+			break;
+		case O_REQ_TIMEOUT:
+			if (number(optarg, 1, 3600, &n))
+				goto bad_arg;
+			srv.request_timeout = (int)n;
 			break;
 		case 'q':
 			ctx.quiet = kms_log_quiet = true;

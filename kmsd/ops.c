@@ -288,7 +288,7 @@ static int authorize(struct kms_ctx *ctx, struct kms_status *st,
 {
 	struct kms_policy_req pr = { 0 };
 	enum kms_decision d;
-	char arn[256], why[420];
+	char arn[256], why[800];
 	size_t i;
 
 	key_arn(ctx, k->id, arn, sizeof(arn));
@@ -367,7 +367,7 @@ static int check_new_policy(struct kms_ctx *ctx, struct kms_status *st,
 			    struct kms_policy **out)
 {
 	struct kms_policy_req pr = { 0 };
-	char arn[256], why[420];
+	char arn[256], why[800];
 
 	if (kms_policy_parse(out, st, text, strlen(text)))
 		return -1;

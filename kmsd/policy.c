@@ -464,7 +464,7 @@ enum kms_decision kms_policy_eval(const struct kms_policy *p,
 				  const struct kms_policy_req *req,
 				  char *why, size_t why_len)
 {
-	char first_miss[512] = "", tmp[300];
+	char first_miss[700] = "", tmp[400];
 	bool allowed = false;
 	size_t i, j;
 

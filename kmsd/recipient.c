@@ -230,10 +230,14 @@ static int check_public_key(struct kms_recipient *r, struct kms_status *st,
 	}
 	if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA ||
 	    EVP_PKEY_get_bits(key) != 2048) {
-		kms_fail(st, KMS_E_VALIDATION,
-			 "Recipient.AttestationDocument's public_key is %s-%d; RSAES_OAEP_SHA_256 needs an RSA-2048 key",
-			 EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA ? "RSA" :
-			 "not RSA: a key of type", EVP_PKEY_get_bits(key));
+		if (EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA)
+			kms_fail(st, KMS_E_VALIDATION,
+				 "Recipient.AttestationDocument's public_key is RSA-%d; RSAES_OAEP_SHA_256 needs an RSA-2048 key",
+				 EVP_PKEY_get_bits(key));
+		else
+			kms_fail(st, KMS_E_VALIDATION,
+				 "Recipient.AttestationDocument's public_key is an %s key of %d bits; RSAES_OAEP_SHA_256 needs an RSA-2048 key",
+				 EVP_PKEY_get0_type_name(key), EVP_PKEY_get_bits(key));
 		EVP_PKEY_free(key);
 		return -1;
 	}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# nsm-kmsd's tests, run by `make -C kmsd check`; each part prints its own
+# TAP document:
+#   unit        test_unit, plain and ASan/UBSan (CMS shape, blobs, policies)
+#   daemon      t-daemon.sh: the ASan/UBSan daemon under AWS's JavaScript
+#               SDK (t-sdk.js), Debian's awscli, openssl cms, SigV4, bad
+#               requests, slow clients, restarts, a crash, leaks
+#   load        load.js: 10,000 requests from 8 concurrent clients against
+#               the optimised daemon, no error, no key lost across a restart
+#   fuzz        a bounded libFuzzer run over the request layer and policies
+# Environment (set by the Makefile): TOP OUT KMSD KMSD_SAN UNIT MKDOC FUZZ
+# CHECK_FUZZ_SECONDS.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+rc=0
+"$UNIT" || rc=1
+"$UNIT-san" || rc=1
+bash "$here/t-daemon.sh" || rc=1
+bash "$here/t-load.sh" || rc=1
+
+echo "TAP version 13"
+echo "1..1"
+mkdir -p "$OUT/fuzz/corpus"
+if "$FUZZ" -max_total_time="$CHECK_FUZZ_SECONDS" -max_len=8192 -timeout=10 \
+	-rss_limit_mb=2048 -artifact_prefix="$OUT/fuzz/" "$OUT/fuzz/corpus" \
+	"$here/fuzz-seeds" >"$OUT/fuzz/check.log" 2>&1; then
+	echo "ok 1 - fuzz_kmsd ran ${CHECK_FUZZ_SECONDS}s without a finding ($(grep -o 'Done [0-9]* runs' "$OUT/fuzz/check.log"))"
+else
+	echo "not ok 1 - fuzz_kmsd found a crash, see $OUT/fuzz/check.log"
+	tail -30 "$OUT/fuzz/check.log" | sed 's/^/# /'
+	rc=1
+fi
+exit $rc
