@@ -45,6 +45,26 @@ static __always_inline u64 subb(u64 a, u64 b, u64 *borrow)
 	return (u64)x;
 }
 #else
+/*
+ * Without a 128-bit type. The carries and borrows are computed from the
+ * top bits with logic, never with a comparison: on a 32-bit target a
+ * 64-bit "a < b" compiles to a conditional jump on the secret operands
+ * (gcc -m32 does so), which the constant-time check catches
+ * (tests/crypto ct-check, its -m32 build).
+ */
+
+/* carry out of s = a + b (+ 1): the majority of the top bits of a, b, ~s */
+static __always_inline u64 carry_of(u64 a, u64 b, u64 s)
+{
+	return ((a & b) | ((a | b) & ~s)) >> 63;
+}
+
+/* borrow out of d = a - b (- 1) */
+static __always_inline u64 borrow_of(u64 a, u64 b, u64 d)
+{
+	return ((~a & b) | ((~a | b) & d)) >> 63;
+}
+
 static __always_inline u64 mac(u64 *hi, u64 a, u64 b, u64 c, u64 d)
 {
 	u64 al = (u32)a, ah = a >> 32, bl = (u32)b, bh = b >> 32;
@@ -52,34 +72,28 @@ static __always_inline u64 mac(u64 *hi, u64 a, u64 b, u64 c, u64 d)
 	u64 mid = (ll >> 32) + (u32)lh + (u32)hl;
 	u64 lo = (mid << 32) | (u32)ll;
 	u64 h = hh + (lh >> 32) + (hl >> 32) + (mid >> 32);
+	u64 t = lo + c;
 
-	lo += c;
-	h += lo < c;
-	lo += d;
-	h += lo < d;
+	h += carry_of(lo, c, t);
+	lo = t + d;
+	h += carry_of(t, d, lo);
 	*hi = h;
 	return lo;
 }
 
 static __always_inline u64 addc(u64 a, u64 b, u64 *carry)
 {
-	u64 s = a + b;
-	u64 c = s < a;
-	u64 t = s + *carry;
+	u64 t = a + b + *carry;
 
-	c |= t < s;
-	*carry = c;
+	*carry = carry_of(a, b, t);
 	return t;
 }
 
 static __always_inline u64 subb(u64 a, u64 b, u64 *borrow)
 {
-	u64 d = a - b;
-	u64 br = a < b;
-	u64 t = d - *borrow;
+	u64 t = a - b - *borrow;
 
-	br |= d < *borrow;
-	*borrow = br;
+	*borrow = borrow_of(a, b, t);
 	return t;
 }
 #endif
@@ -135,7 +149,17 @@ static __always_inline void mont_mul(u64 r[P384_LIMBS],
 	u64 c, mu, carry;
 	int i, j;
 
+	/*
+	 * Not unrolled without a 128-bit type: on 32-bit x86 the 36 inlined
+	 * portable multiplies then spill into a frame of 1.5 KB (3.7 KB
+	 * with the carry logic above), over a 32-bit kernel's 1024-byte
+	 * FRAME_WARN; rolled, it stays under 900 bytes.
+	 */
+#if defined(__SIZEOF_INT128__)
 	#pragma GCC unroll 8
+#else
+	#pragma GCC unroll 1
+#endif
 	for (i = 0; i < P384_LIMBS; i++) {
 		c = 0;
 		#pragma GCC unroll 8

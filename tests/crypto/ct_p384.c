@@ -16,6 +16,11 @@
  *                            branches on the secret scalar's bits
  *   ct_p384 control-index    negative control: a table lookup indexed by
  *                            a secret nibble
+ *   ct_p384 kat              known answers, not for valgrind: SHA-384 of
+ *                            "abc" (FIPS 180-2) through the platform and
+ *                            RFC 6979's P-384 signatures, so that a build
+ *                            whose references are its own (the 32-bit one,
+ *                            with its own SHA-384) is known to be right
  * The controls use the core's own primitives and must be reported, which
  * shows that the harness can fail.
  */
@@ -205,6 +210,62 @@ static int control_index(void)
 	return 0;
 }
 
+static void unhex(u8 *out, size_t len, const char *hex)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned int b;
+
+		sscanf(hex + 2 * i, "%2x", &b);
+		out[i] = (u8)b;
+	}
+}
+
+static int kat(void)
+{
+	/* RFC 6979 A.2.6: P-384 with SHA-384 */
+	static const char priv_hex[] =
+		"6B9D3DAD2E1B8C1C05B19875B6659F4DE23C3B667BF297BA"
+		"9AA47740787137D896D5724E4C70A825F872C9EA60D2EDF5";
+	static const struct {
+		const char *msg, *sig;
+	} v[] = {
+		{ "sample",
+		  "94EDBB92A5ECB8AAD4736E56C691916B3F88140666CE9FA7"
+		  "3D64C4EA95AD133C81A648152E44ACF96E36DD1E80FABE46"
+		  "99EF4AEB15F178CEA1FE40DB2603138F130E740A19624526"
+		  "203B6351D0A3A94FA329C145786E679E7B82C71A38628AC8" },
+		{ "test",
+		  "8203B63D3C853E8D77227FB377BCF7B7B772E97892A80F36"
+		  "AB775D509D7A5FEB0542A7F0812998DA8F1DD3CA3CF023DB"
+		  "DDD0760448D42D8A43AF45AF836FCE4DE8BE06B485E9B61B"
+		  "827C2F13173923E06A739F040649A667BF3B828246BAA5A5" },
+	};
+	static const char abc_hex[] =
+		"cb00753f45a35e8bb5a03d699ac65007272c32ab0eded163"
+		"1a8b605a43ff5bed8086072ba1e7cc2358baeca134c825a7";
+	u8 priv[48], pub[97], digest[48], want[96], sig[96];
+	struct nsm_sg sg = { "abc", 3 };
+	unsigned int i;
+
+	unhex(want, 48, abc_hex);
+	check(!nsm_plat_sha384(&sg, 1, digest) && !memcmp(digest, want, 48),
+	      "SHA-384(\"abc\") (FIPS 180-2)");
+	unhex(priv, 48, priv_hex);
+	for (i = 0; i < 2; i++) {
+		sg.data = v[i].msg;
+		sg.len = strlen(v[i].msg);
+		unhex(want, 96, v[i].sig);
+		check(!nsm_plat_sha384(&sg, 1, digest) &&
+		      !p384_sign_digest(priv, digest, sig) &&
+		      !memcmp(sig, want, 96) && !p384_pubkey(priv, pub) &&
+		      !p384_verify_digest(pub, digest, sig),
+		      v[i].msg);
+	}
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "clean";
@@ -215,6 +276,8 @@ int main(int argc, char **argv)
 		return control_branch();
 	if (!strcmp(mode, "control-index"))
 		return control_index();
-	fprintf(stderr, "usage: ct_p384 [clean|control-branch|control-index]\n");
+	if (!strcmp(mode, "kat"))
+		return kat();
+	fprintf(stderr, "usage: ct_p384 [clean|control-branch|control-index|kat]\n");
 	return 2;
 }
