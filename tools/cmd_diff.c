@@ -21,58 +21,14 @@
 #include "nsmctl.h"
 #include "helpers/pcr.h"
 #include "helpers/print.h"
+#include "helpers/report.h"
 
 #define MAX_INPUTS	26	/* labelled a..z */
 
 struct column {
-	char label[2];
-	const char *name;
-	bool expected;
+	struct report_input in;
 	struct nsm_pcrset *set;
 };
-
-static bool same_value(const uint8_t *a, size_t alen, const uint8_t *b,
-		       size_t blen)
-{
-	if (!a || !b)
-		return a == b;
-	return alen == blen && !memcmp(a, b, alen);
-}
-
-/* Columns with the value PCR @idx has in each; true when all are equal. */
-static bool row_equal(const struct column *c, int n, uint32_t idx)
-{
-	const uint8_t *first;
-	size_t flen, len;
-	int i;
-
-	first = nsm_pcrset_get(c[0].set, idx, &flen);
-	for (i = 1; i < n; i++) {
-		const uint8_t *v = nsm_pcrset_get(c[i].set, idx, &len);
-
-		if (!same_value(first, flen, v, len))
-			return false;
-	}
-	return true;
-}
-
-/* Debug-mode enclaves report PCR0, PCR1 and PCR2 as zeros (NSM-FACTS 4). */
-static bool is_debug(const struct nsm_pcrset *set)
-{
-	uint32_t i;
-	size_t len, j;
-
-	for (i = 0; i < 3; i++) {
-		const uint8_t *v = nsm_pcrset_get(set, i, &len);
-
-		if (!v)
-			return false;
-		for (j = 0; j < len; j++)
-			if (v[j])
-				return false;
-	}
-	return true;
-}
 
 static int load_columns(struct column *c, int *n, const char *expected,
 			char **files, int nfiles, enum input_format fmt)
@@ -87,8 +43,8 @@ static int load_columns(struct column *c, int *n, const char *expected,
 		ret = load_measurements(what, expected, &c[0].set);
 		if (ret)
 			return ret;
-		c[0].name = expected;
-		c[0].expected = true;
+		c[0].in.name = expected;
+		c[0].in.expected = true;
 		*n = 1;
 	}
 	for (i = 0; i < nfiles; i++) {
@@ -99,7 +55,7 @@ static int load_columns(struct column *c, int *n, const char *expected,
 		nsm_doc_free(&doc);
 		if (ret)
 			die(NSMCTL_INTERNAL, "out of memory");
-		c[*n].name = doc_display_name(files[i]);
+		c[*n].in.name = doc_display_name(files[i]);
 		(*n)++;
 	}
 	return NSMCTL_OK;
@@ -114,11 +70,12 @@ int cmd_diff(int argc, char **argv)
 		{ "format", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct column cols[MAX_INPUTS + 1];
+	struct column cols[MAX_INPUTS + 1] = { 0 };
+	struct report_input in[MAX_INPUTS + 1];
 	const char *expected = NULL;
 	enum input_format fmt = INPUT_AUTO;
-	uint32_t idx, ndiff = 0, ncompared = 0;
-	bool all = false, debug;
+	size_t ndiff;
+	bool all = false;
 	int opt, ret, n = 0, i, nfiles, stdin_users = 0;
 
 	memset(cols, 0, sizeof(cols));
@@ -164,75 +121,14 @@ int cmd_diff(int argc, char **argv)
 	if (ret)
 		goto out;
 
-	pr_begin(stdout, nsmctl.json);
-	pr_arr_open(PR_JSON, "inputs");
 	for (i = 0; i < n; i++) {
-		cols[i].label[0] = cols[i].expected ? 'E' :
-				   (char)('a' + i - (expected ? 1 : 0));
-		pr_obj_open(PR_JSON, NULL);
-		pr_str(PR_ANY, "label", "%s: ", cols[i].label);
-		pr_str(PR_ANY, "name", "%s", cols[i].name);
-		pr_str(PR_ANY, "kind", " (%s",
-		       cols[i].expected ? "expected" : "document");
-		debug = is_debug(cols[i].set);
-		pr_bool(PR_JSON, "debug_mode", "%s", debug);
-		if (debug)
-			pr_text(", debug mode: PCR0-2 are zero");
-		pr_text(")\n");
-		pr_obj_close(PR_JSON);
+		cols[i].in.label[0] = cols[i].in.expected ? 'E' :
+				      (char)('a' + i - (expected ? 1 : 0));
+		cols[i].in.set = cols[i].set;
+		in[i] = cols[i].in;
 	}
-	pr_arr_close(PR_JSON);
-
-	pr_arr_open(PR_JSON, "pcrs");
-	for (idx = 0; idx < NSM_MAX_PCRS; idx++) {
-		const char *label = pcr_label(idx);
-		bool present = false, equal;
-
-		if (expected) {
-			present = nsm_pcrset_get(cols[0].set, idx, NULL);
-		} else {
-			for (i = 0; i < n; i++)
-				present |= !!nsm_pcrset_get(cols[i].set, idx,
-							    NULL);
-		}
-		if (!present)
-			continue;
-		ncompared++;
-		equal = row_equal(cols, n, idx);
-		if (!equal)
-			ndiff++;
-		if (equal && !all)
-			continue;
-		pr_obj_open(PR_JSON, NULL);
-		pr_text("%s", equal ? " " : "!");
-		pr_u64(PR_ANY, "index", "PCR%" PRIu64, idx);
-		pr_str(PR_ANY, "meaning", " (%s)", label ? label : "unassigned");
-		pr_bool(PR_JSON, "equal", "%s", equal);
-		pr_text(": %s\n", equal ? "same" : "differs");
-		pr_arr_open(PR_JSON, "values");
-		pr_indent(1);
-		for (i = 0; i < n; i++) {
-			const uint8_t *v;
-			size_t len;
-
-			v = nsm_pcrset_get(cols[i].set, idx, &len);
-			/* Equal rows: one text line says it all. */
-			if (!equal || i == 0)
-				pr_text("%s ", equal ? "=" : cols[i].label);
-			if (v)
-				pr_hex(equal && i ? PR_JSON : PR_ANY, NULL,
-				       "%s\n", v, len);
-			else if (pr_null(PR_JSON, NULL, "%s"), !equal || !i)
-				pr_text("(absent)\n");
-		}
-		pr_indent(-1);
-		pr_arr_close(PR_JSON);
-		pr_obj_close(PR_JSON);
-	}
-	pr_arr_close(PR_JSON);
-	pr_u64(PR_ANY, "compared", "%" PRIu64 " PCRs compared, ", ncompared);
-	pr_u64(PR_ANY, "differ", "%" PRIu64 " differ\n", ndiff);
-	pr_bool(PR_JSON, "same", "%s", ndiff == 0);
+	pr_begin(stdout, nsmctl.json);
+	ndiff = report_diff(in, n, all);
 	ret = pr_end() ? NSMCTL_DEVICE : ndiff ? NSMCTL_FAILED : NSMCTL_OK;
 out:
 	for (i = 0; i < n; i++)

@@ -34,7 +34,7 @@
 #include "nsmctl.h"
 #include "helpers/pcr.h"
 #include "helpers/print.h"
-#include "timeutil.h"
+#include "helpers/timeutil.h"
 
 int emu_args(int argc, char **argv, int min, int max, const char *usage)
 {

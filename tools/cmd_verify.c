@@ -17,7 +17,8 @@
 #include "nsmctl.h"
 #include "helpers/pcr.h"
 #include "helpers/print.h"
-#include "timeutil.h"
+#include "helpers/report.h"
+#include "helpers/timeutil.h"
 
 #define MAX_ROOTS	64
 #define MAX_PCR_ARGS	64
@@ -123,6 +124,15 @@ static int make_pcrset(const struct verify_args *a, struct nsm_pcrset **set)
 	return NSMCTL_OK;
 }
 
+static const char *time_policy_name(const char *arg)
+{
+	if (!arg || !strcmp(arg, "now"))
+		return "now";
+	if (!strcmp(arg, "doc") || !strcmp(arg, "document"))
+		return "document";
+	return "given";
+}
+
 static int set_time(const char *arg, struct nsm_verify_opts *o)
 {
 	if (!arg || !strcmp(arg, "now")) {
@@ -138,81 +148,6 @@ static int set_time(const char *arg, struct nsm_verify_opts *o)
 					   "@EPOCH-SECONDS", arg);
 	}
 	return NSMCTL_OK;
-}
-
-static const char *status_word(enum nsm_check_status s)
-{
-	switch (s) {
-	case NSM_CHECK_PASS:
-		return "PASS";
-	case NSM_CHECK_FAIL:
-		return "FAIL";
-	default:
-		return "SKIP";
-	}
-}
-
-static void print_result(const struct verify_args *a,
-			 const struct nsm_result *r, enum input_format det)
-{
-	const struct nsm_check *c;
-	uint8_t root[NSM_SHA256_LEN];
-	char when[TIME_STR_LEN];
-	size_t i, n = nsm_result_count(r), failed = 0, skipped = 0;
-	bool ok = nsm_result_ok(r);
-
-	pr_begin(stdout, nsmctl.json);
-	pr_str(PR_ANY, "file", "file:    %s", doc_display_name(a->file));
-	pr_str(PR_ANY, "input_format", " (%s)\n", input_format_name(det));
-	format_time_ms(when, nsm_result_time_ms(r));
-	pr_str(PR_ANY, "time", "time:    %s", when);
-	pr_i64(PR_JSON, "time_ms", "%" PRId64, nsm_result_time_ms(r));
-	pr_str(PR_ANY, "time_policy", " (%s)\n",
-	       !a->time_arg || !strcmp(a->time_arg, "now") ? "now" :
-	       !strcmp(a->time_arg, "doc") || !strcmp(a->time_arg, "document") ?
-	       "document" : "given");
-	if (nsm_result_root_sha256(r, root))
-		pr_hex(PR_ANY, "root_sha256", "root:    sha256 %s\n", root,
-		       sizeof(root));
-	else
-		pr_null(PR_ANY, "root_sha256", "root:    %s (no trusted root "
-			"reached)\n");
-
-	pr_arr_open(PR_JSON, "checks");
-	for (i = 0; i < n; i++) {
-		c = nsm_result_check(r, i);
-		if (!c)
-			continue;
-		if (c->status == NSM_CHECK_FAIL)
-			failed++;
-		else if (c->status == NSM_CHECK_SKIP)
-			skipped++;
-		pr_obj_open(PR_JSON, NULL);
-		pr_str(PR_TEXT, NULL, "%s  ", status_word(c->status));
-		pr_str(PR_JSON, "status", "%s",
-		       nsm_check_status_name(c->status));
-		pr_str(PR_ANY, "check", "%-21s ", nsm_check_name(c->code));
-		pr_u64(PR_JSON, "code", "%" PRIu64, c->code);
-		pr_str(PR_ANY, "step", "%-9s ", nsm_step_name(c->step));
-		pr_str(PR_ANY, "message", " %s\n", c->message);
-		pr_obj_close(PR_JSON);
-	}
-	pr_arr_close(PR_JSON);
-
-	pr_bool(PR_JSON, "ok", "%s", ok);
-	pr_u64(PR_JSON, "checks_failed", "%" PRIu64, failed);
-	pr_u64(PR_JSON, "checks_skipped", "%" PRIu64, skipped);
-	c = nsm_result_first_failure(r);
-	if (c)
-		pr_str(PR_JSON, "first_failure", "%s", nsm_check_name(c->code));
-	else
-		pr_null(PR_JSON, "first_failure", "%s");
-	if (ok)
-		pr_text("result:  OK, %zu checks passed\n", n);
-	else
-		pr_text("result:  FAILED, %zu of %zu checks failed%s%s\n",
-			failed, n, c ? ", first: " : "",
-			c ? nsm_check_name(c->code) : "");
 }
 
 int cmd_verify(int argc, char **argv)
@@ -385,7 +320,9 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	if (!a.quiet) {
-		print_result(&a, r, det);
+		pr_begin(stdout, nsmctl.json);
+		report_verification(doc_display_name(a.file), det,
+				    time_policy_name(a.time_arg), r);
 		if (pr_end()) {
 			ret = NSMCTL_DEVICE;
 			goto out;

@@ -32,7 +32,7 @@
 #include "nsmctl.h"
 #include "pkidir.h"
 #include "helpers/print.h"
-#include "timeutil.h"
+#include "helpers/timeutil.h"
 
 /* Limits of the staging attributes (configfs-nsm_emu). */
 #define PKI_CHAIN_MAX	8192

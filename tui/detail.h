@@ -34,8 +34,9 @@ int detail_span(struct doc *d, int id, size_t *off, size_t *len,
 /* Move the tree's cursor to the previous/next node that has bytes. */
 unsigned int detail_field_step(struct app *app, int dir);
 
-/* The whole document's members of a JSON export (the detail and hex
- * views'); helpers/print.h, begun and ended by the caller. */
+/* The whole document in a JSON export (the detail and hex views'), as
+ * nsmctl dump --json writes it (helpers/report.h); the caller begins and
+ * ends the print path. */
 void detail_json(struct doc *d);
 
 #endif

@@ -15,12 +15,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-#include <openssl/objects.h>
-#include <openssl/x509.h>
 
 #include "doc.h"
 #include "helpers/pcr.h"
+#include "helpers/report.h"
 
 static char *xstrdup(const char *s)
 {
@@ -171,35 +169,6 @@ struct doc *doc_new_bytes(const uint8_t *b, size_t n, const char *source)
 
 /* ---- certificates ----------------------------------------------------- */
 
-static void key_desc(const uint8_t *der, size_t len, char *buf, size_t cap)
-{
-	const unsigned char *p = der;
-	X509 *x = d2i_X509(NULL, &p, (long)len);
-	EVP_PKEY *k = x ? X509_get0_pubkey(x) : NULL;
-	char group[64];
-	size_t glen;
-
-	snprintf(buf, cap, "unknown");
-	if (!k)
-		goto out;
-	switch (EVP_PKEY_get_base_id(k)) {
-	case EVP_PKEY_EC:
-		if (!EVP_PKEY_get_group_name(k, group, sizeof(group), &glen))
-			snprintf(group, sizeof(group), "?");
-		snprintf(buf, cap, "EC %s",
-			 !strcmp(group, "secp384r1") ? "P-384" :
-			 !strcmp(group, "prime256v1") ? "P-256" : group);
-		break;
-	case EVP_PKEY_RSA:
-		snprintf(buf, cap, "RSA %d", EVP_PKEY_get_bits(k));
-		break;
-	default:
-		snprintf(buf, cap, "%s", OBJ_nid2sn(EVP_PKEY_get_base_id(k)));
-	}
-out:
-	X509_free(x);
-}
-
 static void cn_of(const char *subject, char *cn, size_t cap)
 {
 	const char *p = strstr(subject, "CN=");
@@ -224,7 +193,7 @@ static void load_cert(struct doc_cert *c, const uint8_t *der, size_t len)
 	if (!der || nsm_cert_info(&c->info, der, len))
 		return;
 	c->ok = 1;
-	key_desc(der, len, c->key, sizeof(c->key));
+	cert_key_desc(der, len, c->key, sizeof(c->key));
 	cn_of(c->info.subject, c->cn, sizeof(c->cn));
 }
 

@@ -82,7 +82,9 @@ static int add_root(struct app *app, const char *path)
 
 	if (nsm_verifier_new(&v, NSM_VERIFIER_NO_AWS_ROOT))
 		return -ENOMEM;
-	rc = nsm_verifier_add_root_file(v, NULL, path, NULL);
+	/* the file name: the title bar has little room */
+	rc = nsm_verifier_add_root_file(v, NULL, path, strrchr(path, '/') ?
+					strrchr(path, '/') + 1 : path);
 	if (rc) {
 		nsm_verifier_free(&v);
 		return rc;

@@ -10,6 +10,7 @@
 #include "app.h"
 #include "helpers/pcr.h"
 #include "detail.h"
+#include "helpers/report.h"
 
 #define LABEL_COL 22	/* values start here */
 
@@ -448,6 +449,16 @@ static unsigned int key(struct app *app, enum action a)
 	default:
 		return RF_UNHANDLED;
 	}
+}
+
+void detail_json(struct doc *d)
+{
+	if (!d)
+		report_error(NULL, "no document");
+	else if (d->state != DOC_OK)
+		report_error(d->source, d->err);
+	else
+		report_document(d->source, d->fmt, d->nd);
 }
 
 static void json(struct app *app)

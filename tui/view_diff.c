@@ -6,11 +6,13 @@
  * unchanged PCRs collapse to one line (o shows them).
  */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
 #include "helpers/pcr.h"
 #include "helpers/print.h"
+#include "helpers/report.h"
 
 #define MAX_COLS 8
 
@@ -274,47 +276,26 @@ static unsigned int key(struct app *app, enum action a)
 	}
 }
 
+/* The comparison the view shows, as nsmctl diff --all --json writes it. */
 static void json(struct app *app)
 {
 	struct col c[MAX_COLS];
-	struct row rows[32];
+	struct report_input in[MAX_COLS];
+	struct nsm_pcrset *sets[MAX_COLS] = { NULL };
 	int left, n = columns(app, c, &left);
-	char buf[64], id[2] = "";
 
-	compute(app, c, n, rows);
-	pr_arr_open(PR_JSON, "columns");
 	for (int k = 0; k < n; k++) {
-		id[0] = c[k].letter;
-		pr_obj_open(PR_JSON, NULL);
-		pr_str(PR_JSON, "id", "%s", id);
-		pr_str(PR_JSON, "source", "%s", c[k].name);
-		pr_bool(PR_JSON, "expected", "%s", !c[k].d);
-		pr_obj_close(PR_JSON);
+		in[k] = (struct report_input){ .label = { c[k].letter },
+					       .name = c[k].name,
+					       .expected = !c[k].d };
+		if (c[k].d && nsm_pcrset_from_doc(&sets[k], c[k].d->nd))
+			abort();
+		in[k].set = c[k].d ? sets[k] : app->expected;
 	}
-	pr_arr_close(PR_JSON);
-	pr_arr_open(PR_JSON, "pcrs");
-	for (int i = 0; i < 32 && n; i++) {
-		struct row *r = &rows[i];
-
-		if (!r->present)
-			continue;
-		pr_obj_open(PR_JSON, NULL);
-		pr_u64(PR_JSON, "index", "%" PRIu64, i);
-		pr_str(PR_JSON, "meaning", "%s", doc_pcr_meaning((unsigned)i));
-		pr_bool(PR_JSON, "changed", "%s", r->differs);
-		if (r->differs) {
-			label(r, c, n, (uint32_t)i, buf, sizeof(buf));
-			pr_str(PR_JSON, "label", "%s", buf);
-		}
-		pr_obj_open(PR_JSON, "values");
-		for (int k = 0; k < n; k++) {
-			id[0] = c[k].letter;
-			pr_hex(PR_JSON, id, "%s", r->v[k], r->len[k]);
-		}
-		pr_obj_close(PR_JSON);
-		pr_obj_close(PR_JSON);
-	}
-	pr_arr_close(PR_JSON);
+	if (n)
+		report_diff(in, n, true);
+	for (int k = 0; k < n; k++)
+		nsm_pcrset_free(&sets[k]);
 }
 
 const struct view_ops view_diff = {

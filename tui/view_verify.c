@@ -8,6 +8,7 @@
 
 #include "app.h"
 #include "helpers/print.h"
+#include "helpers/report.h"
 
 static enum role status_role(enum nsm_check_status s)
 {
@@ -121,35 +122,20 @@ static void build(struct app *app, struct lines *ls)
 	}
 }
 
+/* The checklist, as nsmctl verify --json writes it. */
 static void json(struct app *app)
 {
 	struct doc *d = app_doc(app);
 	const struct nsm_result *r = d ? app_verify(app, d) : NULL;
-	char t[32];
 
-	pr_str(PR_JSON, "source", "%s", d ? d->source : "");
 	if (!r) {
-		pr_str(PR_JSON, "error", "%s", d && d->state == DOC_ERROR ?
-		       d->err : "verification did not run");
+		report_error(d ? d->source : NULL, d && d->state == DOC_ERROR ?
+			     d->err : d ? app->verify_err.message :
+			     "no document");
 		return;
 	}
-	pr_str(PR_JSON, "time_policy", "%s", app->doc_time ? "document" : "now");
-	fmt_time_ms(nsm_result_time_ms(r), t, sizeof(t));
-	pr_str(PR_JSON, "time", "%s", t);
-	pr_str(PR_JSON, "root", "%s", app->roots[app->root].name);
-	pr_bool(PR_JSON, "ok", "%s", nsm_result_ok(r));
-	pr_arr_open(PR_JSON, "checks");
-	for (size_t i = 0; i < nsm_result_count(r); i++) {
-		const struct nsm_check *c = nsm_result_check(r, i);
-
-		pr_obj_open(PR_JSON, NULL);
-		pr_str(PR_JSON, "name", "%s", nsm_check_name(c->code));
-		pr_str(PR_JSON, "step", "%s", nsm_step_name(c->step));
-		pr_str(PR_JSON, "status", "%s", nsm_check_status_name(c->status));
-		pr_str(PR_JSON, "message", "%s", c->message);
-		pr_obj_close(PR_JSON);
-	}
-	pr_arr_close(PR_JSON);
+	report_verification(d->source, d->fmt, app->doc_time ? "document" :
+			    "now", r);
 }
 
 const struct view_ops view_verify = {

@@ -142,7 +142,7 @@ fi
 python3 - "$work/nsm-tui-verify.json" <<'PY'
 import json, sys
 v = json.load(open(sys.argv[1]))
-assert v["source"] == "device #1" and v["ok"] is True, v
+assert v["file"] == "device #1" and v["ok"] is True, v
 assert v["root"] == "fake-root.pem", v
 PY
 result $? "device: the emulator's document verifies against its root (JSON)"
@@ -168,10 +168,52 @@ import json, sys
 d = json.load(open(sys.argv[1] + "/nsm-tui-verify.json"))
 diff = json.load(open(sys.argv[1] + "/nsm-tui-diff.json"))
 assert d["ok"] is True and d["time_policy"] == "document", d
-assert any(c["name"] == "cose.signature" and c["status"] == "pass" for c in d["checks"])
-assert len(diff["columns"]) == 2 and any(p["changed"] for p in diff["pcrs"])
+assert any(c["check"] == "cose.signature" and c["status"] == "pass" for c in d["checks"])
+assert len(diff["inputs"]) == 2 and any(not p["equal"] for p in diff["pcrs"])
 PY
 result $? "export: JSON content (verdict, checks, diff columns)"
+
+# 3b. one schema (Documentation/nsm-emu.schema.json) for nsm-tui's exports
+#     and nsmctl's dump, verify and diff --json of the same documents
+schema=$TOP/Documentation/nsm-emu.schema.json
+if [ -z "${NSMCTL:-}" ] || [ ! -x "$NSMCTL" ]; then
+	result 1 "schema: nsmctl (NSMCTL) is built"
+else
+	"$NSMCTL" dump --json "$emu_docs/debug.cbor" >"$work/nsmctl-dump.json"
+	"$NSMCTL" verify --json --time doc --root "$emu/debug.root.pem" \
+		"$emu_docs/debug.cbor" >"$work/nsmctl-verify.json"
+	"$NSMCTL" diff --all --json "$emu_docs/debug.cbor" "$emu_docs/doc.cbor" \
+		>"$work/nsmctl-diff.json"
+	"$NSMCTL" verify --json "$emu_docs/doc.cbor" >"$work/nsmctl-verify-fail.json"
+	for f in nsm-tui-detail nsm-tui-hex nsm-tui-verify nsm-tui-diff \
+		 nsmctl-dump nsmctl-verify nsmctl-diff nsmctl-verify-fail; do
+		python3 "$here/validate_json.py" "$schema" "$work/$f.json" \
+			>"$work/$f.schema" 2>&1
+		rc=$?
+		sed 's/^/# /' "$work/$f.schema" | head -10
+		result $rc "schema: $f.json follows $(basename "$schema")"
+	done
+	# the two programs agree on the same document, member for member
+	python3 - "$work" <<'PY'
+import json, sys
+w = sys.argv[1]
+def load(n):
+    return json.load(open(w + "/" + n + ".json"))
+t, c = load("nsm-tui-detail"), load("nsmctl-dump")
+for d in (t, c):
+    del d["file"]
+assert t == c, (t, c)
+t, c = load("nsm-tui-verify"), load("nsmctl-verify")
+for d in (t, c):
+    del d["file"]
+# the same checks and outcomes; the TUI's chain cache adds "(cached)"
+def outcome(d):
+    return [(x["check"], x["code"], x["step"], x["status"]) for x in d["checks"]]
+assert outcome(t) == outcome(c) and t["root_sha256"] == c["root_sha256"]
+assert t["ok"] == c["ok"] and t["time_ms"] == c["time_ms"]
+PY
+	result $? "schema: nsm-tui's detail and verify exports equal nsmctl's dump and verify"
+fi
 
 # command-line errors: clear message, documented exit status, no terminal
 check_exit() {	# check_exit STATUS MESSAGE-PATTERN ARGS...

@@ -3,8 +3,8 @@
  * Times on the command line and in output: RFC 3339 in UTC, milliseconds
  * since the epoch inside (the unit of the document's timestamp).
  */
-#ifndef NSMCTL_TIMEUTIL_H
-#define NSMCTL_TIMEUTIL_H
+#ifndef NSM_HELPERS_TIMEUTIL_H
+#define NSM_HELPERS_TIMEUTIL_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -30,4 +30,4 @@ int parse_time_ms(const char *s, int64_t *ms);
  */
 int parse_duration_ms(const char *s, uint64_t *ms);
 
-#endif /* NSMCTL_TIMEUTIL_H */
+#endif /* NSM_HELPERS_TIMEUTIL_H */
