@@ -13,8 +13,14 @@
 #                      make check)
 #   make check-kcsan   the concurrency tests under KCSAN (its own kernel)
 #   make bench         benchmarks, numbers printed
-#   make fuzz          fuzz the request decoder (FUZZ_SECONDS=N, default 600)
-#   make ct-check      constant-time check of the P-384 signer under valgrind
+#   make fuzz          every libFuzzer target, FUZZ_SECONDS=N each (default
+#                      600): the core's request decoder, provisioning, DER and
+#                      X.509, documents verified by libnsm, libnsm's parser and
+#                      EIF reader, nsm-kmsd; executions per target, exit 1 on
+#                      a finding (FUZZ_TARGETS="fuzz_pki ..." picks some;
+#                      Documentation/fuzzing.rst)
+#   make ct-check      constant-time check of the P-384 signer under valgrind,
+#                      gcc and clang, 64-bit and -m32
 #   make style         kernel style of kmod/: checkpatch.pl --strict, sparse and
 #                      W=1 on every installed kernel, kernel-doc (style-tap: TAP)
 
@@ -72,7 +78,7 @@ bench: deps
 	@scripts/bench.sh
 
 fuzz: deps
-	$(MAKE) -C tests/core fuzz FUZZ_SECONDS=$(or $(FUZZ_SECONDS),600)
+	@fuzz/all.sh $(or $(FUZZ_SECONDS),600)
 
 ct-check: deps
 	$(MAKE) -C tests/crypto ct-check

@@ -8,6 +8,7 @@
 #   fuzz_attest  documents of the core verified by libnsm      (fuzz/)
 #   fuzz_verify  libnsm's document parser and verifier         (lib/)
 #   fuzz_eif     libnsm's enclave image reader                 (lib/)
+#   fuzz_kmsd    nsm-kmsd's request parser, operations, policy (kmsd/)
 # One line per target - executions, wall and CPU seconds, finding or not -
 # then a total; exit 1 when any target found something or did not run.
 #   usage: all.sh SECONDS        FUZZ_TARGETS="fuzz_pki fuzz_x509" picks some
@@ -16,17 +17,17 @@ secs=${1:-600}
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
 out=$build/fuzz
-targets=${FUZZ_TARGETS:-"fuzz_core fuzz_pki fuzz_x509 fuzz_attest fuzz_verify fuzz_eif"}
+targets=${FUZZ_TARGETS:-"fuzz_core fuzz_pki fuzz_x509 fuzz_attest fuzz_verify fuzz_eif fuzz_kmsd"}
 mk=(make -s --no-print-directory)
 mkdir -p "$out"
 summary=$out/summary.txt
 : >"$summary"
 
-# lib's targets run through lib's own `make fuzz` / `make fuzz-eif`
-lib_target() {	# NAME MAKE_TARGET
-	local name=$1 target=$2 log=$out/$1.log rc cpu execs
+# lib's and kmsd's targets run through their own `make fuzz` (`fuzz-eif`)
+make_target() {	# DIR NAME MAKE_TARGET
+	local dir=$1 name=$2 target=$3 log=$out/$2.log rc cpu execs
 	TIMEFORMAT='%U %S'
-	cpu=$( { time "${mk[@]}" -C "$top/lib" "$target" FUZZ_SECONDS="$secs" \
+	cpu=$( { time "${mk[@]}" -C "$top/$dir" "$target" FUZZ_SECONDS="$secs" \
 		>"$log" 2>&1; echo "rc=$?" >"$log.rc"; } 2>&1 )
 	rc=$(sed -n 's/^rc=//p' "$log.rc")
 	rm -f "$log.rc"
@@ -54,9 +55,11 @@ one() {
 		"$top/fuzz/run.sh" "$out" "$1" "$out/$1" "$secs" \
 			-max_len=$len "$top/fuzz/corpus/$seeds" ;;
 	fuzz_verify)
-		lib_target fuzz_verify fuzz ;;
+		make_target lib fuzz_verify fuzz ;;
 	fuzz_eif)
-		lib_target fuzz_eif fuzz-eif ;;
+		make_target lib fuzz_eif fuzz-eif ;;
+	fuzz_kmsd)
+		make_target kmsd fuzz_kmsd fuzz ;;
 	*)
 		echo "$1: no such fuzz target" >&2
 		return 1 ;;

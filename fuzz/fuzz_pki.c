@@ -18,9 +18,10 @@
  *   leaves the nsm_pki state as it was; nothing leaks (LeakSanitizer);
  * - an acceptance is what nsm_ca_provision() promises: the chain is kept
  *   byte for byte, every certificate is well-formed DER throughout; and
- *   when OpenSSL decodes every certificate (it also checks the contents
- *   of parts the core never reads, such as Name strings), checked again
- *   with OpenSSL: every certificate is a v3
+ *   when OpenSSL decodes every certificate and finds its extensions valid
+ *   (it also checks the contents of parts the core never reads, such as
+ *   Name strings and extensions the core ignores), checked again with
+ *   OpenSSL: every certificate is a v3
  *   CA with keyCertSign, valid now, P-384, issued by its parent (names
  *   equal, signature verifies), the root self-issued; the key is the
  *   instance certificate's (a leaf the CA signs verifies under that
@@ -199,7 +200,7 @@ static void accepted(const struct nsm_ca *ca, const u8 *chain, size_t len)
 		FUZZ_ASSERT(!nsm_x509_parse(der, l, &info[i]));
 		FUZZ_ASSERT(der_well_formed(der, l));
 		x[i] = x509(der, l);
-		if (!x[i])
+		if (!x[i] || (X509_get_extension_flags(x[i]) & EXFLAG_INVALID))
 			decoded = false;
 	}
 	FUZZ_ASSERT(off == len);
@@ -207,8 +208,10 @@ static void accepted(const struct nsm_ca *ca, const u8 *chain, size_t len)
 	FUZZ_ASSERT(nsm_ca_not_after(ca) == info[n - 1].not_after);
 	/*
 	 * Well-formed DER whose content OpenSSL refuses (a Name string that
-	 * is not UTF-8, an INTEGER with a padding byte, ...): the core does
-	 * not read those parts, verifiers do; nothing more to compare.
+	 * is not UTF-8, an INTEGER with a padding byte, a malformed
+	 * certificatePolicies, ...): the core does not read those parts,
+	 * verifiers do; nothing more to compare. (Where the core reads an
+	 * extension, what OpenSSL calls invalid the core refuses too.)
 	 */
 	if (!decoded)
 		goto out;
