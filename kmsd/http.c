@@ -255,13 +255,13 @@ int kms_http_start(struct kms_server *srv, const struct sockaddr *addr,
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 		MHD_USE_ERROR_LOG,
 		0, NULL, NULL, handler, srv,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
 		MHD_OPTION_SOCK_ADDR, addr,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)srv->threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)srv->idle_timeout,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)srv->max_connections,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 		MHD_OPTION_NOTIFY_COMPLETED, completed, srv,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
 		MHD_OPTION_END);
 	if (!srv->daemon) {
 		snprintf(err, err_len,

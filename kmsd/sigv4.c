@@ -168,10 +168,10 @@ int kms_sigv4_verify(struct kms_status *st, const char *access_key,
 		const char *v = header(hdrs, nhdrs, name);
 
 		if (!v) {
-			free(names);
 			kms_fail(st, KMS_E_INVALID_SIGNATURE,
 				 "SigV4: signed header '%.100s' is not in the request",
 				 name);
+			free(names);
 			goto out;
 		}
 		canon = cat(canon, name, strlen(name));

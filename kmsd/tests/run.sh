@@ -7,10 +7,13 @@
 #   daemon      t-daemon.sh: the ASan/UBSan daemon under AWS's JavaScript
 #               SDK (t-sdk.js), Debian's awscli, openssl cms, SigV4, bad
 #               requests, slow clients, restarts, a crash, leaks
+#   nsmctl      t-nsmctl.sh: nsmctl kms's errors, its call path with the fake
+#               device, libcurl's SigV4 (the working path is the VM's)
 #   load        load.js: 10,000 requests from 8 concurrent clients against
 #               the optimised daemon, no error, no key lost across a restart
 #   fuzz        a bounded libFuzzer run over the request layer and policies
 # Environment (set by the Makefile): TOP OUT KMSD KMSD_SAN UNIT MKDOC FUZZ
+# NSMCTL NSMCTL_FAKE
 # CHECK_FUZZ_SECONDS.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -19,6 +22,7 @@ rc=0
 "$UNIT-san" || rc=1
 bash "$here/t-daemon.sh" || rc=1
 bash "$here/t-load.sh" || rc=1
+bash "$here/t-nsmctl.sh" || rc=1
 
 echo "TAP version 13"
 echo "1..1"
