@@ -777,6 +777,76 @@ static void test_api_errors(void)
 	nsm_doc_free(&d);
 }
 
+/*
+ * A trust store of several roots: a document is valid when its chain ends
+ * in any of them, and the result names which.
+ */
+static void test_roots(void)
+{
+	struct nsm_verify_opts o = at_doc();
+	struct nsm_verifier *v;
+	struct nsm_error err = { 0 };
+	struct nsm_result *r;
+	const struct nsm_check *c;
+	struct blob doc = load_emu("doc"), dbg = load_emu("debug"),
+		    tagged = load_emu("tagged");
+	char r1[600], r2[600];
+	uint8_t fp[NSM_SHA256_LEN], rfp[NSM_SHA256_LEN];
+
+	if (nsm_verifier_new(&v, 0))
+		abort();
+	tap_ok(nsm_verifier_root_count(v) == 1 &&
+	       !strcmp(nsm_verifier_root_name(v, 0), "AWS root G1") &&
+	       !nsm_verifier_root_name(v, 1),
+	       "roots: the AWS root alone, named \"AWS root G1\"");
+	tap_ok(nsm_verifier_add_root_file(v, &err, emu_root(r1, sizeof(r1), "doc"),
+					  "doc-root.pem") == 0 &&
+	       nsm_verifier_add_root_file(v, &err, emu_root(r2, sizeof(r2), "debug"),
+					  NULL) == 0 &&
+	       nsm_verifier_root_count(v) == 3, "roots: two more added");
+	tap_ok(!strcmp(nsm_verifier_root_name(v, 1), "doc-root.pem") &&
+	       nsm_verifier_root_name(v, 2)[0] &&
+	       strcmp(nsm_verifier_root_name(v, 2), "doc-root.pem"),
+	       "roots: a given name, or the subject's CN (%s)",
+	       nsm_verifier_root_name(v, 2));
+	tap_ok(nsm_verifier_add_root_file(v, &err, r1, "again") == 0 &&
+	       nsm_verifier_root_count(v) == 3 &&
+	       !strcmp(nsm_verifier_root_name(v, 1), "doc-root.pem"),
+	       "roots: adding one again keeps its first name");
+	r = run(v, &doc, &o);
+	c = r ? nsm_result_find(r, NSM_CHECK_CHAIN_TRUSTED_ROOT) : NULL;
+	tap_ok(r && nsm_result_ok(r) && nsm_result_root(r) == 1 &&
+	       !strcmp(nsm_result_root_name(r), "doc-root.pem") &&
+	       nsm_result_root_sha256(r, rfp) &&
+	       nsm_verifier_root_sha256(v, 1, fp) && !memcmp(fp, rfp, sizeof(fp)) &&
+	       c && strstr(c->message, "\"doc-root.pem\""),
+	       "roots: doc ends in root 1, named in the result and in chain.trusted_root (%s)",
+	       c ? c->message : "-");
+	nsm_result_free(&r);
+	r = run(v, &dbg, &o);
+	tap_ok(r && nsm_result_ok(r) && nsm_result_root(r) == 2,
+	       "roots: debug ends in root 2 of the same verifier");
+	nsm_result_free(&r);
+	/* again, from the chain cache: the root is still named */
+	r = run(v, &doc, &o);
+	tap_ok(r && nsm_result_ok(r) && nsm_result_root(r) == 1 &&
+	       !strcmp(nsm_result_root_name(r), "doc-root.pem"),
+	       "roots: a cached chain names its root too");
+	nsm_result_free(&r);
+	r = run(v, &tagged, &o);
+	tap_ok(r && !nsm_result_ok(r) && nsm_result_root(r) == -1 &&
+	       !nsm_result_root_name(r) &&
+	       first_fail(r) == NSM_CHECK_CHAIN_TRUSTED_ROOT,
+	       "roots: a document of none of them fails chain.trusted_root, no root named");
+	nsm_result_free(&r);
+	tap_ok(!nsm_verifier_root_sha256(v, 3, fp) && nsm_result_root(NULL) == -1,
+	       "roots: out of range and NULL");
+	nsm_verifier_free(&v);
+	free(doc.p);
+	free(dbg.p);
+	free(tagged.p);
+}
+
 int main(void)
 {
 	static const char *const aws_mut[] = {
@@ -821,6 +891,7 @@ int main(void)
 		test_cache("signal_svr2_valid_bytes", load("aws/signal_svr2_valid_bytes.cbor"), NULL);
 	else
 		td_skip(CACHE_TESTS, "chain cache over signal_svr2_valid_bytes");
+	test_roots();
 	test_api_errors();
-	return tap_end(150);
+	return tap_end(159);
 }

@@ -1111,6 +1111,26 @@ static const char *chain_pass_msg(enum nsm_check_code code)
 	}
 }
 
+/* The chain reached the trusted root whose SHA-256 @r holds: name it. */
+static void set_root(struct nsm_result *r, const struct nsm_verifier *v)
+{
+	r->have_root = true;
+	r->root = root_index(v, r->root_sha256);
+	if (r->root >= 0)
+		snprintf(r->root_name, sizeof(r->root_name), "%s",
+			 v->roots[r->root].name);
+}
+
+/* chain.trusted_root's message names the root: ' "AWS root G1"' */
+static const char *root_suffix(const struct nsm_result *r,
+			       enum nsm_check_code code, char *buf, size_t size)
+{
+	if (code != NSM_CHECK_CHAIN_TRUSTED_ROOT || r->root < 0)
+		return "";
+	snprintf(buf, size, " \"%s\"", r->root_name);
+	return buf;
+}
+
 static int check_chain(struct vctx *c, int64_t at_ms)
 {
 	const struct nsm_doc *d = c->doc;
@@ -1123,7 +1143,7 @@ static int check_chain(struct vctx *c, int64_t at_ms)
 	X509 *leaf = NULL;
 	uint8_t key[NSM_SHA256_LEN];
 	const char *suffix = "";
-	char tb[40];
+	char tb[40], rs[sizeof(((struct nsm_result *)0)->root_name) + 4];
 	bool any_fail = false;
 	size_t i;
 	int ret = -ENOMEM;
@@ -1147,13 +1167,14 @@ static int check_chain(struct vctx *c, int64_t at_ms)
 		if (e && at_ms >= e->not_before_ms && at_ms <= e->not_after_ms) {
 			v->hits++;
 			e->last_use = ++v->tick;
+			memcpy(r->root_sha256, e->root_sha256, NSM_SHA256_LEN);
+			set_root(r, v);
 			add_check(r, NSM_CHECK_CERT_DECODE, NSM_CHECK_PASS,
 				  "leaf and %zu cabundle certificates (cached)", d->ncab);
 			for (i = 0; i < sizeof(chain_codes) / sizeof(chain_codes[0]); i++)
-				add_check(r, chain_codes[i], NSM_CHECK_PASS, "%s at %s (cached)",
-					  chain_pass_msg(chain_codes[i]), tb);
-			memcpy(r->root_sha256, e->root_sha256, NSM_SHA256_LEN);
-			r->have_root = true;
+				add_check(r, chain_codes[i], NSM_CHECK_PASS, "%s%s at %s (cached)",
+					  chain_pass_msg(chain_codes[i]),
+					  root_suffix(r, chain_codes[i], rs, sizeof(rs)), tb);
 			if (!EVP_PKEY_up_ref(e->leaf_key))
 				return -ENOMEM;
 			c->leaf_key = e->leaf_key;
@@ -1226,7 +1247,7 @@ static int check_chain(struct vctx *c, int64_t at_ms)
 
 			if (X509_digest(sk_X509_value(path, n - 1), EVP_sha256(),
 					r->root_sha256, &dl))
-				r->have_root = true;
+				set_root(r, v);
 		}
 		for (i = 0; i < sizeof(chain_codes) / sizeof(chain_codes[0]); i++) {
 			enum nsm_check_code code = chain_codes[i];
@@ -1236,8 +1257,10 @@ static int check_chain(struct vctx *c, int64_t at_ms)
 				add_check(r, code, NSM_CHECK_FAIL, "%s (verified at %s)",
 					  c->chain_msg[code], tb);
 			} else {
-				add_check(r, code, NSM_CHECK_PASS, "%s at %s%s",
-					  chain_pass_msg(code), tb, suffix);
+				add_check(r, code, NSM_CHECK_PASS, "%s%s at %s%s",
+					  chain_pass_msg(code),
+					  root_suffix(r, code, rs, sizeof(rs)),
+					  tb, suffix);
 			}
 		}
 		/* remember a fully verified chain with its validity window */
@@ -1608,12 +1631,6 @@ int nsm_verify(struct nsm_result **resultp, struct nsm_error *err,
 		ret = 0;
 	} else {
 		ret = check_chain(c, at);
-	}
-	if (!ret && c->r->have_root) {
-		c->r->root = root_index(v, c->r->root_sha256);
-		if (c->r->root >= 0)
-			snprintf(c->r->root_name, sizeof(c->r->root_name), "%s",
-				 v->roots[c->r->root].name);
 	}
 	if (!ret && c->syntax_ok)
 		ret = check_signature(c);
