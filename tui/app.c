@@ -25,23 +25,46 @@ const struct view_ops *const views[V_COUNT] = {
 
 int app_init(struct app *app)
 {
-	struct nsm_verifier *v;
-
 	memset(app, 0, sizeof(*app));
 	app->doc_time = 1;
 	app->gen = 1;
 	app->view = V_DETAIL;
 	app->hex_field = -1;
+	app->root_filter = ROOT_ALL;
 	snprintf(app->export_dir, sizeof(app->export_dir), ".");
-	if (nsm_verifier_new(&v, 0))
-		return -1;
-	app->roots = calloc(1, sizeof(*app->roots));
-	if (!app->roots)
-		return -1;
-	app->roots[0].name = strdup("AWS root G1");
-	app->roots[0].v = v;
-	app->nroots = 1;
 	return 0;
+}
+
+int app_trust(struct app *app, int aws_root)
+{
+	nsm_verifier_free(&app->v);
+	app->gen++;
+	return nsm_verifier_new(&app->v, aws_root ? 0 :
+				NSM_VERIFIER_NO_AWS_ROOT);
+}
+
+int app_add_root(struct app *app, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	/* the file name: the list and the title bar have little room */
+	app->gen++;
+	return nsm_verifier_add_root_file(app->v, NULL, path,
+					  base && base[1] ? base + 1 : path);
+}
+
+int app_nroots(const struct app *app)
+{
+	return (int)nsm_verifier_root_count(app->v);
+}
+
+const char *app_filter_name(const struct app *app)
+{
+	if (app->root_filter == ROOT_ALL)
+		return "all roots";
+	if (app->root_filter >= app_nroots(app))
+		return "no trusted root";
+	return nsm_verifier_root_name(app->v, (size_t)app->root_filter);
 }
 
 void app_free(struct app *app)
@@ -49,14 +72,11 @@ void app_free(struct app *app)
 	for (int i = 0; i < app->ndocs; i++)
 		doc_free(app->docs[i]);
 	free(app->docs);
+	free(app->vis);
 	for (int i = 0; i < app->ndirs; i++)
 		free(app->dirs[i]);
 	free(app->dirs);
-	for (int i = 0; i < app->nroots; i++) {
-		free(app->roots[i].name);
-		nsm_verifier_free(&app->roots[i].v);
-	}
-	free(app->roots);
+	nsm_verifier_free(&app->v);
 	for (int i = 0; i < V_COUNT; i++)
 		lines_free(&app->vs[i].lines);
 	nsm_result_free(&app->result);
@@ -77,11 +97,64 @@ void app_add_doc(struct app *app, struct doc *d)
 	app->docs[app->ndocs++] = d;
 }
 
+/* ---- the root filter ---------------------------------------------------- */
+
+/* Does the filter show document @i? With a filter, documents are verified
+ * to know which root their chain ends in. */
+static int shown(struct app *app, int i)
+{
+	struct doc *d = app->docs[i];
+
+	if (app->root_filter == ROOT_ALL)
+		return 1;
+	app_verdict(app, d);
+	if (app->root_filter >= app_nroots(app))
+		return d->state != DOC_OK || d->verdict.root < 0;
+	return d->state == DOC_OK && d->verdict.root == app->root_filter;
+}
+
+/* The list's rows: app->vis[pos] is the document at row @pos. */
+static void update_vis(struct app *app)
+{
+	if (app->vis_gen == app->gen && app->vis_filter == app->root_filter &&
+	    app->vis_ndocs == app->ndocs)
+		return;
+	if (app->capvis < app->ndocs) {
+		app->capvis = app->ndocs;
+		app->vis = realloc(app->vis, app->capvis * sizeof(*app->vis));
+		if (!app->vis)
+			abort();
+	}
+	app->nvis = 0;
+	for (int i = 0; i < app->ndocs; i++)
+		if (shown(app, i))
+			app->vis[app->nvis++] = i;
+	app->vis_gen = app->gen;
+	app->vis_filter = app->root_filter;
+	app->vis_ndocs = app->ndocs;
+}
+
+/* The row of document @i, or -1 when the filter hides it. */
+static int vis_pos(struct app *app, int i)
+{
+	update_vis(app);
+	for (int p = 0; p < app->nvis; p++)
+		if (app->vis[p] == i)
+			return p;
+	return -1;
+}
+
+static int cursor_pos(struct app *app)
+{
+	return vis_pos(app, app->cursor);
+}
+
 struct doc *app_doc(struct app *app)
 {
 	struct doc *d;
 
-	if (app->cursor < 0 || app->cursor >= app->ndocs)
+	if (app->cursor < 0 || app->cursor >= app->ndocs ||
+	    (app->root_filter != ROOT_ALL && cursor_pos(app) < 0))
 		return NULL;
 	d = app->docs[app->cursor];
 	doc_load(d);
@@ -153,8 +226,7 @@ static int verify_doc(struct app *app, struct doc *d, struct nsm_result **r)
 		o.time_ms = app_now(app);
 	}
 	o.expected_pcrs = app->expected;
-	return nsm_verify(r, &app->verify_err, app->roots[app->root].v, d->nd,
-			  &o);
+	return nsm_verify(r, &app->verify_err, app->v, d->nd, &o);
 }
 
 const struct nsm_result *app_verify(struct app *app, struct doc *d)
@@ -180,7 +252,8 @@ void app_verdict(struct app *app, struct doc *d)
 	doc_load(d);
 	if (d->state != DOC_OK || d->verdict.gen == app->gen)
 		return;
-	d->verdict = (struct doc_verdict){ .gen = app->gen };
+	d->verdict = (struct doc_verdict){ .gen = app->gen, .root = -1,
+					   .root_name = "-" };
 	if (verify_doc(app, d, &r)) {
 		d->verdict.error = 1;
 		snprintf(d->verdict.summary, sizeof(d->verdict.summary),
@@ -188,6 +261,10 @@ void app_verdict(struct app *app, struct doc *d)
 		return;
 	}
 	d->verdict.ok = nsm_result_ok(r);
+	d->verdict.root = nsm_result_root(r);
+	if (d->verdict.root >= 0)
+		snprintf(d->verdict.root_name, sizeof(d->verdict.root_name),
+			 "%s", nsm_result_root_name(r));
 	c = nsm_result_first_failure(r);
 	snprintf(d->verdict.summary, sizeof(d->verdict.summary), "%s",
 		 c ? nsm_check_name(c->code) : "valid");
@@ -209,6 +286,7 @@ static void list_row(struct app *app, struct doc *d, int y, struct rect r,
 		canvas_put(cv, r.x + lc->x_time, y, lc->time, R_DIM, "-");
 		canvas_put(cv, r.x + lc->x_verdict, y, lc->verdict, R_FAIL,
 			   "ERROR");
+		canvas_put(cv, r.x + lc->x_root, y, lc->root, R_DIM, "-");
 		canvas_put(cv, r.x + lc->x_module, y, lc->module, R_FAIL,
 			   d->err);
 	} else {
@@ -224,6 +302,9 @@ static void list_row(struct app *app, struct doc *d, int y, struct rect r,
 			canvas_put(cv, r.x + lc->x_verdict, y, lc->verdict,
 				   d->verdict.ok ? R_PASS : R_FAIL,
 				   d->verdict.ok ? "valid" : "INVALID");
+		canvas_put(cv, r.x + lc->x_root, y, lc->root,
+			   d->verdict.root < 0 ? R_DIM : R_NORMAL,
+			   d->verdict.root_name);
 		if (d->debug)
 			canvas_put(cv, r.x + lc->x_debug, y, lc->debug, R_WARN,
 				   "dbg");
@@ -240,7 +321,7 @@ static void draw_list(struct app *app)
 {
 	struct rect r = app->lo.list;
 	struct list_cols lc;
-	int rows = r.h - 1;
+	int rows = r.h - 1, cur;
 
 	if (r.h <= 0)
 		return;
@@ -250,6 +331,7 @@ static void draw_list(struct app *app)
 	canvas_put(&app->cv, r.x + lc.x_time, r.y, lc.time, R_HEADER, "time (UTC)");
 	canvas_put(&app->cv, r.x + lc.x_verdict, r.y, lc.verdict, R_HEADER,
 		   "verdict");
+	canvas_put(&app->cv, r.x + lc.x_root, r.y, lc.root, R_HEADER, "root");
 	canvas_put(&app->cv, r.x + lc.x_debug, r.y, lc.debug, R_HEADER, "dbg");
 	canvas_put(&app->cv, r.x + lc.x_module, r.y, lc.module, R_HEADER,
 		   "module_id");
@@ -260,10 +342,18 @@ static void draw_list(struct app *app)
 			   "no documents: give files or directories, or press L for the device");
 		return;
 	}
-	app->top = layout_scroll(app->top, app->cursor, rows, app->ndocs);
-	for (int i = 0; i < rows && app->top + i < app->ndocs; i++)
-		list_row(app, app->docs[app->top + i], r.y + 1 + i, r, &lc,
-			 app->top + i == app->cursor);
+	update_vis(app);
+	if (!app->nvis) {
+		canvas_printf(&app->cv, r.x + 2, r.y + 1, r.w - 2, R_DIM,
+			      "no document's chain ends in %s: press r",
+			      app_filter_name(app));
+		return;
+	}
+	cur = cursor_pos(app);
+	app->top = layout_scroll(app->top, cur < 0 ? 0 : cur, rows, app->nvis);
+	for (int i = 0; i < rows && app->top + i < app->nvis; i++)
+		list_row(app, app->docs[app->vis[app->top + i]], r.y + 1 + i,
+			 r, &lc, app->top + i == cur);
 }
 
 static void draw_title(struct app *app)
@@ -275,14 +365,20 @@ static void draw_title(struct app *app)
 
 	for (int i = 0; i < app->ndocs; i++)
 		marked += app->docs[i]->marked;
-	snprintf(counts, sizeof(counts), "%d doc%s", app->ndocs,
-		 app->ndocs == 1 ? "" : "s");
+	update_vis(app);
+	if (app->nvis == app->ndocs)
+		snprintf(counts, sizeof(counts), "%d doc%s", app->ndocs,
+			 app->ndocs == 1 ? "" : "s");
+	else
+		snprintf(counts, sizeof(counts), "%d of %d docs", app->nvis,
+			 app->ndocs);
 	if (marked)
 		snprintf(counts + strlen(counts), sizeof(counts) - strlen(counts),
 			 ", %d marked", marked);
-	snprintf(right, sizeof(right), "time: %s | root: %.40s ",
+	snprintf(right, sizeof(right), "time: %s | %s: %.40s ",
 		 app->doc_time ? "document" : "now",
-		 app->roots[app->root].name);
+		 app->root_filter == ROOT_ALL ? "roots" : "root",
+		 app->root_filter == ROOT_ALL ? "all" : app_filter_name(app));
 	/* the policy and the counts matter more than the path: shorten it */
 	room = r.w - (int)strlen(right) - (int)strlen(counts) - 14;
 	tlen = (int)strlen(title);
@@ -340,9 +436,9 @@ static void draw_status(struct app *app)
 			   " ");
 		return;
 	}
-	snprintf(pos, sizeof(pos), "%d/%d ", app->ndocs ? app->cursor + 1 : 0,
-		 app->ndocs);
-	d = app->ndocs ? app->docs[app->cursor] : NULL;
+	update_vis(app);
+	snprintf(pos, sizeof(pos), "%d/%d ", cursor_pos(app) + 1, app->nvis);
+	d = cursor_pos(app) >= 0 ? app->docs[app->cursor] : NULL;
 	w = r.w - 2 - (int)strlen(pos);
 	if (app->status[0]) {
 		canvas_put(&app->cv, r.x + 1, r.y, w,
@@ -465,9 +561,10 @@ static int list_height(struct app *app)
 	return app->lo.list.h > 1 ? app->lo.list.h - 1 : 1;
 }
 
+/* Moves go over the rows the filter shows. */
 static unsigned int list_move(struct app *app, enum action a)
 {
-	int c = app->cursor, h = list_height(app);
+	int c = cursor_pos(app), h = list_height(app);
 
 	switch (a) {
 	case A_UP: c--; break;
@@ -475,10 +572,29 @@ static unsigned int list_move(struct app *app, enum action a)
 	case A_PGUP: c -= h; break;
 	case A_PGDN: c += h; break;
 	case A_HOME: c = 0; break;
-	case A_END: c = app->ndocs - 1; break;
+	case A_END: c = app->nvis - 1; break;
 	default: return RF_NONE;
 	}
-	select_doc(app, layout_move(c, 0, app->ndocs));
+	if (app->nvis)
+		select_doc(app, app->vis[layout_move(c, 0, app->nvis)]);
+	return RF_ALL;
+}
+
+/* r: show the documents of the next root (all, each root, none). */
+static unsigned int next_filter(struct app *app)
+{
+	int n = app_nroots(app);
+
+	app->root_filter = app->root_filter >= n ? ROOT_ALL :
+			   app->root_filter + 1;
+	update_vis(app);
+	/* keep the selection when it stays, else the first row shown */
+	if (cursor_pos(app) < 0 && app->nvis)
+		select_doc(app, app->vis[0]);
+	app->top = 0;
+	app_msg(app, "showing %d document%s: %s%s", app->nvis,
+		app->nvis == 1 ? "" : "s", app->root_filter == ROOT_ALL ?
+		"" : "chain ends in ", app_filter_name(app));
 	return RF_ALL;
 }
 
@@ -496,9 +612,11 @@ static unsigned int search(struct app *app, int dir)
 		return RF_STATUS;
 	}
 	if (app->focus == PANE_LIST) {
-		for (int k = 1; k <= app->ndocs; k++) {
-			int i = ((app->cursor + dir * k) % app->ndocs +
-				 app->ndocs) % app->ndocs;
+		int cur = cursor_pos(app);
+
+		for (int k = 1; k <= app->nvis; k++) {
+			int i = app->vis[((cur + dir * k) % app->nvis +
+					  app->nvis) % app->nvis];
 
 			if (doc_matches(app->docs[i], app->search)) {
 				select_doc(app, i);
@@ -668,10 +786,7 @@ static unsigned int global_action(struct app *app, enum action a)
 			app->doc_time ? "each document's time" : "the current time");
 		return RF_ALL;
 	case A_TRUST_ROOT:
-		app->root = (app->root + 1) % app->nroots;
-		app->gen++;
-		app_msg(app, "trust root: %s", app->roots[app->root].name);
-		return RF_ALL;
+		return next_filter(app);
 	case A_SEARCH:
 		app_prompt(app, "/", "", search_done);
 		return RF_STATUS;
@@ -680,7 +795,7 @@ static unsigned int global_action(struct app *app, enum action a)
 	case A_SEARCH_PREV:
 		return search(app, -1);
 	case A_MARK:
-		if (app->ndocs) {
+		if (cursor_pos(app) >= 0) {
 			struct doc *d = app->docs[app->cursor];
 
 			d->marked = !d->marked;

@@ -46,11 +46,6 @@ struct viewstate {
 	struct lines lines;
 };
 
-struct trust_root {
-	char *name;		/* "AWS root G1" or the --root path */
-	struct nsm_verifier *v;
-};
-
 struct prompt {
 	int active;
 	char label[64];
@@ -65,7 +60,12 @@ struct app {
 	/* documents */
 	struct doc **docs;
 	int ndocs, capdocs;
-	int cursor, top;	/* in the list */
+	int cursor;		/* the selected document, an index of docs */
+	int top;		/* first row of the list: a position in vis */
+	int *vis;		/* the documents the root filter shows */
+	int nvis, capvis;
+	unsigned int vis_gen;	/* of gen, filter and ndocs: 0 stale */
+	int vis_filter, vis_ndocs;
 	char title[128];	/* what was opened */
 	char **dirs;		/* directories opened, for rescans */
 	int ndirs;
@@ -83,11 +83,13 @@ struct app {
 	unsigned char expanded[4096];
 	int hex_field;		/* node id shown by the hex view */
 
-	/* verification */
+	/* verification: one trust store of every root (AWS's unless
+	 * --no-aws-root, and each --root); r filters the list by the root a
+	 * document's chain ends in */
 	int doc_time;		/* 1: at the document's time, 0: now */
-	struct trust_root *roots;
-	int nroots, root;
-	unsigned int gen;	/* bumped when policy or root changes */
+	struct nsm_verifier *v;
+	int root_filter;	/* ROOT_ALL, a root's index, or nroots: none */
+	unsigned int gen;	/* bumped when the time policy changes */
 	struct nsm_result *result;	/* for the selected document */
 	struct nsm_error verify_err;	/* why the last one could not run */
 	const struct doc *result_doc;
@@ -113,12 +115,21 @@ struct app {
 	int monochrome;
 };
 
+#define ROOT_ALL	(-1)
+
 extern const struct view_ops *const views[V_COUNT];
 extern const struct view_ops view_detail, view_verify, view_hex, view_diff,
 	view_device, view_help;
 
 /* app.c */
 int app_init(struct app *app);
+/* A new trust store: AWS's root when @aws_root, then app_add_root()s. */
+int app_trust(struct app *app, int aws_root);
+/* Trust the roots of a PEM or DER file, named by its base name. */
+int app_add_root(struct app *app, const char *path);
+int app_nroots(const struct app *app);
+/* The name of what the filter shows: "all roots", a root, "no root". */
+const char *app_filter_name(const struct app *app);
 void app_free(struct app *app);
 void app_add_doc(struct app *app, struct doc *d);
 struct doc *app_doc(struct app *app);	/* selected, loaded; may be NULL */

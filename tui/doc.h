@@ -32,12 +32,14 @@ struct doc_cert {
 	size_t der_len;
 };
 
-/* Verification result for one (time policy, trust root) generation. */
+/* Verification result for one time-policy generation. */
 struct doc_verdict {
 	unsigned gen;		/* 0: not computed */
 	int ok;
 	int error;		/* the verifier failed to run (ENOMEM...) */
 	char summary[96];	/* "valid" or the first failure's name */
+	int root;		/* the root the chain ended in, -1: none */
+	char root_name[64];	/* its name, "-" when none */
 };
 
 struct doc {

@@ -83,7 +83,7 @@ const char *action_help(enum action a)
 	case A_MARK: return "mark document for the diff";
 	case A_MARK_ALL: return "mark or unmark all documents";
 	case A_TIME_POLICY: return "time policy: document time / now";
-	case A_TRUST_ROOT: return "next trust root (AWS, --root files)";
+	case A_TRUST_ROOT: return "show the documents of the next trust root (all, each, none)";
 	case A_FIELD_PREV: return "hex view: previous field";
 	case A_FIELD_NEXT: return "hex view: next field";
 	case A_SEARCH: return "search in the focused pane";

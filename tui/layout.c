@@ -44,17 +44,20 @@ void layout_list_cols(int width, struct list_cols *lc)
 	lc->mark = 2;
 	lc->time = 19;		/* 2024-11-30 16:22:48 */
 	lc->verdict = 7;	/* INVALID */
+	lc->root = 11;		/* the root the chain ends in: "AWS root G1" */
 	lc->debug = 3;		/* dbg */
 	rest = width - (lc->mark + lc->time + 1 + lc->verdict + 1 +
-			lc->debug + 1);
+			lc->root + 1 + lc->debug + 1);
 	if (rest < 2)
 		rest = 2;
 	/*
 	 * A module id is 39 characters; the source (file name) matters at
-	 * least as much when browsing captures, so it keeps 16 columns and
-	 * the id is shortened first.
+	 * least as much when browsing captures, so it gets 24 columns before
+	 * the id gets more than 16, and the id is shortened first.
 	 */
-	lc->module = rest - 1 - 16;
+	lc->module = rest - 1 - 24;
+	if (lc->module < 16)
+		lc->module = rest - 1 - 16 < 16 ? rest - 1 - 16 : 16;
 	if (lc->module > 39)
 		lc->module = 39;
 	if (lc->module < 1)
@@ -64,7 +67,8 @@ void layout_list_cols(int width, struct list_cols *lc)
 		lc->source = 1;
 	lc->x_time = lc->mark;
 	lc->x_verdict = lc->x_time + lc->time + 1;
-	lc->x_debug = lc->x_verdict + lc->verdict + 1;
+	lc->x_root = lc->x_verdict + lc->verdict + 1;
+	lc->x_debug = lc->x_root + lc->root + 1;
 	lc->x_module = lc->x_debug + lc->debug + 1;
 	lc->x_source = lc->x_module + lc->module + 1;
 }

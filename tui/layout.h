@@ -31,8 +31,8 @@ void layout_compute(int cols, int lines, enum zoom zoom, struct layout *lo);
 
 /* Columns of the document list. */
 struct list_cols {
-	int mark, time, verdict, debug, module, source;	/* widths */
-	int x_time, x_verdict, x_debug, x_module, x_source;
+	int mark, time, verdict, root, debug, module, source;	/* widths */
+	int x_time, x_verdict, x_root, x_debug, x_module, x_source;
 };
 
 void layout_list_cols(int width, struct list_cols *lc);

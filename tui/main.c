@@ -13,6 +13,7 @@
 #include "term.h"
 
 #define VERSION "0.1"
+#define MAX_ROOTS	65	/* 64 --root, and the end */
 
 /* An enclave image, by its magic: libnsm's measurements loader takes it
  * (nsm_pcrset_load_file()); the diff view says where E comes from. */
@@ -36,7 +37,9 @@ static void usage(FILE *f)
 	      "Browse, verify and diff AWS Nitro attestation documents. FILEs\n"
 	      "may hold raw CBOR, base64 or hex; DIRs are loaded lazily.\n"
 	      "\n"
-	      "  -r, --root PEM         add a trust root (repeatable); r cycles\n"
+	      "  -r, --root PEM         trust this root too (repeatable); the list\n"
+	      "                         shows the root each chain ends in, r filters\n"
+	      "      --no-aws-root      do not trust AWS's root (give --root)\n"
 	      "  -e, --expected FILE    expected PCRs: text, JSON, nitro-cli JSON, or\n"
 	      "                         an enclave image (.eif): its PCR0-2 and 8\n"
 	      "  -t, --time-policy P    'document' (default) or 'now'\n"
@@ -75,32 +78,6 @@ static int parse_time(const char *s, int64_t *ms)
 	return 0;
 }
 
-static int add_root(struct app *app, const char *path)
-{
-	struct nsm_verifier *v;
-	int rc;
-
-	if (nsm_verifier_new(&v, NSM_VERIFIER_NO_AWS_ROOT))
-		return -ENOMEM;
-	/* the file name: the title bar has little room */
-	rc = nsm_verifier_add_root_file(v, NULL, path, strrchr(path, '/') ?
-					strrchr(path, '/') + 1 : path);
-	if (rc) {
-		nsm_verifier_free(&v);
-		return rc;
-	}
-	app->roots = realloc(app->roots, (app->nroots + 1) *
-			     sizeof(*app->roots));
-	if (!app->roots)
-		abort();
-	/* the file name: the title bar has little room */
-	app->roots[app->nroots].name = strdup(strrchr(path, '/') ?
-					      strrchr(path, '/') + 1 : path);
-	app->roots[app->nroots].v = v;
-	app->nroots++;
-	return 0;
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -113,6 +90,7 @@ int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "root", required_argument, NULL, 'r' },
+		{ "no-aws-root", no_argument, NULL, 'A' },
 		{ "expected", required_argument, NULL, 'e' },
 		{ "time-policy", required_argument, NULL, 't' },
 		{ "now", required_argument, NULL, 'N' },
@@ -131,13 +109,12 @@ int main(int argc, char **argv)
 	int cols = 80, lines = 24, bench = 0, device = 0, c, rc = 0;
 	double t0 = now_s();
 	struct nsm_error lerr = { 0 };
+	const char *roots[MAX_ROOTS];
+	int nroots = 0, aws_root = 1;
 	char err[512];
 	struct app app;
 
-	if (app_init(&app)) {
-		fputs("nsm-tui: cannot set up the verifier\n", stderr);
-		return 1;
-	}
+	app_init(&app);
 	env = getenv("NO_COLOR");
 	app.monochrome = env && *env;
 	env = getenv("NSM_TUI_NOW");
@@ -151,13 +128,15 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "r:e:t:d:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
-			rc = add_root(&app, optarg);
-			if (rc) {
-				fprintf(stderr, "nsm-tui: --root %s: %s\n", optarg,
-					rc == -EINVAL ? "no certificate in it" :
-					strerror(-rc));
+			roots[nroots++] = optarg;
+			if (nroots == MAX_ROOTS) {
+				fprintf(stderr, "nsm-tui: more than %d --root\n",
+					MAX_ROOTS - 1);
 				return 2;
 			}
+			break;
+		case 'A':
+			aws_root = 0;
 			break;
 		case 'e':
 			rc = nsm_pcrset_load_file(&app.expected, &lerr, optarg);
@@ -231,6 +210,24 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return 2;
 		}
+	}
+	if (app_trust(&app, aws_root)) {
+		fputs("nsm-tui: cannot set up the verifier\n", stderr);
+		return 1;
+	}
+	for (int i = 0; i < nroots; i++) {
+		rc = app_add_root(&app, roots[i]);
+		if (rc) {
+			fprintf(stderr, "nsm-tui: --root %s: %s\n", roots[i],
+				rc == -EINVAL ? "no certificate in it" :
+				strerror(-rc));
+			return 2;
+		}
+	}
+	if (!app_nroots(&app)) {
+		fputs("nsm-tui: no trusted root: --no-aws-root needs at least "
+		      "one --root\n", stderr);
+		return 2;
 	}
 	for (int i = optind; i < argc; i++)
 		if (load_path(&app, argv[i], err, sizeof(err))) {

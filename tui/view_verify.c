@@ -2,7 +2,8 @@
 /*
  * Verification view: libnsm's checks for the selected document, grouped
  * by step, each with its pass/fail/skip and the library's reason. The time
- * policy (t) and trust root (r) are switched from here or anywhere.
+ * policy (t) is switched, and the list filtered by root (r), from here or
+ * anywhere.
  */
 #include <string.h>
 
@@ -90,8 +91,12 @@ static void build(struct app *app, struct lines *ls)
 	line_add(l, R_DIM, "   (t: switch)");
 	l = lines_new(ls, -1);
 	line_add(l, R_HEADER, "trust root   ");
-	line_add(l, R_NORMAL, app->roots[app->root].name);
-	line_addf(l, R_DIM, "   (r: %d of %d)", app->root + 1, app->nroots);
+	if (nsm_result_root_name(r))
+		line_add(l, R_PASS, nsm_result_root_name(r));
+	else
+		line_add(l, R_FAIL, "none of them");
+	line_addf(l, R_DIM, "   (%d trusted%s)", app_nroots(app),
+		  app_nroots(app) > 1 ? "; r: list by root" : "");
 	if (nsm_result_root_sha256(r, root)) {
 		hex_encode_trunc(fp, sizeof(fp), root, sizeof(root));
 		l = lines_new(ls, -1);
@@ -140,7 +145,7 @@ static void json(struct app *app)
 
 const struct view_ops view_verify = {
 	.name = "verify",
-	.hint = "t:time policy  r:trust root",
+	.hint = "t:time policy  r:list by root",
 	.build = build,
 	.key = NULL,
 	.json = json,

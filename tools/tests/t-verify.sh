@@ -16,6 +16,17 @@ json_ok "without its root only chain.trusted_root fails" \
 	"[c['check'] for c in d['checks'] if c['status'] != 'pass'] == ['chain.trusted_root']"
 expect "emulator document with another document's root" 1 $N verify --json --root $EMU/debug.root.pem $ed
 json_ok "another root: chain.trusted_root fails" "d['first_failure'] == 'chain.trusted_root'"
+# several roots at once: the chain may end in any; the verdict names it
+expect "two --root, AWS's too: the document of the second" 0 $N verify --json \
+	--root $EMU/debug.root.pem --root $er $ed
+json_ok "the verdict names the root the chain ended in" \
+	"d['root'] == 'doc.root.pem' and d['root_sha256'] == '$root_sha' and any(c['check'] == 'chain.trusted_root' and 'doc.root.pem' in c['message'] for c in d['checks'])"
+expect "two --root: the document of the first" 0 $N verify --json \
+	--root $EMU/debug.root.pem --root $er $EMU/debug.cbor
+json_ok "the first root named" "d['root'] == 'debug.root.pem'"
+expect "text names the root" 0 sh -c "$N verify --root $er $ed | grep -q '^root:    doc.root.pem (sha256 $root_sha)'"
+expect "--no-aws-root with the right --root" 0 $N verify --no-aws-root --root $er $ed
+expect "--no-aws-root without --root is a usage error" 2 $N verify --no-aws-root $ed
 expect "emulator document 4 hours on" 1 $N verify --json --root $er \
 	--time @$(( $(date +%s) + 4 * 3600 )) $ed
 json_ok "4 hours on: the 3-hour leaf expired" "d['first_failure'] == 'chain.not_expired'"

@@ -151,8 +151,8 @@ result $? "device: the emulator's document verifies against its root (JSON)"
 #    (of the emulator's debug document, first in its directory, and its
 #    production one)
 rm -f "$work"/*.cbor "$work"/*.json
-# (r: trust the --root given instead of AWS's)
-printf 'keys r\nkeys e<Enter>E<Enter>vE<Enter>xE<Enter>\nkeys mjmcE<Enter>\ndump\nkeys q\n' \
+# (the --root given is trusted besides AWS's)
+printf 'keys e<Enter>E<Enter>vE<Enter>xE<Enter>\nkeys mjmcE<Enter>\ndump\nkeys q\n' \
 	>"$work/export.script"
 timeout 60 "$BIN" --script "$work/export.script" --export-dir "$work" \
 	--output "$work/export.out" --root "$emu/debug.root.pem" "$emu_docs" >/dev/null 2>&1
@@ -228,6 +228,7 @@ check_exit 2 "usage:" --bogus
 check_exit 2 "no certificate" --root "$emu/doc.cbor"
 check_exit 2 "No such file" --root /nonexistent.pem
 check_exit 2 "bad --now" --now yesterday
+check_exit 2 "no trusted root" --no-aws-root "$emu_docs"
 printf '{ "doc.cbor": { "size": 1 } }\n' >"$work/not-measurements.json"
 check_exit 2 "--expected" --expected "$work/not-measurements.json"
 printf '.eif\000\004' >"$work/cut.eif"	# an enclave image cut short

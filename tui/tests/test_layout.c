@@ -71,8 +71,12 @@ static void test_cols(void)
 	int good = 1;
 
 	layout_list_cols(80, &lc);
-	ok(lc.module == 29 && lc.source == 16 && lc.x_source + lc.source == 80,
-	   "80 columns: module_id 29, source 16, fills the row");
+	ok(lc.root == 11 && lc.module == 16 && lc.source == 17 &&
+	   lc.x_source + lc.source == 80,
+	   "80 columns: root 11, module_id 16, source 17, fills the row");
+	layout_list_cols(100, &lc);
+	ok(lc.source == 24 && lc.module == 29,
+	   "100 columns: a 24-column source first, then module_id 29");
 	layout_list_cols(120, &lc);
 	ok(lc.module == 39, "120 columns: the whole 39-char module_id");
 	for (int w = TUI_MIN_COLS; w < 300; w++) {
