@@ -159,6 +159,28 @@ static const struct nsmctl_cmd cmds[] = {
 	  "  --force      overwrite an existing PKI in DIR\n"
 	  "  --days N     lifetime of the root in days (default 3650)\n"
 	  "  --region R   region in the CA names (default emu-local-1)\n" },
+	{ "kms", cmd_kms, "KMS calls with an attested key: decrypt, genkey, random",
+	  "usage: nsmctl kms decrypt --ciphertext FILE [--key-id ID] [options]\n"
+	  "       nsmctl kms genkey --key-id ID [--key-spec AES-256|AES-128 | --bytes N]\n"
+	  "                         [options]\n"
+	  "       nsmctl kms random [--length N] [options]\n"
+	  "\n"
+	  "  Each call makes a fresh RSA-2048 key, sends an attestation document\n"
+	  "  carrying it as Recipient, and decrypts CiphertextForRecipient locally.\n"
+	  "  --endpoint URL        KMS endpoint (default: $NSM_KMS_ENDPOINT, else\n"
+	  "                        http://127.0.0.1:4000, nsm-kmsd's)\n"
+	  "  --region R            region for SigV4 (default: $AWS_REGION, else us-east-1)\n"
+	  "  --key-id ID           key id, key ARN, alias name or alias ARN\n"
+	  "  --ciphertext FILE     the CiphertextBlob, raw or base64 (- for stdin)\n"
+	  "  --encryption-context K=V  repeatable\n"
+	  "  --key-spec S          genkey: AES-256 (default) or AES-128\n"
+	  "  --bytes N, --length N genkey, random: 1 to 1024 bytes (random: 32)\n"
+	  "  -o, --output FILE     write the plaintext's bytes to FILE\n"
+	  "  -d, --device PATH     the NSM device (default: $NSM_DEVICE, else /dev/nsm)\n"
+	  "  -j, --json            JSON output\n"
+	  "  SigV4-signed when AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are set.\n"
+	  "exit status: 0; 1 the endpoint refused; 3 device or endpoint unreachable;\n"
+	  "4 an answer KMS would not give; 5 the NSM refused\n" },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))

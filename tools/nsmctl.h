@@ -52,6 +52,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_emu(int argc, char **argv);
 int cmd_ca(int argc, char **argv);
 int cmd_eif(int argc, char **argv);
+int cmd_kms(int argc, char **argv);
 
 /* nsmctl.c */
 const struct nsmctl_cmd *nsmctl_find_cmd(const char *name);
