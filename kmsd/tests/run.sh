@@ -25,14 +25,26 @@ bash "$here/t-load.sh" || rc=1
 bash "$here/t-nsmctl.sh" || rc=1
 
 echo "TAP version 13"
-echo "1..1"
+echo "1..3"
+if grep -q '^\.TH' "$OUT/man/nsm-kmsd.8" 2>/dev/null; then
+	echo "ok 1 - man page nsm-kmsd(8) built"
+else
+	echo "not ok 1 - man page nsm-kmsd(8) built"; rc=1
+fi
+if ! command -v groff >/dev/null; then
+	echo "ok 2 - man page nsm-kmsd(8) renders cleanly # SKIP groff not installed"
+elif [ -z "$(MANWIDTH=80 groff -man -Tutf8 -ww -z "$OUT/man/nsm-kmsd.8" 2>&1)" ]; then
+	echo "ok 2 - man page nsm-kmsd(8) renders cleanly"
+else
+	echo "not ok 2 - man page nsm-kmsd(8) renders cleanly"; rc=1
+fi
 mkdir -p "$OUT/fuzz/corpus"
 if "$FUZZ" -max_total_time="$CHECK_FUZZ_SECONDS" -max_len=8192 -timeout=10 \
 	-rss_limit_mb=2048 -artifact_prefix="$OUT/fuzz/" "$OUT/fuzz/corpus" \
 	"$here/fuzz-seeds" >"$OUT/fuzz/check.log" 2>&1; then
-	echo "ok 1 - fuzz_kmsd ran ${CHECK_FUZZ_SECONDS}s without a finding ($(grep -o 'Done [0-9]* runs' "$OUT/fuzz/check.log"))"
+	echo "ok 3 - fuzz_kmsd ran ${CHECK_FUZZ_SECONDS}s without a finding ($(grep -o 'Done [0-9]* runs' "$OUT/fuzz/check.log"))"
 else
-	echo "not ok 1 - fuzz_kmsd found a crash, see $OUT/fuzz/check.log"
+	echo "not ok 3 - fuzz_kmsd found a crash, see $OUT/fuzz/check.log"
 	tail -30 "$OUT/fuzz/check.log" | sed 's/^/# /'
 	rc=1
 fi
