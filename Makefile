@@ -2,7 +2,7 @@
 #
 # nsm-emu: an emulated AWS Nitro Security Module (/dev/nsm) for any Linux.
 #
-#   make               userspace: libnsm, nsmctl, nsm-tui
+#   make               userspace: libnsm, nsmctl, nsm-tui, nsm-kmsd
 #   make module        the kernel module for the running kernel
 #                      (KERNELRELEASE=<version> or KDIR=<dir> for another)
 #   make module-install / dkms-install
@@ -30,7 +30,7 @@ KDIR		?= /lib/modules/$(KERNELRELEASE)/build
 PREFIX		?= /usr/local
 export TOP
 
-USER_DIRS	:= lib tools tui
+USER_DIRS	:= lib tools tui kmsd
 
 .PHONY: all deps module check-kdir module-install dkms-install run check bench fuzz \
 	ct-check style style-tap check-run check-debug check-kcsan clean install $(USER_DIRS)
@@ -39,7 +39,7 @@ all: $(USER_DIRS)
 
 lib:
 	$(MAKE) -C lib
-tools tui: lib
+tools tui kmsd: lib
 	$(MAKE) -C $@
 
 deps:
@@ -67,6 +67,7 @@ install: all
 	$(MAKE) -C lib install PREFIX=$(PREFIX)
 	$(MAKE) -C tools install PREFIX=$(PREFIX)
 	$(MAKE) -C tui install PREFIX=$(PREFIX)
+	$(MAKE) -C kmsd install PREFIX=$(PREFIX)
 
 run: deps
 	@scripts/run.sh

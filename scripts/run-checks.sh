@@ -38,8 +38,10 @@ cd "$top"
 # .:style-tap is `make style`: checkpatch.pl and sparse over kmod/;
 # .:check-run is the README's first command, `make run`.
 # scripts/tests checks this script's own counting on synthetic suites.
-suites=${NSM_SUITES:-"scripts/tests tests/core tests/crypto tests/attest lib tools tui selftests selftests:check-ktree tools:check-vm tests/vm:check-vm .:check-debug .:style-tap .:check-run"}
-strict=${NSM_STRICT_SUITES-"selftests selftests:check-ktree tools:check-vm tests/vm:check-vm .:check-debug"}
+# kmsd is nsm-kmsd and nsmctl kms under real KMS clients; kmsd:check-vm
+# the KMS flow against the real module on both kernels.
+suites=${NSM_SUITES:-"scripts/tests tests/core tests/crypto tests/attest lib tools tui selftests selftests:check-ktree tools:check-vm tests/vm:check-vm .:check-debug .:style-tap .:check-run kmsd kmsd:check-vm"}
+strict=${NSM_STRICT_SUITES-"selftests selftests:check-ktree tools:check-vm tests/vm:check-vm .:check-debug kmsd:check-vm"}
 log_dir=${BUILD:-$top/build}/test-logs
 mkdir -p "$log_dir"
 skips=$log_dir/skips.tsv
