@@ -13,7 +13,7 @@
 #               the optimised daemon, no error, no key lost across a restart
 #   fuzz        a bounded libFuzzer run over the request layer and policies
 # Environment (set by the Makefile): TOP OUT KMSD KMSD_SAN UNIT MKDOC FUZZ
-# NSMCTL NSMCTL_FAKE
+# NSMCTL NSMCTL_FAKE NSMCTL_FAKE_ASAN
 # CHECK_FUZZ_SECONDS.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)

@@ -115,4 +115,20 @@ expect "an answer without CiphertextForRecipient: exit 4" 4 "$F" kms random --en
 check "... named" has err 'no CiphertextForRecipient'
 expect "a CiphertextForRecipient that is no envelope: exit 4" 4 "$F" kms random --endpoint "http://127.0.0.1:$FP/badcms"
 wait $fake_pid
+
+# the whole path once more under ASan/UBSan and LeakSanitizer
+fake_asan() { NSM_DEVICE=/dev/null "$NSMCTL_FAKE_ASAN" "$@"; }
+if [ -x "${NSMCTL_FAKE_ASAN:-}" ]; then
+	check "nsm-kmsd starts for the ASan client" start_kmsd asan "$KMSD" --state "$T/state-asan" --no-local-root -q
+	expect "ASan/UBSan nsmctl kms random: refused, no sanitizer report, no leak" 1 \
+		fake_asan kms random --endpoint "http://127.0.0.1:$PORT_asan"
+	expect "ASan/UBSan nsmctl kms decrypt of a base64 file: no report" 1 \
+		fake_asan kms decrypt --endpoint "http://127.0.0.1:$PORT_asan" --ciphertext "$T/blob.b64" \
+		--encryption-context a=b --encryption-context c=d
+	expect "ASan/UBSan nsmctl kms with no endpoint: no report" 3 \
+		fake_asan kms genkey --key-id k --endpoint http://127.0.0.1:1/
+	check "nsm-kmsd stops" stop_kmsd asan
+else
+	not_ok "the ASan/UBSan fake-device nsmctl was built"
+fi
 finish
