@@ -255,3 +255,13 @@ void fmt_duration(long long s, char *buf, size_t n)
 		snprintf(buf, n, "%lluy%03llud", a / (86400ULL * 365),
 			 a % (86400ULL * 365) / 86400);
 }
+
+void doc_report(struct doc *d)
+{
+	if (!d)
+		report_error(NULL, "no document");
+	else if (d->state != DOC_OK)
+		report_error(d->source, d->err);
+	else
+		report_document(d->source, d->fmt, d->nd);
+}

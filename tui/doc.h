@@ -77,6 +77,10 @@ void doc_load(struct doc *d);
 /* Decode the certificates for the detail tree (once). */
 void doc_load_certs(struct doc *d);
 
+/* @d (NULL: none) as nsmctl dump --json writes it, or why it cannot be:
+ * the detail and hex views' JSON export (helpers/report.h) */
+void doc_report(struct doc *d);
+
 /* PCR meaning for labels: the helpers' pcr_label(), or "reserved". */
 const char *doc_pcr_meaning(unsigned index);
 

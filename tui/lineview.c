@@ -2,7 +2,8 @@
 /* The cursor, scrolling, search and drawing shared by every view. */
 #include <string.h>
 
-#include "app.h"
+#include "layout.h"
+#include "lineview.h"
 
 static int step(struct viewstate *vs, int from, int dir);
 
@@ -44,12 +45,11 @@ static void draw_line(struct canvas *cv, const struct line *l, int x, int y,
 	}
 }
 
-void lv_draw(struct app *app, struct viewstate *vs, struct canvas *cv,
-	     struct rect r, int focused)
+void lv_draw(struct viewstate *vs, struct canvas *cv, struct rect r,
+	     int focused)
 {
 	int n = clamp_cursor(vs), sticky = vs->lines.sticky, h;
 
-	(void)app;
 	if (sticky > r.h - 1)
 		sticky = r.h > 1 ? r.h - 1 : 0;
 	for (int i = 0; i < sticky && i < n; i++)

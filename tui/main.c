@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "app.h"
+#include "ui.h"
 #include "term.h"
 
 #define VERSION "0.1"
@@ -242,14 +242,13 @@ int main(int argc, char **argv)
 	else
 		snprintf(app.title, sizeof(app.title), "no files");
 	if (device || argc == optind) {
-		app.dev = device_open();
 		app.view = V_DEVICE;
 		app.focus = PANE_VIEW;
 	}
 
 	if (bench) {
 		app_resize(&app, cols, lines);
-		app_render(&app, RF_ALL);
+		ui_render(&app, RF_ALL);
 		printf("nsm-tui: opened %d documents and rendered the first "
 		       "%dx%d screen in %.1f ms\n", app.ndocs, cols, lines,
 		       (now_s() - t0) * 1e3);
@@ -286,6 +285,7 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
+	ui_free(&app);
 	app_free(&app);
 	return rc;
 }

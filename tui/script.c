@@ -17,19 +17,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "ui.h"
 #include "term.h"
 
 static int feed(struct app *app, int key, FILE *out)
 {
-	unsigned int rf = app_key(app, key);
+	unsigned int rf = ui_key(app, key);
 
 	if (rf & RF_QUIT) {
 		fputs("[quit]\n", out);
 		return 1;
 	}
 	if (rf)
-		app_render(app, rf);
+		ui_render(app, rf);
 	return 0;
 }
 
@@ -39,7 +39,7 @@ int script_run(struct app *app, FILE *script, FILE *out, int cols, int lines)
 	int lineno = 0;
 
 	app_resize(app, cols, lines);
-	app_render(app, RF_ALL);
+	ui_render(app, RF_ALL);
 	while (fgets(line, sizeof(line), script)) {
 		char *arg, *end = line + strlen(line);
 
@@ -79,7 +79,7 @@ int script_run(struct app *app, FILE *script, FILE *out, int cols, int lines)
 				return -1;
 			}
 			app_resize(app, w, h);
-			app_render(app, RF_ALL);
+			ui_render(app, RF_ALL);
 		} else if (!strcmp(line, "dump") ||
 			   !strcmp(line, "dump-roles")) {
 			fprintf(out, "--- %s (%dx%d)\n", *arg ? arg : "screen",

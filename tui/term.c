@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "app.h"
+#include "ui.h"
 #include "term.h"
 
 static attr_t role_attr[R_COUNT];
@@ -132,7 +132,7 @@ int term_run(struct app *app)
 	curs_set(0);
 	setup_colours(app->monochrome);
 	app_resize(app, COLS, LINES);
-	app_render(app, RF_ALL);
+	ui_render(app, RF_ALL);
 	blit(&app->cv);
 	timeout(1000);		/* a tick a second drives the device refresh */
 	for (;;) {
@@ -162,7 +162,7 @@ int term_run(struct app *app)
 		} else if (ch == KEY_RESIZE) {
 			app_resize(app, COLS, LINES);
 			clear();
-			app_render(app, RF_ALL);
+			ui_render(app, RF_ALL);
 			blit(&app->cv);
 			continue;
 		} else {
@@ -170,11 +170,11 @@ int term_run(struct app *app)
 			if (ch == TK_CTRL('l'))
 				clearok(curscr, TRUE);	/* repaint everything */
 		}
-		rf = app_key(app, ch);
+		rf = ui_key(app, ch);
 		if (rf & RF_QUIT)
 			break;
 		if (rf) {
-			app_render(app, rf);
+			ui_render(app, rf);
 			blit(&app->cv);
 		}
 	}

@@ -9,12 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "view.h"
 #include "helpers/pcr.h"
 #include "helpers/print.h"
 #include "helpers/report.h"
 
 #define MAX_COLS 8
+
+/* what the user opened */
+struct diff {
+	unsigned char open[32];	/* rows expanded to full values */
+	int all;		/* show unchanged rows too */
+};
 
 struct col {
 	char letter;
@@ -124,8 +130,9 @@ static void label(const struct row *r, const struct col *c, int n,
 		snprintf(buf, cap, "PCR%u differs", i);
 }
 
-static void build(struct app *app, struct lines *ls)
+static void build(struct app *app, void *priv, struct lines *ls)
 {
+	struct diff *df = priv;
 	struct col c[MAX_COLS];
 	struct row rows[32];
 	int left, n = columns(app, c, &left), changed = 0, cellw;
@@ -190,7 +197,7 @@ static void build(struct app *app, struct lines *ls)
 
 		if (!r->present)
 			continue;
-		if (!r->differs && !app->diff_all) {
+		if (!r->differs && !df->all) {
 			/*
 			 * Collapse a run of unchanged PCRs into one line; PCRs
 			 * the expected set does not name get their own runs.
@@ -232,7 +239,7 @@ static void build(struct app *app, struct lines *ls)
 				  cellw, cellw, hex);
 			line_add(l, R_NORMAL, " ");
 		}
-		if (app->diff_open[i])
+		if (df->open[i])
 			for (int k = 0; k < n; k++) {
 				size_t half;
 
@@ -250,8 +257,9 @@ static void build(struct app *app, struct lines *ls)
 	}
 }
 
-static unsigned int key(struct app *app, enum action a)
+static unsigned int key(struct app *app, void *priv, enum action a)
 {
+	struct diff *df = priv;
 	int tag = lv_tag(&app->vs[V_DIFF]);
 
 	switch (a) {
@@ -259,17 +267,17 @@ static unsigned int key(struct app *app, enum action a)
 	case A_EXPAND:
 	case A_COLLAPSE:
 		if (tag >= 100) {
-			app->diff_all = a != A_COLLAPSE;
+			df->all = a != A_COLLAPSE;
 			return RF_VIEW;
 		}
 		if (tag >= 0 && tag < 32) {
-			app->diff_open[tag] = a == A_ENTER ? !app->diff_open[tag] :
-					      a == A_EXPAND;
+			df->open[tag] = a == A_ENTER ? !df->open[tag] :
+					a == A_EXPAND;
 			return RF_VIEW;
 		}
 		return RF_UNHANDLED;
 	case A_EXPAND_ALL:
-		app->diff_all = !app->diff_all;
+		df->all = !df->all;
 		return RF_VIEW;
 	default:
 		return RF_UNHANDLED;
@@ -277,13 +285,14 @@ static unsigned int key(struct app *app, enum action a)
 }
 
 /* The comparison the view shows, as nsmctl diff --all --json writes it. */
-static void json(struct app *app)
+static void json(struct app *app, void *priv)
 {
 	struct col c[MAX_COLS];
 	struct report_input in[MAX_COLS];
 	struct nsm_pcrset *sets[MAX_COLS] = { NULL };
 	int left, n = columns(app, c, &left);
 
+	(void)priv;
 	for (int k = 0; k < n; k++) {
 		in[k] = (struct report_input){ .label = { c[k].letter },
 					       .name = c[k].name,
@@ -301,6 +310,7 @@ static void json(struct app *app)
 const struct view_ops view_diff = {
 	.name = "diff",
 	.hint = "m:mark  Enter:full values  o:show unchanged",
+	.private_size = sizeof(struct diff),
 	.build = build,
 	.key = key,
 	.json = json,

@@ -2,11 +2,12 @@
 /* Help: generated from the key table, so every binding is listed. */
 #include <string.h>
 
-#include "app.h"
+#include "view.h"
 #include "helpers/print.h"
 
-static void build(struct app *app, struct lines *ls)
+static void build(struct app *app, void *priv, struct lines *ls)
 {
+	(void)priv;
 	struct line *l;
 
 	(void)app;
@@ -42,9 +43,10 @@ static void build(struct app *app, struct lines *ls)
 		 "ERROR: the file is not a document.");
 }
 
-static void json(struct app *app)
+static void json(struct app *app, void *priv)
 {
 	(void)app;
+	(void)priv;
 	pr_arr_open(PR_JSON, "keys");
 	for (int i = 0; i < keymap_len; i++) {
 		pr_obj_open(PR_JSON, NULL);

@@ -1,131 +1,58 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Hex view: the raw document with the field selected in the detail tree
- * highlighted. [ and ] walk the fields without leaving the view. Offsets
- * come from libnsm (nsm_doc_*_span), which records them while parsing.
+ * Hex view: the raw document with the tree's selected node (tree.h)
+ * highlighted. [ and ] walk the nodes that have bytes without leaving the
+ * view. Offsets come from libnsm (nsm_doc_*_span), which records them
+ * while parsing.
  */
 #include <ctype.h>
 #include <string.h>
 
-#include "app.h"
-#include "detail.h"
-
-static void span_of(struct nsm_span *s, size_t *off, size_t *len)
-{
-	*off = s->key_off;
-	*len = s->off + s->len - s->key_off;
-}
-
-static int field_span(struct doc *d, enum nsm_field f, size_t *off,
-		      size_t *len)
-{
-	struct nsm_span s;
-
-	if (nsm_doc_field_span(d->nd, f, &s))
-		return -1;
-	span_of(&s, off, len);
-	return 0;
-}
-
-int detail_span(struct doc *d, int id, size_t *off, size_t *len,
-		char *name, size_t cap)
-{
-	static const struct {
-		int id;
-		enum nsm_field f;
-	} fields[] = {
-		{ N_PROT, NSM_FIELD_COSE_PROTECTED },
-		{ N_UNPROT, NSM_FIELD_COSE_UNPROTECTED },
-		{ N_PAYLOAD, NSM_FIELD_COSE_PAYLOAD },
-		{ N_SIG, NSM_FIELD_COSE_SIGNATURE },
-		{ N_MODULE, NSM_FIELD_MODULE_ID },
-		{ N_DIGEST, NSM_FIELD_DIGEST },
-		{ N_TS, NSM_FIELD_TIMESTAMP },
-		{ N_PCRS, NSM_FIELD_PCRS },
-		{ N_CERT, NSM_FIELD_CERTIFICATE },
-		{ N_CAB, NSM_FIELD_CABUNDLE },
-		{ N_PUBKEY, NSM_FIELD_PUBLIC_KEY },
-		{ N_USER, NSM_FIELD_USER_DATA },
-		{ N_NONCE, NSM_FIELD_NONCE },
-	};
-	struct nsm_span s;
-	const char *kname;
-	uint32_t idx;
-	const uint8_t *v;
-	size_t vl;
-
-	if (!d || d->state != DOC_OK)
-		return -1;
-	if (id >= CERT_FIELD(0, 0)) {
-		int slot = (id - CERT_FIELD(0, 0)) / 16;
-
-		id = slot == 0 ? N_CERT : CAB_NODE(slot - 1);
-	}
-	if (id == N_COSE) {
-		*off = 0;
-		nsm_doc_raw(d->nd, len);
-		snprintf(name, cap, "COSE_Sign1");
-		return 0;
-	}
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (fields[i].id == id) {
-			snprintf(name, cap, "%s", nsm_field_name(fields[i].f));
-			return field_span(d, fields[i].f, off, len);
-		}
-	if (id >= PCR_NODE(0) && id < PCR_NODE(MAX_PCR_NODES)) {
-		size_t i = (size_t)(id - PCR_NODE(0));
-
-		if (nsm_doc_pcr_span(d->nd, i, &s) ||
-		    nsm_doc_pcr_at(d->nd, i, &idx, &v, &vl))
-			return -1;
-		snprintf(name, cap, "pcrs / PCR%u", idx);
-		span_of(&s, off, len);
-		return 0;
-	}
-	if (id >= CAB_NODE(0) && id < CAB_NODE(MAX_CAB_NODES)) {
-		size_t i = (size_t)(id - CAB_NODE(0));
-
-		if (nsm_doc_cabundle_span(d->nd, i, &s))
-			return -1;
-		snprintf(name, cap, "cabundle[%zu]", i);
-		span_of(&s, off, len);
-		return 0;
-	}
-	if (id >= OTHER_NODE(0) && id < OTHER_NODE(MAX_OTHER_NODES)) {
-		if (nsm_doc_key_at(d->nd, (size_t)(id - OTHER_NODE(0)), &kname,
-				   &s))
-			return -1;
-		snprintf(name, cap, "%s", kname);
-		span_of(&s, off, len);
-		return 0;
-	}
-	return -1;
-}
+#include "view.h"
 
 #define HEADER_LINES 2
 
-static void build(struct app *app, struct lines *ls)
+struct hex {
+	const struct doc *doc;	/* the document shown last */
+	int field;		/* the node scrolled to last, -1: none */
+	struct lines tree;	/* the tree's lines, for its order of nodes */
+};
+
+/* The tree's lines and the line of its selected node (its first line
+ * when nothing is selected yet: where the detail cursor starts). */
+static int tree_at(struct app *app, struct hex *h, struct doc *d)
 {
-	struct viewstate *dvs = &app->vs[V_DETAIL];
+	lines_clear(&h->tree);
+	tree_lines(&app->tree, d, app_now(app), &h->tree);
+	for (int i = 0; i < h->tree.n; i++)
+		if (h->tree.v[i].tag == app->tree.selected)
+			return i;
+	return 0;
+}
+
+static void build(struct app *app, void *priv, struct lines *ls)
+{
+	struct hex *h = priv;
 	struct doc *d = app_doc(app);
+	struct viewstate *vs = &app->vs[V_HEX];
 	const uint8_t *raw;
 	size_t len, off = 0, flen = 0;
 	char name[64] = "";
 	struct line *l;
-	int id, have;
+	int id, have, at;
 
+	if (d != h->doc) {
+		h->doc = d;
+		h->field = -1;
+	}
 	if (!d || d->state != DOC_OK) {
 		l = lines_new(ls, -1);
 		line_add(l, R_DIM, d ? d->err : "no document selected");
 		return;
 	}
-	/* the detail tree decides which field is selected */
-	lines_clear(&dvs->lines);
-	detail_build(app, d, &dvs->lines);
-	if (dvs->cursor >= dvs->lines.n)
-		dvs->cursor = dvs->lines.n - 1;
-	id = lv_tag(dvs);
-	have = detail_span(d, id, &off, &flen, name, sizeof(name)) == 0;
+	at = tree_at(app, h, d);
+	id = at < h->tree.n ? h->tree.v[at].tag : -1;
+	have = tree_span(d, id, &off, &flen, name, sizeof(name)) == 0;
 	raw = nsm_doc_raw(d->nd, &len);
 	ls->sticky = HEADER_LINES;
 	l = lines_new(ls, -1);
@@ -163,58 +90,61 @@ static void build(struct app *app, struct lines *ls)
 		line_add(l, R_DIM, "|");
 	}
 	/* a newly selected field: bring its first row under the cursor */
-	if (have && id != app->hex_field) {
-		app->hex_field = id;
-		app->vs[V_HEX].cursor = HEADER_LINES + (int)(off / 16);
-		app->vs[V_HEX].top = app->vs[V_HEX].cursor > 2 ?
-				     app->vs[V_HEX].cursor - 2 : 0;
+	if (have && id != h->field) {
+		h->field = id;
+		vs->cursor = HEADER_LINES + (int)(off / 16);
+		vs->top = vs->cursor > 2 ? vs->cursor - 2 : 0;
 	}
 }
 
-/* Move the detail cursor to the previous/next line that has bytes. */
-unsigned int detail_field_step(struct app *app, int dir)
+/* [ ]: select the previous/next node that has bytes, for the detail view
+ * too */
+static unsigned int step(struct app *app, struct hex *h, int dir)
 {
-	struct viewstate *dvs = &app->vs[V_DETAIL];
 	struct doc *d = app_doc(app);
-	int cur = lv_tag(dvs);
-	size_t off, len;
-	char name[64];
+	int i;
 
-	for (int i = dvs->cursor + dir; i >= 0 && i < dvs->lines.n; i += dir) {
-		int t = dvs->lines.v[i].tag;
-
-		if (t != cur && t >= 0 &&
-		    detail_span(d, t, &off, &len, name, sizeof(name)) == 0) {
-			/* land on the node's own line, not its hex rows */
-			while (i - 1 >= 0 && dvs->lines.v[i - 1].tag == t)
-				i--;
-			dvs->cursor = i;
-			return RF_VIEW;
-		}
-	}
-	return RF_NONE;
+	if (!d || d->state != DOC_OK)
+		return RF_NONE;
+	i = tree_step(&h->tree, tree_at(app, h, d), dir, d);
+	if (i < 0)
+		return RF_NONE;
+	app->tree.selected = h->tree.v[i].tag;
+	app->tree.moved = 1;
+	return RF_VIEW;
 }
 
-static unsigned int key(struct app *app, enum action a)
+static unsigned int key(struct app *app, void *priv, enum action a)
 {
 	switch (a) {
 	case A_FIELD_NEXT:
-		return detail_field_step(app, 1);
+		return step(app, priv, 1);
 	case A_FIELD_PREV:
-		return detail_field_step(app, -1);
+		return step(app, priv, -1);
 	default:
 		return RF_UNHANDLED;
 	}
 }
 
-static void json(struct app *app)
+static void json(struct app *app, void *priv)
 {
-	detail_json(app_doc(app));
+	(void)priv;
+	doc_report(app_doc(app));
+}
+
+static void close_(void *priv)
+{
+	struct hex *h = priv;
+
+	lines_free(&h->tree);
 }
 
 const struct view_ops view_hex = {
 	.name = "hex",
 	.hint = "[ ]:previous/next field  d:tree",
+	.private_size = sizeof(struct hex),
+	.per_doc = 1,
+	.close = close_,
 	.build = build,
 	.key = key,
 	.json = json,

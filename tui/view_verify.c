@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "app.h"
+#include "view.h"
 #include "helpers/print.h"
 #include "helpers/report.h"
 
@@ -53,7 +53,29 @@ static void wrap(struct lines *ls, struct line *l, enum role role,
 	line_add(l, role, msg);
 }
 
-static void build(struct app *app, struct lines *ls)
+/* The full result of the selected document, kept while the document and
+ * the policy stay the same (a "now" result is never reused: now moves). */
+struct verify {
+	struct nsm_result *result;
+	const struct doc *doc;
+	unsigned int gen;
+};
+
+static const struct nsm_result *verify(struct app *app, struct verify *v,
+				       struct doc *d)
+{
+	if (!d || d->state != DOC_OK)
+		return NULL;
+	if (v->result && v->doc == d && v->gen == app->gen && app->doc_time)
+		return v->result;
+	nsm_result_free(&v->result);
+	v->result = app_verify_new(app, d);
+	v->doc = d;
+	v->gen = app->gen;
+	return v->result;
+}
+
+static void build(struct app *app, void *priv, struct lines *ls)
 {
 	struct doc *d = app_doc(app);
 	const struct nsm_result *r;
@@ -69,7 +91,7 @@ static void build(struct app *app, struct lines *ls)
 			line_add(l, R_NORMAL, d->err);
 		return;
 	}
-	r = app_verify(app, d);
+	r = verify(app, priv, d);
 	if (!r) {
 		l = lines_new(ls, -1);
 		line_addf(l, R_FAIL, "verification could not run: %s",
@@ -128,10 +150,10 @@ static void build(struct app *app, struct lines *ls)
 }
 
 /* The checklist, as nsmctl verify --json writes it. */
-static void json(struct app *app)
+static void json(struct app *app, void *priv)
 {
 	struct doc *d = app_doc(app);
-	const struct nsm_result *r = d ? app_verify(app, d) : NULL;
+	const struct nsm_result *r = d ? verify(app, priv, d) : NULL;
 
 	if (!r) {
 		report_error(d ? d->source : NULL, d && d->state == DOC_ERROR ?
@@ -143,9 +165,19 @@ static void json(struct app *app)
 			    "now", r);
 }
 
+static void close_(void *priv)
+{
+	struct verify *v = priv;
+
+	nsm_result_free(&v->result);
+}
+
 const struct view_ops view_verify = {
 	.name = "verify",
 	.hint = "t:time policy  r:list by root",
+	.private_size = sizeof(struct verify),
+	.per_doc = 1,
+	.close = close_,
 	.build = build,
 	.key = NULL,
 	.json = json,

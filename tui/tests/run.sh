@@ -81,6 +81,12 @@ if [ $urc -ne 0 ] && ! grep -q '^not ok' "$work/unit.tap"; then
 	result 1 "unit: test binary exited with status $urc"
 fi
 
+# the structure: no two files include or call each other in a circle
+python3 "$here/deps.py" "$TOP/tui" "$OUT" >"$work/deps.out" 2>&1
+rc=$?
+sed 's/^/# /' "$work/deps.out"
+result $rc "structure: no two files depend on each other in a circle (includes and calls)"
+
 # 2. screen tests: tests/screens/NAME.script -> tests/golden/NAME.txt
 #    "# args:" gives the command line (@TD@ = testdata, @CORRUPT@ = the
 #    generated corrupt files, @DATA@ = tests/data, @WORK@ = a scratch

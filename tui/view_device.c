@@ -13,7 +13,7 @@
 
 #include <nsm.h>
 
-#include "app.h"
+#include "view.h"
 #include "helpers/hex.h"
 #include "helpers/print.h"
 
@@ -57,38 +57,34 @@ static void refresh(struct device *dev)
 	dev->refreshes++;
 }
 
-struct device *device_open(void)
+/* The view is first shown: open the device. */
+static void open_(struct app *app, void *priv)
 {
-	struct device *dev = calloc(1, sizeof(*dev));
+	struct device *dev = priv;
 	const char *p = getenv("NSM_DEVICE");
 
-	if (!dev)
-		abort();
+	(void)app;
 	snprintf(dev->path, sizeof(dev->path), "%s", p && *p ? p : "/dev/nsm");
 	dev->fd = nsm_lib_init();
 	if (dev->fd < 0)
 		snprintf(dev->err, sizeof(dev->err), "cannot open %s: %s",
 			 dev->path, strerror(errno));
 	refresh(dev);
-	return dev;
 }
 
-void device_free(struct device *dev)
+static void close_(void *priv)
 {
-	if (!dev)
-		return;
+	struct device *dev = priv;
+
 	nsm_lib_exit(dev->fd);
-	free(dev);
 }
 
-static void build(struct app *app, struct lines *ls)
+static void build(struct app *app, void *priv, struct lines *ls)
 {
-	struct device *dev = app->dev;
+	struct device *dev = priv;
 	struct line *l;
 	char hex[129];
 
-	if (!dev)
-		dev = app->dev = device_open();
 	l = lines_new(ls, -1);
 	line_add(l, R_HEADER, "device       ");
 	line_add(l, R_NORMAL, dev->path);
@@ -154,9 +150,8 @@ static int parse_bytes(const char *s, uint8_t *out, size_t cap)
 	return (int)n;
 }
 
-static void attest(struct app *app)
+static void attest(struct app *app, struct device *dev)
 {
-	struct device *dev = app->dev;
 	uint8_t *buf = malloc(0x4000);
 	uint32_t len = 0x4000;
 	enum ErrorCode rc;
@@ -184,45 +179,58 @@ static void attest(struct app *app)
 	app_msg(app, "new document from the device: %u bytes", len);
 }
 
-static void user_done(struct app *app, const char *text)
+static void user_done(struct app *app, void *ctx, const char *text)
 {
-	app->dev->user_len = parse_bytes(text, app->dev->user,
-					 sizeof(app->dev->user));
-	attest(app);
+	struct device *dev = ctx;
+
+	dev->user_len = parse_bytes(text, dev->user, sizeof(dev->user));
+	attest(app, dev);
 }
 
-static void nonce_done(struct app *app, const char *text)
+static void nonce_done(struct app *app, void *ctx, const char *text)
 {
-	app->dev->nonce_len = parse_bytes(text, app->dev->nonce,
-					  sizeof(app->dev->nonce));
+	struct device *dev = ctx;
+
+	dev->nonce_len = parse_bytes(text, dev->nonce, sizeof(dev->nonce));
 	app_prompt(app, "user data (hex or text, empty: none): ", "",
-		   user_done);
+		   user_done, dev);
 }
 
-static unsigned int key(struct app *app, enum action a)
+/* the main loop's two-second timer */
+static unsigned int tick(struct app *app, void *priv)
 {
+	(void)app;
+	refresh(priv);
+	return RF_VIEW;
+}
+
+static unsigned int key(struct app *app, void *priv, enum action a)
+{
+	struct device *dev = priv;
+
 	switch (a) {
 	case A_REFRESH:
-		refresh(app->dev);
+		refresh(dev);
 		return RF_VIEW;
 	case A_ATTEST:
-		if (app->dev->fd < 0) {
-			app_error(app, "%s", app->dev->err);
+		if (dev->fd < 0) {
+			app_error(app, "%s", dev->err);
 			return RF_STATUS;
 		}
 		app_prompt(app, "nonce (hex or text, empty: none): ", "",
-			   nonce_done);
+			   nonce_done, dev);
 		return RF_STATUS;
 	default:
 		return RF_UNHANDLED;
 	}
 }
 
-static void json(struct app *app)
+static void json(struct app *app, void *priv)
 {
-	struct device *dev = app->dev;
+	struct device *dev = priv;
 	char version[32];
 
+	(void)app;
 	pr_str(PR_JSON, "device", "%s", dev->path);
 	if (dev->fd < 0 || !dev->have_desc) {
 		pr_str(PR_JSON, "error", "%s", dev->err);
@@ -247,6 +255,10 @@ static void json(struct app *app)
 const struct view_ops view_device = {
 	.name = "device",
 	.hint = "a:new document  R:refresh",
+	.private_size = sizeof(struct device),
+	.open = open_,
+	.close = close_,
+	.tick = tick,
 	.build = build,
 	.key = key,
 	.json = json,
