@@ -21,17 +21,15 @@
 #include <string.h>
 #include <time.h>
 
-#include "attest.h"
-#include "nsm_core.h"
-#include "pki.h"
-
 #include "nsm_verify.h"
 #include "helpers/input.h"
+#include "bench_emu.h"
 
 #define EMUS		4
 #define EMU_DOCS	1000
 #define REAL_ROUNDS	10
 
+/* the layout of struct bench_doc */
 struct doc {
 	uint8_t *p;
 	size_t len;
@@ -90,46 +88,21 @@ static size_t load_real(const char *td, struct doc *docs)
 	return 16;
 }
 
-/* Four emulated NSMs; their roots are added to both verifiers. */
+/* The roots of the emulated NSMs (bench_emu.c) trusted by both verifiers. */
 static void make_emu_docs(struct doc *docs, struct nsm_verifier *a,
 			  struct nsm_verifier *b)
 {
-	static struct nsm_emu emu[EMUS];
-	struct nsm_request req = { .type = NSM_REQ_ATTESTATION };
-	uint8_t nonce[32];
-	size_t i;
+	const uint8_t *roots[EMUS];
+	size_t rlen[EMUS];
 	int e;
 
-	for (e = 0; e < EMUS; e++) {
-		const u8 *der;
-		size_t len;
-
-		nsm_emu_init(&emu[e]);
-		emu[e].pki = nsm_pki_new();
-		if (!emu[e].pki || nsm_pki_generate(emu[e].pki, emu[e].module_id,
-						    nsm_plat_time_ms() / 1000) ||
-		    nsm_pki_cert(emu[e].pki, 0, &der, &len) ||
-		    nsm_verifier_add_root_der(a, NULL, der, len, NULL) ||
-		    nsm_verifier_add_root_der(b, NULL, der, len, NULL)) {
-			fprintf(stderr, "bench: emulator PKI setup failed\n");
-			exit(1);
-		}
-	}
-	for (i = 0; i < EMU_DOCS; i++) {
-		memset(nonce, 0, sizeof(nonce));
-		memcpy(nonce, &i, sizeof(i));
-		req.nonce.ptr = nonce;
-		req.nonce.len = sizeof(nonce);
-		req.nonce.present = true;
-		docs[i].p = malloc(NSM_ATTEST_DOC_MAX);
-		if (!docs[i].p || nsm_attest_document(&emu[i % EMUS], &req, docs[i].p,
-						      NSM_ATTEST_DOC_MAX, &docs[i].len)) {
-			fprintf(stderr, "bench: attestation failed\n");
-			exit(1);
-		}
-	}
+	bench_emu_docs((struct bench_doc *)docs, EMU_DOCS, EMUS, roots, rlen);
 	for (e = 0; e < EMUS; e++)
-		nsm_pki_free(emu[e].pki);
+		if (nsm_verifier_add_root_der(a, NULL, roots[e], rlen[e], NULL) ||
+		    nsm_verifier_add_root_der(b, NULL, roots[e], rlen[e], NULL)) {
+			fprintf(stderr, "bench: emulator root not accepted\n");
+			exit(1);
+		}
 }
 
 int main(int argc, char **argv)
