@@ -42,7 +42,7 @@ roots=()
 for d in ok stale debug nokey ec rsa3072; do roots+=(--root "$T/$d.root.pem"); done
 
 # ---- the SDK ------------------------------------------------------------
-SDK_VERSION=3.1164.0
+SDK_VERSION=3.936.0  # engines: node >= 18, the node of Debian 12
 NODE_DIR=$OUT/node
 if ! grep -qs "\"version\": \"$SDK_VERSION\"" "$NODE_DIR/node_modules/@aws-sdk/client-kms/package.json"; then
 	mkdir -p "$NODE_DIR"
