@@ -139,12 +139,14 @@ static int read_all(const char *path, uint8_t **out, size_t *len)
 		}
 	}
 	if (ferror(f) || n >= (1u << 20)) {
-		error("%s: %s", path, ferror(f) ? strerror(errno) :
+		int io = ferror(f);
+
+		error("%s: %s", path, io ? strerror(errno) :
 		      "larger than 1 MiB: not a ciphertext");
 		if (f != stdin)
 			fclose(f);
 		free(buf);
-		return ferror(f) ? NSMCTL_DEVICE : NSMCTL_INPUT;
+		return io ? NSMCTL_DEVICE : NSMCTL_INPUT;
 	}
 	if (f != stdin)
 		fclose(f);
