@@ -49,6 +49,9 @@ expect "no such device: exit 3" 3 "$N" kms random -d "$T/no-such-nsm"
 expect "a ciphertext file that does not exist: exit 3" 3 "$N" kms decrypt --ciphertext "$T/none"
 : >"$T/empty"
 expect "an empty ciphertext: exit 4" 4 "$N" kms decrypt --ciphertext "$T/empty"
+head -c 1100000 /dev/zero >"$T/huge"
+expect "a ciphertext file above 1 MiB: exit 4" 4 "$N" kms decrypt --ciphertext "$T/huge"
+check "... named" has err 'larger than 1 MiB'
 if [ -z "$NSMCTL_FAKE" ]; then
 	echo "not ok - no fake-device nsmctl (tools/ builds it)"; n=$((n + 1)); failed=$((failed + 1))
 	finish; exit
