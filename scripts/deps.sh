@@ -10,7 +10,7 @@ pkgs=(
 	libssl-dev openssl libcbor-dev libncurses-dev libjson-c-dev
 	valgrind tmux cpio busybox-static qemu-system-x86 gcc-multilib rsync
 	linux-headers-amd64 linux-headers-6.12-amd64 kmod
-	dkms nodejs npm python3-docutils python3-jsonschema
+	dkms nodejs npm python3-docutils python3-jsonschema faketime
 	sparse
 	libmicrohttpd-dev libcurl4-openssl-dev awscli
 	debhelper dh-dkms lintian	# make deb (debian/), its check
