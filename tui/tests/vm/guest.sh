@@ -86,7 +86,7 @@ keys <Enter>
 type $USER_TEXT
 keys <Enter>
 dump new document
-keys r
+keys rr
 dump module root
 keys e<Enter>
 dump exported
@@ -117,9 +117,9 @@ check "after R: PCR table = sysfs pcrs after the extend" \
 	"[ \$(wc -l < $T/table-after) = 32 ] && cmp -s $T/table-after $T/pcrs-after"
 check "after R: refreshed 2 times" "screen refreshed | grep -q 'refreshed 2 times'"
 
-check "a: a new document from the device, INVALID under the AWS root" \
-	"screen 'new document' | grep -q ' INVALID .* device #1 *\$' && screen 'new document' | grep -q 'new document from the device: [0-9]* bytes'"
-check "r: valid under the module's root (pki/root)" \
+check "a: a new document from the device, valid: its chain ends in the module's root (--root)" \
+	"screen 'new document' | grep -q ' valid  *root\.pem .* device #1 *\$' && screen 'new document' | grep -q 'new document from the device: [0-9]* bytes'"
+check "r r: the list of the module root's documents (AWS's first) shows it" \
 	"screen 'module root' | grep -q 'root: root.pem' && screen 'module root' | grep -q ' valid .* device #1 *\$'"
 check "e: exported as device-1.cbor" \
 	"screen exported | grep -q 'wrote [0-9]* bytes of CBOR to device-1.cbor' && [ -s $T/export/device-1.cbor ]"
