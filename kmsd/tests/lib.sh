@@ -20,6 +20,11 @@ finish() {
 	[ "$failed" -eq 0 ]
 }
 
+# Daemons a test left running (it failed, or the script was stopped) are
+# ended when the script exits: this shell's own unreaped background jobs,
+# by pid, never by name.
+trap 'for p in $(jobs -p); do kill -KILL "$p" 2>/dev/null; done' EXIT
+
 # start_kmsd NAME BINARY ARGS...: start a daemon on a free port; sets
 # PORT_<NAME>, PID_<NAME>; its log is $T/NAME.log
 start_kmsd() {
