@@ -18,7 +18,8 @@
 # are unpacked (busybox insmod takes plain .ko files).
 # Environment: SUITES, SUITE_TIMEOUT, MODULE_PARAMS, BENCH_* go into
 # /etc/nsm-vm.conf for init.sh; EXEC_SCRIPT (exec mode) becomes /exec.sh
-# and the files of EXTRA_DIR go to /extra.
+# and the files of EXTRA_DIR go to /extra. INIT_SCRIPT replaces init.sh as
+# /init and EXTRA_MODULES names more modules to load (nsm-vm uses both).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -39,7 +40,7 @@ cp "$busybox" "$work/bin/busybox"
 for a in $("$busybox" --list); do
 	[ "$a" = busybox ] || ln -s busybox "$work/bin/$a"
 done
-install -m 0755 "$here/init.sh" "$work/init"
+install -m 0755 "${INIT_SCRIPT:-$here/init.sh}" "$work/init"
 install -m 0644 "$ko" "$work/lib/modules/nsm_emu.ko"
 # The twin: the same module renamed nsm_emv (every "nsm_emu" string, so the
 # module name, its log prefix and symbol names), which the kernel loads next
@@ -101,6 +102,7 @@ visit() {
 
 wanted=$(modinfo -F depends "$ko" | tr ',' ' ')
 wanted+=" $(sed 's/#.*//' "$here/modules.list")"
+wanted+=" ${EXTRA_MODULES:-}"
 for m in $wanted; do
 	visit "$m"
 done
