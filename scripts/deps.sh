@@ -14,6 +14,7 @@ pkgs=(
 	sparse
 	libmicrohttpd-dev libcurl4-openssl-dev awscli
 	debhelper dh-dkms lintian	# make deb (debian/), its check
+	zstd	# nsm-vm: 6.12's kernel image, unpacked once (Documentation/nsm-vm.rst)
 )
 
 missing=()
