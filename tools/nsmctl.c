@@ -16,7 +16,7 @@
 #include "nsmctl.h"
 
 #ifndef NSMCTL_VERSION
-#define NSMCTL_VERSION "0.1"
+#define NSMCTL_VERSION "0.2.0"
 #endif
 
 struct nsmctl_global nsmctl = { .prog = "nsmctl" };

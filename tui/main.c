@@ -12,7 +12,7 @@
 #include "ui.h"
 #include "term.h"
 
-#define VERSION "0.1"
+#define VERSION "0.2.0"
 #define MAX_ROOTS	65	/* 64 --root, and the end */
 
 /* An enclave image, by its magic: libnsm's measurements loader takes it
