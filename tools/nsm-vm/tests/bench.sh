@@ -32,7 +32,7 @@ for s in "${series[@]}"; do
 		sed -n 's/.*command started at \([0-9.]*\) s of uptime, ended at \([0-9.]*\) s/\1 \2/p' "$tmp/log" |
 			awk -v r="$tmp/ready" -v c="$tmp/cmd" '{ print $1 >> r; print $2 - $1 >> c }'
 	done
-	rel=$(sed -n 's/^nsm-vm: kernel \([^ ]*\) .*/\1/p' "$tmp/log")
+	rel=$(sed -n 's/^nsm-vm: kernel \([0-9][^ ]*\) .*/\1/p' "$tmp/log")
 	accel=$(sed -n 's/^nsm-vm: accelerator \([a-z]*\) .*/\1/p' "$tmp/log")
 	printf '%-24s %-5s %10.1f %10.1f %14.1f %12.2f\n' "$rel" "$accel" \
 		"$(median <"$tmp/total")" "$(sort -n "$tmp/total" | head -n1)" \
