@@ -6,6 +6,9 @@
 #   make module        the kernel module for the running kernel
 #                      (KERNELRELEASE=<version> or KDIR=<dir> for another)
 #   make module-install / dkms-install
+#   make deb           Debian packages into build/deb/ (debian/, dpkg-buildpackage):
+#                      nsm-emu-dkms, libnsm1, libnsm-dev, libnsm-verify0,
+#                      libnsm-verify-dev, nsm-tools
 #   make run           the main job: build, start the emulator, show it working
 #   make check         every test (installs what is missing)
 #   make check-debug   the module under KASAN, lockdep, kmemleak, UBSAN and
@@ -33,7 +36,8 @@ export TOP
 USER_DIRS	:= lib tools tui kmsd
 
 .PHONY: all deps module check-kdir module-install dkms-install run check bench fuzz \
-	ct-check style style-tap check-run check-debug check-kcsan clean install $(USER_DIRS)
+	ct-check style style-tap check-run check-debug check-kcsan clean install deb \
+	$(USER_DIRS)
 
 all: $(USER_DIRS)
 
@@ -68,6 +72,11 @@ install: all
 	$(MAKE) -C tools install PREFIX=$(PREFIX)
 	$(MAKE) -C tui install PREFIX=$(PREFIX)
 	$(MAKE) -C kmsd install PREFIX=$(PREFIX)
+	$(MAKE) -C tools/nsm-vm install PREFIX=$(PREFIX)
+
+# Documentation/packaging.rst; the packages land in $(BUILD)/deb, not in ..
+deb: deps
+	@scripts/deb.sh
 
 run: deps
 	@scripts/run.sh
