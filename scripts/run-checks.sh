@@ -40,8 +40,12 @@ cd "$top"
 # scripts/tests checks this script's own counting on synthetic suites.
 # kmsd is nsm-kmsd and nsmctl kms under real KMS clients; kmsd:check-vm
 # the KMS flow against the real module on both kernels.
-suites=${NSM_SUITES:-"scripts/tests tests/core tests/crypto tests/attest lib tools tui selftests selftests:check-ktree tools:check-vm tests/vm:check-vm .:check-debug .:style-tap .:check-run kmsd kmsd:check-vm"}
-strict=${NSM_STRICT_SUITES-"selftests selftests:check-ktree tools:check-vm tests/vm:check-vm .:check-debug kmsd:check-vm"}
+# tests/deb builds the Debian packages (`make deb`, cached by content),
+# lints, unpacks and uses them, DKMS-builds their module for both kernels;
+# tools/nsm-vm runs C, Python and Node programs through nsm-vm;
+# tests/recipes runs the CI and container recipes (Documentation/ci.rst).
+suites=${NSM_SUITES:-"scripts/tests tests/core tests/crypto tests/attest lib tools tui selftests selftests:check-ktree tools:check-vm tests/vm:check-vm .:check-debug .:style-tap .:check-run kmsd kmsd:check-vm tests/deb tools/nsm-vm tests/recipes"}
+strict=${NSM_STRICT_SUITES-"selftests selftests:check-ktree tools:check-vm tests/vm:check-vm .:check-debug kmsd:check-vm tests/deb tools/nsm-vm"}
 log_dir=${BUILD:-$top/build}/test-logs
 mkdir -p "$log_dir"
 skips=$log_dir/skips.tsv
