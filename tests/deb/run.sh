@@ -39,19 +39,7 @@ debs=$build/deb
 out=$build/tests/deb
 arch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=1
-	echo "not ok $n - $1"
-	[ $# -lt 2 ] || printf '%s\n' "$2" | head -n 40 | sed 's/^/#   /'
-}
-check() {
-	local name=$1 o t=$SECONDS; shift
-	if o=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$o"; fi
-	[ $((SECONDS - t)) -lt 3 ] || echo "# $((SECONDS - t)) s"
-}
+. "$top/tests/tap.sh"
 
 echo "TAP version 13"
 bash "$top/scripts/deps.sh" >&2 || not_ok "dependencies (scripts/deps.sh)"

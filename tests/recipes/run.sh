@@ -36,19 +36,7 @@ out=$build/tests/recipes
 recipes=$top/Documentation/recipes
 arch=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=1
-	echo "not ok $n - $1"
-	[ $# -lt 2 ] || printf '%s\n' "$2" | tail -n 40 | sed 's/^/#   /'
-}
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
-check() {
-	local name=$1 o; shift
-	if o=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$o"; fi
-}
+. "$top/tests/tap.sh"
 # run NAME WANT-STATUS COMMAND...: in $work, stdout and stderr to files
 run() {
 	local name=$1 want=$2 rc t=$SECONDS; shift 2

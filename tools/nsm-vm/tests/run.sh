@@ -24,19 +24,7 @@ kmsd=$build/kmsd/nsm-kmsd
 node_dir=$build/nsm-vm/node
 SDK_VERSION=3.1164.0
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=1
-	echo "not ok $n - $1"
-	[ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/#   /'
-}
-# check NAME COMMAND...: one test, the command's output as diagnostics if it fails
-check() {
-	local name=$1 o; shift
-	if o=$("$@" 2>&1); then ok "$name"; else not_ok "$name" "$o"; fi
-}
+. "$top/tests/tap.sh"
 # vm NAME EXPECTED-STATUS ARGS...: run nsm-vm in $work, stdout to
 # $work/.stdout, stderr to $work/.stderr; one test on its exit status
 vm() {
