@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later */
 /*
  * Internals of the P-384 signer, shared by p384*.c and the userspace tests.
  * Not part of the contract in p384.h.

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later */
 /*
  * Inline limb arithmetic of the P-384 code: carry chains, Montgomery
  * multiplication, modular addition and subtraction. Included by the .c

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later
 /*
  * P-384 point arithmetic: complete projective formulas and the
  * constant-time scalar multiplications built on them.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later
 /*
  * P-384 fixed-base comb table: p384_comb_table[j][i] =
  * (i + 1) * 2^(10j) * G, affine, Montgomery form.

@@ -65,7 +65,7 @@ int main(void)
 	if (!pt || !EC_GROUP_get_curve(g, p, NULL, NULL, ctx))
 		die("curve parameters");
 
-	printf("// SPDX-License-Identifier: GPL-2.0\n"
+	printf("// SPDX-License-Identifier: GPL-2.0 OR LGPL-2.1-or-later\n"
 	       "/*\n"
 	       " * P-384 fixed-base comb table: p384_comb_table[j][i] =\n"
 	       " * (i + 1) * 2^(10j) * G, affine, Montgomery form.\n"

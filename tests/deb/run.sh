@@ -73,19 +73,20 @@ for line in open("debian/copyright"):
     elif cur and line.startswith(" ") and cur[1] is None:
         cur[0] += line.split()
     elif cur and line.startswith("License:"):
-        cur[1] = line.split()[1]
+        cur[1] = line.split(None, 1)[1].strip()
     elif not line.strip():
         cur = None
-spdx = {"GPL-2.0": "GPL-2", "LGPL-2.1-or-later": "LGPL-2.1+"}
+spdx = {"GPL-2.0": "GPL-2", "LGPL-2.1-or-later": "LGPL-2.1+", "OR": "or",
+        "WITH": "with", "Linux-syscall-note": "Linux-syscall-note exception"}
 bad = 0
 for f in sys.stdin.read().split("\n"):
     try:
-        m = re.search(r"SPDX-License-Identifier: (\S+)", open(f, errors="replace").read(4096))
+        m = re.search(r"SPDX-License-Identifier: ([^\n*]+?)\s*(\*/)?\n", open(f, errors="replace").read(4096))
     except OSError:
         continue
     if not m:
         continue
-    want = spdx.get(m.group(1), m.group(1))
+    want = " ".join(spdx.get(t, t) for t in m.group(1).split())
     got = [lic for pats, lic in stanzas if any(fnmatch.fnmatchcase(f, p) for p in pats)]
     if not got or got[-1] != want:
         print("%s: SPDX %s, debian/copyright %s" % (f, m.group(1), got[-1] if got else "nothing"))
