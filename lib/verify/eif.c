@@ -886,7 +886,7 @@ static int signature(struct nsm_eif *e, char *msg, size_t msglen)
 		goto out;
 	}
 	ok = nsm__cose_es384_verify(X509_get0_pubkey(x), prot->data, prot->dlen,
-				    pl->data, pl->dlen, sig->data);
+				    pl->data, pl->dlen, sig->data, false);
 	if (ok < 0)
 		goto nomem;
 	if (!ok) {

@@ -69,11 +69,13 @@ int nsm__kms_eval(const char *json, const struct nsm_doc *doc, bool *ok,
 /*
  * COSE_Sign1 ES384 check (verify.c): the raw r||s @sig over the
  * Sig_structure of the protected header bytes and the payload bytes, with
- * @key (an EVP_PKEY). Return: 1 valid, 0 invalid, -ENOMEM.
+ * @key (an EVP_PKEY, EC P-384), by ec384.c or, with @openssl_only or a
+ * compressed key, by OpenSSL. Return: 1 valid, 0 invalid, -ENOMEM.
  */
 struct evp_pkey_st;
 int nsm__cose_es384_verify(struct evp_pkey_st *key, const uint8_t *prot,
 			   size_t prot_len, const uint8_t *payload,
-			   size_t payload_len, const uint8_t sig[96]);
+			   size_t payload_len, const uint8_t sig[96],
+			   bool openssl_only);
 
 #endif /* LIBNSM_INTERNAL_H */

@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -31,6 +32,8 @@
 #include <openssl/x509v3.h>
 
 #include "internal.h"
+#include "ec384.h"
+#include "sigcheck.h"
 
 #define CACHE_SLOTS	64
 #define TS_PLAUSIBLE_MS	1000000000000ULL	/* 2001-09-09 in ms */
@@ -269,6 +272,8 @@ struct trusted_root {
 	X509 *x;
 	char *name;
 	uint8_t sha256[NSM_SHA256_LEN];
+	uint8_t *der;		/* its encoding, to know it in a cabundle */
+	size_t der_len;
 };
 
 struct nsm_verifier {
@@ -301,6 +306,7 @@ static int add_root_x509(struct nsm_verifier *v, X509 *x, const char *name)
 {
 	struct trusted_root *t, r = { .x = x };
 	unsigned int dl;
+	int der_len;
 	size_t i;
 
 	if (!X509_digest(x, EVP_sha256(), r.sha256, &dl)) {
@@ -319,9 +325,12 @@ static int add_root_x509(struct nsm_verifier *v, X509 *x, const char *name)
 			return -ENOMEM;
 	}
 	r.name = name ? strdup(name) : subject_name(x);
+	der_len = i2d_X509(x, &r.der);
+	r.der_len = der_len > 0 ? (size_t)der_len : 0;
 	t = realloc(v->roots, (v->nroots + 1) * sizeof(*t));
-	if (!r.name || !t || !X509_up_ref(x)) {
+	if (!r.name || !r.der || !t || !X509_up_ref(x)) {
 		free(r.name);
+		OPENSSL_free(r.der);
 		if (t)
 			v->roots = t;
 		return -ENOMEM;
@@ -457,7 +466,8 @@ int nsm_verifier_new(struct nsm_verifier **vp, unsigned int flags)
 	if (!vp)
 		return -EINVAL;
 	*vp = NULL;
-	if (flags & ~(NSM_VERIFIER_NO_AWS_ROOT | NSM_VERIFIER_NO_CACHE))
+	if (flags & ~(NSM_VERIFIER_NO_AWS_ROOT | NSM_VERIFIER_NO_CACHE |
+		      NSM_VERIFIER_OPENSSL_ONLY))
 		return -EINVAL;
 	v = calloc(1, sizeof(*v));
 	if (!v)
@@ -494,6 +504,7 @@ void nsm_verifier_free(struct nsm_verifier **vp)
 	for (i = 0; i < (int)v->nroots; i++) {
 		X509_free(v->roots[i].x);
 		free(v->roots[i].name);
+		OPENSSL_free(v->roots[i].der);
 	}
 	free(v->roots);
 	X509_STORE_free(v->store);
@@ -1038,6 +1049,19 @@ static void path_checks(struct vctx *c, STACK_OF(X509) *path)
 		chain_fail(c, NSM_CHECK_CHAIN_LEAF, "leaf (%s) key is not EC P-384", cn);
 }
 
+static bool is_root_copy(const struct nsm_verifier *v, const struct cb_node *n)
+{
+	size_t i;
+
+	if (n->major != CB_BYTES)
+		return false;
+	for (i = 0; i < v->nroots; i++)
+		if (v->roots[i].der_len == n->dlen &&
+		    !memcmp(v->roots[i].der, n->data, n->dlen))
+			return true;
+	return false;
+}
+
 static X509 *decode_cert(const struct cb_node *n)
 {
 	const unsigned char *p;
@@ -1196,8 +1220,16 @@ static int check_chain(struct vctx *c, int64_t at_ms)
 	if (!untrusted)
 		goto out;
 	for (i = 0; i < d->ncab; i++) {
-		X509 *x = decode_cert(node(d, d->cab[i]));
+		const struct cb_node *cn = node(d, d->cab[i]);
+		X509 *x;
 
+		/* a copy of a trusted root (AWS documents carry theirs first):
+		 * the store has it decoded, and path building takes the
+		 * store's first, so it is not decoded again (in OpenSSL 3.0 a
+		 * certificate's decoding costs about two signature checks) */
+		if (is_root_copy(v, cn))
+			continue;
+		x = decode_cert(cn);
 		if (!x) {
 			ERR_clear_error();
 			add_check(r, NSM_CHECK_CERT_DECODE, NSM_CHECK_FAIL,
@@ -1220,6 +1252,8 @@ static int check_chain(struct vctx *c, int64_t at_ms)
 		goto out;
 	X509_STORE_CTX_set_app_data(ctx, c);
 	X509_STORE_CTX_set_verify_cb(ctx, verify_cb);
+	if (!(v->flags & NSM_VERIFIER_OPENSSL_ONLY))
+		X509_STORE_CTX_set_verify(ctx, nsm__verify_chain_signatures);
 	X509_VERIFY_PARAM_set_time(X509_STORE_CTX_get0_param(ctx),
 				   (time_t)(at_ms / 1000));
 	/* The callback lets verification continue past errors to report
@@ -1324,66 +1358,83 @@ static size_t put_head(uint8_t *p, uint8_t major, uint64_t v)
 	return n;
 }
 
-/* Sig_structure = ["Signature1", protected, external_aad = h'', payload]
- * (RFC 8152 section 4.4), encoded definite-length. */
-static uint8_t *sig_structure(const uint8_t *prot, size_t prot_len,
-			      const uint8_t *payload, size_t payload_len,
-			      size_t *len)
+/*
+ * The SHA-384 of Sig_structure = ["Signature1", protected, external_aad =
+ * h'', payload] (RFC 8152 section 4.4), encoded definite-length, hashed
+ * piece by piece.
+ */
+static int sig_structure_sha384(const uint8_t *prot, size_t prot_len,
+				const uint8_t *payload, size_t payload_len,
+				uint8_t md[48])
 {
-	size_t cap = 1 + 11 + 9 + prot_len + 1 + 9 + payload_len, n = 0;
-	uint8_t *buf = malloc(cap);
+	static const uint8_t start[] = { 0x84, 0x6a, 'S', 'i', 'g', 'n', 'a',
+					 't', 'u', 'r', 'e', '1' };
+	static const uint8_t empty_aad = 0x40;
+	EVP_MD_CTX *m = EVP_MD_CTX_new();
+	uint8_t head[9];
+	int ok;
 
-	if (!buf)
-		return NULL;
-	buf[n++] = 0x84;
-	buf[n++] = 0x6a;
-	memcpy(buf + n, "Signature1", 10);
-	n += 10;
-	n += put_head(buf + n, CB_BYTES, prot_len);
-	memcpy(buf + n, prot, prot_len);
-	n += prot_len;
-	buf[n++] = 0x40;
-	n += put_head(buf + n, CB_BYTES, payload_len);
-	memcpy(buf + n, payload, payload_len);
-	n += payload_len;
-	*len = n;
-	return buf;
+	ok = m && EVP_DigestInit_ex(m, EVP_sha384(), NULL) &&
+	     EVP_DigestUpdate(m, start, sizeof(start)) &&
+	     EVP_DigestUpdate(m, head, put_head(head, CB_BYTES, prot_len)) &&
+	     EVP_DigestUpdate(m, prot, prot_len) &&
+	     EVP_DigestUpdate(m, &empty_aad, 1) &&
+	     EVP_DigestUpdate(m, head, put_head(head, CB_BYTES, payload_len)) &&
+	     EVP_DigestUpdate(m, payload, payload_len) &&
+	     EVP_DigestFinal_ex(m, md, NULL);
+	EVP_MD_CTX_free(m);
+	return ok ? 0 : -ENOMEM;
 }
 
-int nsm__cose_es384_verify(struct evp_pkey_st *key, const uint8_t *prot,
-			   size_t prot_len, const uint8_t *payload,
-			   size_t payload_len, const uint8_t sig[96])
+/* The digest-and-DER route of OpenSSL's providers. */
+static int cose_verify_openssl(EVP_PKEY *key, const uint8_t md[48],
+			       const uint8_t sig[96])
 {
-	ECDSA_SIG *es = NULL;
-	BIGNUM *br = NULL, *bs = NULL;
-	EVP_MD_CTX *m = NULL;
+	ECDSA_SIG *es = ECDSA_SIG_new();
+	BIGNUM *br = BN_bin2bn(sig, 48, NULL), *bs = BN_bin2bn(sig + 48, 48, NULL);
+	EVP_PKEY_CTX *pc = NULL;
 	unsigned char *der = NULL;
-	uint8_t *tbs;
-	size_t tbs_len;
 	int der_len, ret = -ENOMEM;
 
-	tbs = sig_structure(prot, prot_len, payload, payload_len, &tbs_len);
-	es = ECDSA_SIG_new();
-	br = BN_bin2bn(sig, 48, NULL);
-	bs = BN_bin2bn(sig + 48, 48, NULL);
-	if (!tbs || !es || !br || !bs || !ECDSA_SIG_set0(es, br, bs))
+	if (!es || !br || !bs || !ECDSA_SIG_set0(es, br, bs))
 		goto out;
 	br = bs = NULL;		/* owned by es */
 	der_len = i2d_ECDSA_SIG(es, &der);
-	m = EVP_MD_CTX_new();
-	if (der_len <= 0 || !m ||
-	    EVP_DigestVerifyInit(m, NULL, EVP_sha384(), NULL, key) != 1)
+	pc = EVP_PKEY_CTX_new(key, NULL);
+	if (der_len <= 0 || !pc || EVP_PKEY_verify_init(pc) != 1 ||
+	    EVP_PKEY_CTX_set_signature_md(pc, EVP_sha384()) != 1)
 		goto out;
-	ret = EVP_DigestVerify(m, der, (size_t)der_len, tbs, tbs_len) == 1;
+	ret = EVP_PKEY_verify(pc, der, (size_t)der_len, md, 48) == 1;
 out:
 	ERR_clear_error();
-	EVP_MD_CTX_free(m);
+	EVP_PKEY_CTX_free(pc);
 	OPENSSL_free(der);
 	ECDSA_SIG_free(es);
 	BN_free(br);
 	BN_free(bs);
-	free(tbs);
 	return ret;
+}
+
+int nsm__cose_es384_verify(struct evp_pkey_st *key, const uint8_t *prot,
+			   size_t prot_len, const uint8_t *payload,
+			   size_t payload_len, const uint8_t sig[96],
+			   bool openssl_only)
+{
+	uint8_t md[48], pub[NSM_P384_PUB_LEN];
+	size_t pub_len = 0;
+
+	if (sig_structure_sha384(prot, prot_len, payload, payload_len, md))
+		return -ENOMEM;
+	/* the caller has checked that the key is EC P-384; a compressed
+	 * point is left to OpenSSL */
+	if (openssl_only ||
+	    !EVP_PKEY_get_octet_string_param(key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
+					     pub, sizeof(pub), &pub_len) ||
+	    pub_len != sizeof(pub) || pub[0] != 0x04) {
+		ERR_clear_error();
+		return cose_verify_openssl(key, md, sig);
+	}
+	return nsm__p384_verify(pub, md, sig);
 }
 
 static int check_signature(struct vctx *c)
@@ -1415,7 +1466,8 @@ static int check_signature(struct vctx *c)
 		return 0;
 	}
 	ok = nsm__cose_es384_verify(c->leaf_key, prot->data, prot->dlen,
-				    pl->data, pl->dlen, sig->data);
+				    pl->data, pl->dlen, sig->data,
+				    c->v->flags & NSM_VERIFIER_OPENSSL_ONLY);
 	if (ok < 0)
 		return ok;
 	if (ok)
