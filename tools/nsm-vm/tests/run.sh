@@ -8,8 +8,9 @@
 # a C program dynamically linked against libnsm.so (lib/tests'
 # aws_nsm_check and aws_compat), a Python script issuing NSM_IOCTL_RAW
 # through fcntl (nsm_ioctl.py), a Node script calling AWS's SDK against
-# nsm-kmsd (kms_sdk.js), on Debian's 6.12 and 6.1 kernels; and
-# --instances with --eif. About 12 VM boots.
+# nsm-kmsd (kms_sdk.js), Documentation/kms.rst's demo as written (Debian's
+# aws and python3; about 3 minutes under TCG), on Debian's 6.12 and 6.1
+# kernels; and --instances with --eif. About 13 VM boots.
 #
 # Environment: NSM_VM (the nsm-vm to test, default the tree's), BUILD;
 # the programs must be built (make -C tools/nsm-vm check builds them).
@@ -146,6 +147,30 @@ vm "Node, AWS SDK v3 against nsm-kmsd: kms_sdk.js on 6.12" 0 --kernel 6.12 \
 	--env "NSMCTL=$nsmctl" --env NODE_NO_WARNINGS=1 -- node kms_sdk.js
 check "Node, AWS SDK v3 against nsm-kmsd: kms_sdk.js's TAP" tap_clean "$work/.stdout"
 grep '^#' "$work/.stdout" | head -n 3
+
+# Documentation/kms.rst's envelope-encryption demo, verbatim: the literal
+# block after "as root::", run by bash in the guest with Debian's aws and
+# python3 first on PATH, the tree's nsm-kmsd and nsmctl before them.
+demo=$work/kms-demo.sh
+awk '/as root::$/ { f = 1; next } f && /^[^ ]/ { exit } f' \
+	"$top/Documentation/kms.rst" | sed 's/^    //' >"$demo"
+check "kms.rst demo: the block is there ($(grep -c . "$demo") lines)" \
+	grep -q 'nsmctl kms decrypt -d /dev/nsm-stale' "$demo"
+vm "kms.rst demo, verbatim, on 6.12" 0 --kernel 6.12 --timeout 600 -- \
+	env PATH="$build/kmsd:$build/tools:/usr/sbin:/usr/bin:/sbin:/bin" \
+	bash -c 'bash kms-demo.sh >demo.out 2>&1; echo "status $?" >>demo.out'
+check "kms.rst demo: the parent's own Decrypt, another PCR0 and a stale document are denied" \
+	test "$(grep -c -e '^An error occurred (AccessDeniedException)' \
+		-e '^error: Decrypt: AccessDeniedException' "$work/demo.out")" = 3
+check "kms.rst demo: the stale document is refused by policy.max_age" \
+	grep -q 'policy.max_age' "$work/demo.out"
+check "kms.rst demo: another PCR0 is refused naming both values" \
+	grep -q "^error: Decrypt: AccessDeniedException.*PCR0 is abab.*the policy wants" "$work/demo.out"
+check "kms.rst demo: the enclave's PLAINTEXT is the parent's data key" \
+	bash -c 'p=$(sed -n "s/^PLAINTEXT: //p" "$1/demo.out")
+		 want=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[\"Plaintext\"])" "$1/datakey.json")
+		 [ -n "$p" ] && [ "$p" = "$want" ]' _ "$work"
+[ -f "$work/demo.out" ] && sed 's/^/# demo: /' "$work/demo.out" | tail -n 12
 
 # ---- --instances and --eif -------------------------------------------------
 eifs=$out/eif
