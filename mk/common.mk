@@ -10,11 +10,8 @@ CFLAGS	?= -O2 -g
 CFLAGS	+= -std=gnu11 $(WARN) -fPIC -D_GNU_SOURCE
 CPPFLAGS += -I$(TOP)/include -I$(TOP)/include/uapi
 
-# Sanitizer build flags (tests are run with and without them).
-SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
-	    -fno-omit-frame-pointer
-
-OPENSSL_CFLAGS	:= $(shell pkg-config --cflags libcrypto 2>/dev/null)
-OPENSSL_LIBS	:= $(shell pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
-CBOR_CFLAGS	:= $(shell pkg-config --cflags libcbor 2>/dev/null)
-CBOR_LIBS	:= $(shell pkg-config --libs libcbor 2>/dev/null || echo -lcbor)
+# pkg-config's flags for every library used (OPENSSL_, CBOR_, JSONC_,
+# NCURSES_, MHD_, CURL_ CFLAGS/LIBS), and the sanitizer and libFuzzer
+# flags (SANFLAGS, FUZZ_FLAGS, FUZZ_CFLAGS)
+include $(TOP)/mk/pkg.mk
+include $(TOP)/mk/san.mk
