@@ -263,7 +263,7 @@ static size_t attestation_request(void)
 
 /* ---- responses ------------------------------------------------------- */
 
-static bool is_error(const u8 *r, size_t len, enum nsm_error e)
+static bool is_error(const u8 *r, size_t len, enum nsm_errcode e)
 {
 	u8 want[2 * NSM_CORE_RESPONSE_MIN];
 	struct nsm_cbor_wr wr;
@@ -271,7 +271,7 @@ static bool is_error(const u8 *r, size_t len, enum nsm_error e)
 	nsm_cbor_wr_init(&wr, want, sizeof(want));
 	nsm_cbor_put_map(&wr, 1);
 	nsm_cbor_put_str(&wr, "Error");
-	nsm_cbor_put_str(&wr, nsm_error_name(e));
+	nsm_cbor_put_str(&wr, nsm_errcode_name(e));
 	return len == wr.len && !memcmp(r, want, len);
 }
 

@@ -2,9 +2,10 @@
 /*
  * What the fuzzers ask of libnsm, behind plain C types (nsmv.c).
  *
- * nsmv.c is the only file that includes nsm_verify.h: libnsm's names and
- * the core's overlap (struct nsm_error in one, enum nsm_error in the
- * other), so no translation unit may see both.
+ * nsmv.c is the only file that includes nsm_verify.h, so that the fuzzers
+ * see the core's types and these few calls only. (The core's protocol
+ * error enum was once named like libnsm's struct nsm_error; it is enum
+ * nsm_errcode now, and the two headers can meet.)
  */
 #ifndef NSM_FUZZ_NSMV_H
 #define NSM_FUZZ_NSMV_H

@@ -30,7 +30,7 @@
 	NSM_DEFAULT_INSTANCE_ID "-enc0123456789abcdef"
 
 /* Error names of the protocol; values are the C API's ErrorCode values. */
-enum nsm_error {
+enum nsm_errcode {
 	NSM_SUCCESS		= 0,
 	NSM_INVALID_ARGUMENT	= 1,
 	NSM_INVALID_INDEX	= 2,
@@ -177,11 +177,11 @@ void nsm_emu_init(struct nsm_emu *emu);
 extern const struct nsm_measurements nsm_default_measurements;
 
 /**
- * nsm_error_name() - protocol name of @err ("InvalidIndex", ...)
+ * nsm_errcode_name() - protocol name of @err ("InvalidIndex", ...)
  * @err: the error
  *
  * Return: a static string; "InternalError" for values without a name.
  */
-const char *nsm_error_name(enum nsm_error err);
+const char *nsm_errcode_name(enum nsm_errcode err);
 
 #endif /* NSM_CORE_H */

@@ -73,7 +73,7 @@ static const char *const nsm_error_names[] = {
 	[NSM_INTERNAL_ERROR]	= "InternalError",
 };
 
-const char *nsm_error_name(enum nsm_error err)
+const char *nsm_errcode_name(enum nsm_errcode err)
 {
 	if ((unsigned int)err >= NSM_ARRAY_SIZE(nsm_error_names))
 		return nsm_error_names[NSM_INTERNAL_ERROR];
@@ -295,7 +295,7 @@ static void nsm_put_variant(struct nsm_cbor_wr *w, const char *name,
 	nsm_cbor_put_map(w, fields);
 }
 
-static enum nsm_error nsm_describe_nsm(const struct nsm_emu *emu,
+static enum nsm_errcode nsm_describe_nsm(const struct nsm_emu *emu,
 				       struct nsm_cbor_wr *w)
 {
 	unsigned int i, nlocked = 0;
@@ -329,7 +329,7 @@ static enum nsm_error nsm_describe_nsm(const struct nsm_emu *emu,
 	return NSM_SUCCESS;
 }
 
-static enum nsm_error nsm_describe_pcr(const struct nsm_emu *emu, u16 index,
+static enum nsm_errcode nsm_describe_pcr(const struct nsm_emu *emu, u16 index,
 				       struct nsm_cbor_wr *w)
 {
 	static const u8 zero[NSM_PCR_LEN];
@@ -352,7 +352,7 @@ static enum nsm_error nsm_describe_pcr(const struct nsm_emu *emu, u16 index,
  * PCR = SHA384(PCR || data). The new value is encoded first and committed
  * only if the response fits, so an Error response never hides a change.
  */
-static enum nsm_error nsm_extend_pcr(struct nsm_emu *emu,
+static enum nsm_errcode nsm_extend_pcr(struct nsm_emu *emu,
 				     const struct nsm_request *req,
 				     struct nsm_cbor_wr *w)
 {
@@ -380,7 +380,7 @@ static enum nsm_error nsm_extend_pcr(struct nsm_emu *emu,
 }
 
 /* As QEMU: locking an already locked PCR is ReadOnlyIndex. */
-static enum nsm_error nsm_lock_pcr(struct nsm_emu *emu, u16 index,
+static enum nsm_errcode nsm_lock_pcr(struct nsm_emu *emu, u16 index,
 				   struct nsm_cbor_wr *w)
 {
 	if (index >= NSM_PCR_COUNT)
@@ -394,7 +394,7 @@ static enum nsm_error nsm_lock_pcr(struct nsm_emu *emu, u16 index,
 }
 
 /* Locks [0, range); PCRs already locked are no error. */
-static enum nsm_error nsm_lock_pcrs(struct nsm_emu *emu, u16 range,
+static enum nsm_errcode nsm_lock_pcrs(struct nsm_emu *emu, u16 range,
 				    struct nsm_cbor_wr *w)
 {
 	if (range > NSM_PCR_COUNT)
@@ -410,7 +410,7 @@ static enum nsm_error nsm_lock_pcrs(struct nsm_emu *emu, u16 range,
 }
 
 /* The random bytes go straight into the response: no copy on the stack. */
-static enum nsm_error nsm_get_random(struct nsm_cbor_wr *w)
+static enum nsm_errcode nsm_get_random(struct nsm_cbor_wr *w)
 {
 	u8 *p;
 
@@ -437,7 +437,7 @@ static enum nsm_error nsm_get_random(struct nsm_cbor_wr *w)
  *
  * Return: NSM_SUCCESS, or the error to answer with.
  */
-static enum nsm_error nsm_attestation(struct nsm_emu *emu,
+static enum nsm_errcode nsm_attestation(struct nsm_emu *emu,
 				      const struct nsm_attest_state *st,
 				      const struct nsm_request *req,
 				      struct nsm_cbor_wr *w)
@@ -464,7 +464,7 @@ static enum nsm_error nsm_attestation(struct nsm_emu *emu,
 	if (ret < 0) {
 		if (ret < -NSM_INTERNAL_ERROR)
 			return NSM_INTERNAL_ERROR;
-		return (enum nsm_error)-ret;
+		return (enum nsm_errcode)-ret;
 	}
 	if (ret > 0 || doc_len > room - hmax)
 		return NSM_INTERNAL_ERROR;
@@ -481,7 +481,7 @@ static enum nsm_error nsm_attestation(struct nsm_emu *emu,
  * {"Error": name}, truncated to @cap if it must be (see nsm_handle()),
  * counted in @emu unless it is NULL.
  */
-static size_t nsm_error_response(struct nsm_emu *emu, enum nsm_error err,
+static size_t nsm_error_response(struct nsm_emu *emu, enum nsm_errcode err,
 				 u8 *resp, size_t cap)
 {
 	u8 tmp[NSM_CORE_RESPONSE_MIN];
@@ -495,7 +495,7 @@ static size_t nsm_error_response(struct nsm_emu *emu, enum nsm_error err,
 	nsm_cbor_wr_init(&w, tmp, sizeof(tmp));
 	nsm_cbor_put_map(&w, 1);
 	nsm_cbor_put_str(&w, "Error");
-	nsm_cbor_put_str(&w, nsm_error_name(err));
+	nsm_cbor_put_str(&w, nsm_errcode_name(err));
 	len = w.len < cap ? w.len : cap;
 	if (len)
 		memcpy(resp, tmp, len);
@@ -524,7 +524,7 @@ size_t nsm_handle(struct nsm_emu *emu, const u8 *req, size_t req_len,
 {
 	struct nsm_request r;
 	struct nsm_cbor_wr w;
-	enum nsm_error err;
+	enum nsm_errcode err;
 
 	if (req_len > NSM_CORE_REQUEST_MAX) {
 		emu->requests[NSM_REQ_INVALID]++;
@@ -575,7 +575,7 @@ size_t nsm_attest_response(const struct nsm_attest_state *st,
 			   size_t resp_cap, bool *is_error)
 {
 	struct nsm_cbor_wr w;
-	enum nsm_error err;
+	enum nsm_errcode err;
 
 	nsm_cbor_wr_init(&w, resp, resp_cap);
 	err = nsm_attestation(NULL, st, req, &w);

@@ -124,14 +124,14 @@ static size_t encode(const struct nsm_request *r)
 
 static u8 want[0x3000];
 
-static size_t want_error(enum nsm_error e)
+static size_t want_error(enum nsm_errcode e)
 {
 	struct nsm_cbor_wr w;
 
 	nsm_cbor_wr_init(&w, want, sizeof(want));
 	nsm_cbor_put_map(&w, 1);
 	nsm_cbor_put_str(&w, "Error");
-	nsm_cbor_put_str(&w, nsm_error_name(e));
+	nsm_cbor_put_str(&w, nsm_errcode_name(e));
 	return w.len;
 }
 

@@ -358,11 +358,11 @@ static void test_error_names(void)
 	int i;
 
 	for (i = 0; i <= NSM_INTERNAL_ERROR; i++) {
-		CHECK(!strcmp(nsm_error_name((enum nsm_error)i), names[i]));
+		CHECK(!strcmp(nsm_errcode_name((enum nsm_errcode)i), names[i]));
 		CHECK(error_bytes(names[i], buf) <= NSM_CORE_RESPONSE_MIN);
 	}
-	CHECK(!strcmp(nsm_error_name((enum nsm_error)99), "InternalError"));
-	CHECK(!strcmp(nsm_error_name((enum nsm_error)-1), "InternalError"));
+	CHECK(!strcmp(nsm_errcode_name((enum nsm_errcode)99), "InternalError"));
+	CHECK(!strcmp(nsm_errcode_name((enum nsm_errcode)-1), "InternalError"));
 }
 
 /* Response shapes the handler cannot produce with fixed content. */
