@@ -8,10 +8,10 @@
 #   KERNELRELEASE=<ver> scripts/dkms-install.sh   for another installed kernel
 #   scripts/dkms-install.sh --remove   unregister and delete every build
 #
-# Copies the module's sources (Kbuild, dkms.conf, kmod/, include/uapi/) to
-# /usr/src/nsm-emu-<version>, where DKMS expects them, then runs
-# dkms add, build and install. Re-running replaces an earlier copy of the
-# same version. Needs root, dkms and the kernel's headers.
+# Copies the module's sources (Kbuild, dkms.conf, kmod/ with its core.mk,
+# include/uapi/) to /usr/src/nsm-emu-<version>, where DKMS expects them,
+# then runs dkms add, build and install. Re-running replaces an earlier
+# copy of the same version. Needs root, dkms and the kernel's headers.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,7 +49,7 @@ unregister
 mkdir -p "$dest"
 # Sources only: never the objects kbuild leaves next to them.
 (cd "$top" && find Kbuild dkms.conf kmod include/uapi -type f \
-	\( -name Kbuild -o -name dkms.conf -o -name '*.[ch]' \) \
+	\( -name Kbuild -o -name dkms.conf -o -name '*.mk' -o -name '*.[ch]' \) \
 	! -name '*.mod.c' -print0 | cpio -0 -pdm --quiet "$dest")
 
 dkms add -m "$name" -v "$ver"

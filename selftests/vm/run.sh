@@ -163,7 +163,7 @@ fi
 # The module sources, as a tar stream (mtimes excluded: content only).
 module_sources() {
 	(cd "$top" && find Kbuild Makefile kmod include -type f \
-		\( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) | LC_ALL=C sort |
+		\( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name '*.mk' \) | LC_ALL=C sort |
 		tar -cf - --mtime=@0 --owner=0 --group=0 --numeric-owner -T -)
 }
 

@@ -222,7 +222,7 @@ src=$root/usr/src/nsm-emu-$ver
 dkms_sources() {
 	grep -qx "PACKAGE_VERSION=\"$ver\"" "$src/dkms.conf" || { echo "dkms.conf: no PACKAGE_VERSION=\"$ver\""; return 1; }
 	diff <(cd "$src" && find . -type f ! -name dkms.conf | sort) \
-	     <(find Kbuild kmod include/uapi -type f \( -name Kbuild -o -name '*.[ch]' \) \
+	     <(find Kbuild kmod include/uapi -type f \( -name Kbuild -o -name '*.mk' -o -name '*.[ch]' \) \
 		 ! -name '*.mod.c' | sed 's|^|./|' | sort)
 }
 check "nsm-emu-dkms: /usr/src/nsm-emu-$ver is the module's source and dkms.conf" dkms_sources
