@@ -17,86 +17,49 @@
 #include <openssl/rand.h>
 
 #include "kmsd.h"
+#include "helpers/base64.h"
+#include "helpers/hex.h"
 
 bool kms_log_quiet;
 
 char *kms_b64_encode(const uint8_t *in, size_t len)
 {
-	char *out = malloc(4 * ((len + 2) / 3) + 1);
-
-	if (!out)
-		return NULL;
-	EVP_EncodeBlock((unsigned char *)out, in, (int)len);
-	return out;
+	return base64_encode(in, len);
 }
 
-static int b64_val(int c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
-}
-
+/*
+ * KMS's JSON carries blobs in standard base64 with padding; the tree's one
+ * decoder (lib/helpers/base64.c) also reads the URL-safe alphabet and
+ * unpadded text, which KMS refuses, so those are refused here first.
+ */
 int kms_b64_decode(uint8_t **out, size_t *out_len, const char *in,
 		   size_t len)
 {
-	size_t i, o = 0;
 	uint8_t *buf;
+	size_t i;
 
 	*out = NULL;
 	*out_len = 0;
 	if (len % 4)
 		return -1;
+	for (i = 0; i < len; i++)
+		if (in[i] == '-' || in[i] == '_')
+			return -1;
 	buf = malloc(len / 4 * 3 + 1);
 	if (!buf)
 		return -1;
-	for (i = 0; i < len; i += 4) {
-		int v[4], k, pad = 0;
-
-		for (k = 0; k < 4; k++) {
-			if (in[i + k] == '=' && i + 4 == len && k >= 2) {
-				v[k] = 0;
-				pad++;
-				continue;
-			}
-			if (pad)	/* data after padding */
-				goto bad;
-			v[k] = b64_val((unsigned char)in[i + k]);
-			if (v[k] < 0)
-				goto bad;
-		}
-		buf[o++] = (uint8_t)(v[0] << 2 | v[1] >> 4);
-		if (pad < 2)
-			buf[o++] = (uint8_t)(v[1] << 4 | v[2] >> 2);
-		if (pad < 1)
-			buf[o++] = (uint8_t)(v[2] << 6 | v[3]);
+	if (len && base64_decode(buf, out_len, (const uint8_t *)in, len)) {
+		free(buf);
+		*out_len = 0;
+		return -1;
 	}
 	*out = buf;
-	*out_len = o;
 	return 0;
-bad:
-	free(buf);
-	return -1;
 }
 
 void kms_hex(char *out, const uint8_t *in, size_t len)
 {
-	static const char d[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		out[2 * i] = d[in[i] >> 4];
-		out[2 * i + 1] = d[in[i] & 15];
-	}
-	out[2 * len] = 0;
+	hex_encode(out, in, len);
 }
 
 void kms_uuid4(char out[KMSD_UUID_LEN + 1])
