@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Minimal TAP 13 producer shared by the userspace unit tests (tests/core,
- * tests/crypto, tests/attest, lib/tests). The kselftests (selftests/) keep
- * their own, so that they stay self-contained for the kernel tree.
+ * Minimal TAP 13 producer, the one of every userspace C test (tests/core,
+ * tests/crypto, tests/attest, lib/tests, kmsd/tests, tui/tests); the shell
+ * tests have tests/tap.sh. The kselftests (selftests/) keep their own, so
+ * that they stay self-contained for the kernel tree.
  *
- * Each test program includes it once; the counters are per program.
+ * Each test program includes it once; the counters are per program. Only
+ * the C library is needed, and it compiles as C99 and as C++ (lib/tests/
+ * aws_compat.c, a program written against AWS's nsm.h, uses it both ways).
  */
 #ifndef NSM_TESTS_TAP_H
 #define NSM_TESTS_TAP_H
@@ -43,6 +46,26 @@ int tap_ok(int cond, const char *fmt, ...)
 	if (!cond)
 		tap_failed++;
 	return cond;
+}
+
+/* "ok N - name # SKIP @reason": a test that could not run here. */
+static inline __attribute__((format(printf, 2, 0)))
+void tap_vskip(const char *reason, const char *fmt, va_list ap)
+{
+	printf("ok %d - ", ++tap_n);
+	vprintf(fmt, ap);
+	printf(" # SKIP %s\n", reason);
+	fflush(stdout);
+}
+
+static inline __attribute__((format(printf, 2, 3)))
+void tap_skip(const char *reason, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	tap_vskip(reason, fmt, ap);
+	va_end(ap);
 }
 
 /* A diagnostic line ("# ..."). */

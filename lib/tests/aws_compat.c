@@ -4,7 +4,8 @@
  * nsm-lib), using every function and both spellings of the types
  * (`ErrorCode` / `enum ErrorCode`, `NsmDescription` / `struct
  * NsmDescription`). It must compile as C99 and as C++ and link against
- * libnsm unchanged; it includes nothing but nsm.h and the C library.
+ * libnsm unchanged; it includes nothing but nsm.h, the C library and the
+ * tests' TAP helper (tests/tap.h, itself C library only).
  *
  * Without a device (NSM_DEVICE pointing nowhere) it checks that
  * nsm_lib_init() fails and that argument errors are reported; built with
@@ -14,15 +15,7 @@
 #include <string.h>
 
 #include "nsm.h"
-
-static int failures, n;
-
-static void ok(int cond, const char *what)
-{
-	printf("%sok %d - aws_compat: %s\n", cond ? "" : "not ", ++n, what);
-	if (!cond)
-		failures++;
-}
+#include "../../tests/tap.h"
 
 int main(void)
 {
@@ -38,46 +31,47 @@ int main(void)
 	enum Digest dg2 = DIGEST_SHA512;
 	int32_t fd;
 
-	printf("TAP version 13\n");
-	ok(sizeof(NsmDescription) == 252 || sizeof(void *) != 8,
-	   "NsmDescription is 252 bytes on LP64");
-	ok(ERROR_CODE_SUCCESS == 0 && ERROR_CODE_INVALID_RESPONSE == 3 &&
-	   ERROR_CODE_INTERNAL_ERROR == 8 && dg == 1 && dg2 == 2,
-	   "ErrorCode and Digest values");
+	tap_start();
+	tap_ok(sizeof(NsmDescription) == 252 || sizeof(void *) != 8,
+	       "aws_compat: NsmDescription is 252 bytes on LP64");
+	tap_ok(ERROR_CODE_SUCCESS == 0 && ERROR_CODE_INVALID_RESPONSE == 3 &&
+	       ERROR_CODE_INTERNAL_ERROR == 8 && dg == 1 && dg2 == 2,
+	       "aws_compat: ErrorCode and Digest values");
 	fd = nsm_lib_init();
 #ifndef AWS_COMPAT_RUN
-	ok(fd < 0, "nsm_lib_init without a device returns -1");
+	tap_ok(fd < 0, "aws_compat: nsm_lib_init without a device returns -1");
 	rc = nsm_get_random(fd, rnd, &rnd_len);
-	ok(rc == ERROR_CODE_INVALID_ARGUMENT, "nsm_get_random(-1) is InvalidArgument");
+	tap_ok(rc == ERROR_CODE_INVALID_ARGUMENT,
+	       "aws_compat: nsm_get_random(-1) is InvalidArgument");
 	rc2 = nsm_extend_pcr(fd, 16, NULL, 0, pcr, &pcr_len);
-	ok(rc2 == ERROR_CODE_INVALID_ARGUMENT, "nsm_extend_pcr(NULL data) is InvalidArgument");
+	tap_ok(rc2 == ERROR_CODE_INVALID_ARGUMENT,
+	       "aws_compat: nsm_extend_pcr(NULL data) is InvalidArgument");
 	rc = nsm_describe_pcr(fd, 0, &lock, pcr, &pcr_len);
-	ok(rc == ERROR_CODE_INTERNAL_ERROR, "a call on fd -1 is InternalError");
+	tap_ok(rc == ERROR_CODE_INTERNAL_ERROR, "aws_compat: a call on fd -1 is InternalError");
 	(void)desc;
 	(void)desc2;
 	(void)doc_len;
 #else
-	ok(fd >= 0, "nsm_lib_init");
+	tap_ok(fd >= 0, "aws_compat: nsm_lib_init");
 	rc = nsm_get_description(fd, &desc);
 	rc2 = nsm_get_description(fd, &desc2);
-	ok(rc == ERROR_CODE_SUCCESS && rc2 == ERROR_CODE_SUCCESS &&
-	   desc.max_pcrs == 32 && desc2.digest == DIGEST_SHA384,
-	   "nsm_get_description, both spellings");
+	tap_ok(rc == ERROR_CODE_SUCCESS && rc2 == ERROR_CODE_SUCCESS &&
+	       desc.max_pcrs == 32 && desc2.digest == DIGEST_SHA384,
+	       "aws_compat: nsm_get_description, both spellings");
 	rc = nsm_extend_pcr(fd, 16, (const uint8_t *)"hello", 5, pcr, &pcr_len);
-	ok(rc == ERROR_CODE_SUCCESS && pcr_len == 48, "nsm_extend_pcr");
+	tap_ok(rc == ERROR_CODE_SUCCESS && pcr_len == 48, "aws_compat: nsm_extend_pcr");
 	pcr_len = sizeof(pcr);
 	rc2 = nsm_describe_pcr(fd, 16, &lock, pcr, &pcr_len);
-	ok(rc2 == ERROR_CODE_SUCCESS && !lock, "nsm_describe_pcr");
-	ok(nsm_lock_pcr(fd, 16) == ERROR_CODE_SUCCESS, "nsm_lock_pcr");
-	ok(nsm_lock_pcrs(fd, 16) == ERROR_CODE_SUCCESS, "nsm_lock_pcrs");
+	tap_ok(rc2 == ERROR_CODE_SUCCESS && !lock, "aws_compat: nsm_describe_pcr");
+	tap_ok(nsm_lock_pcr(fd, 16) == ERROR_CODE_SUCCESS, "aws_compat: nsm_lock_pcr");
+	tap_ok(nsm_lock_pcrs(fd, 16) == ERROR_CODE_SUCCESS, "aws_compat: nsm_lock_pcrs");
 	rc = nsm_get_attestation_doc(fd, (const uint8_t *)"ud", 2, NULL, 0,
 				     NULL, 0, doc, &doc_len);
-	ok(rc == ERROR_CODE_SUCCESS && doc_len > 1000 && doc[0] == 0x84,
-	   "nsm_get_attestation_doc");
+	tap_ok(rc == ERROR_CODE_SUCCESS && doc_len > 1000 && doc[0] == 0x84,
+	       "aws_compat: nsm_get_attestation_doc");
 	rc = nsm_get_random(fd, rnd, &rnd_len);
-	ok(rc == ERROR_CODE_SUCCESS && rnd_len == sizeof(rnd), "nsm_get_random");
+	tap_ok(rc == ERROR_CODE_SUCCESS && rnd_len == sizeof(rnd), "aws_compat: nsm_get_random");
 #endif
 	nsm_lib_exit(fd);
-	printf("1..%d\n", n);
-	return failures != 0;
+	return tap_end(0);
 }

@@ -32,18 +32,6 @@ static const char EMPTY_EXTEND[] =
 
 static char tmpdir[256];
 
-static __attribute__((format(printf, 2, 3)))
-void skip(const char *why, const char *fmt, ...)
-{
-	char name[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(name, sizeof(name), fmt, ap);
-	va_end(ap);
-	tap_ok(1, "%s # SKIP %s", name, why);
-}
-
 static void hex(char *out, const uint8_t *p, size_t n)
 {
 	size_t i;
@@ -453,7 +441,7 @@ static void mutation_suite(const char *label, const uint8_t *img, size_t len)
 
 	for (i = 0; i < MUTATION_CASES; i++) {
 		if (i == 4 && !is_signed) {
-			skip("unsigned image", "%s: %s", label, mutation_names[i]);
+			tap_skip("unsigned image", "%s: %s", label, mutation_names[i]);
 			continue;
 		}
 		tally_report(label, &t[i]);
@@ -532,9 +520,9 @@ static void vector(const char *name)
 		const char *reason = td_dir() ? "the test data has no eif/" : TD_SKIP;
 
 		for (i = 0; i < VECTOR_CASES; i++)
-			skip(reason, "vector %s: %s", name, what[i]);
+			tap_skip(reason, "vector %s: %s", name, what[i]);
 		for (i = 0; i < MUTATION_CASES; i++)
-			skip(reason, "vector %s: %s", name, mutation_names[i]);
+			tap_skip(reason, "vector %s: %s", name, mutation_names[i]);
 		return;
 	}
 	snprintf(path, sizeof(path), "%s/eif/%s.eif", td_dir(), name);
@@ -646,7 +634,7 @@ static void vector(const char *name)
 	tap_ok(ok, "vector %s: %s", name, what[n++]);
 
 	if (nsm_eif_is_signed(e)) {
-		skip("eif_build's signing key is not in the vectors", "vector %s: %s",
+		tap_skip("eif_build's signing key is not in the vectors", "vector %s: %s",
 		     name, what[n++]);
 	} else {
 		/* kernel, cmdline, metadata and ramdisks as eif_build read them */

@@ -13,6 +13,7 @@
 
 #include "nsm_verify.h"
 #include "helpers/input.h"
+#include "../../tests/tap.h"
 
 #include <sys/stat.h>
 
@@ -96,12 +97,10 @@ static __attribute__((unused)) void td_skip(int count, const char *what)
 
 	for (i = 0; i < count; i++) {
 		if (count == 1)
-			printf("ok %d - %s # SKIP " TD_SKIP "\n", ++tap_n, what);
+			tap_skip(TD_SKIP, "%s", what);
 		else
-			printf("ok %d - %s (%d of %d) # SKIP " TD_SKIP "\n", ++tap_n, what,
-			       i + 1, count);
+			tap_skip(TD_SKIP, "%s (%d of %d)", what, i + 1, count);
 	}
-	fflush(stdout);
 }
 
 /* One skipped test, its name formatted like tap_ok's. */
@@ -109,12 +108,9 @@ static __attribute__((unused, format(printf, 1, 2))) void td_skipf(const char *f
 {
 	va_list ap;
 
-	printf("ok %d - ", ++tap_n);
 	va_start(ap, fmt);
-	vprintf(fmt, ap);
+	tap_vskip(TD_SKIP, fmt, ap);
 	va_end(ap);
-	printf(" # SKIP " TD_SKIP "\n");
-	fflush(stdout);
 }
 
 static struct blob load_path(const char *path)
