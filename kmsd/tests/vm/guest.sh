@@ -111,6 +111,10 @@ expect "the same instance with its clock back: allowed" 0 \
 	nsmctl emu set stale clock_offset_ms 0
 expect "... nsmctl kms decrypt from it" 0 \
 	nsmctl kms decrypt -d /dev/nsm-stale --endpoint $URL --ciphertext $T/datakey.b64
+expect "a new chain for the emulator (nsmctl emu new-chain): a new root" 0 \
+	nsmctl emu new-chain
+expect "... nsmctl kms decrypt still allowed: nsm-kmsd follows the local root" 0 \
+	nsmctl kms decrypt --endpoint $URL --ciphertext $T/datakey.b64
 expect "nsmctl kms against no endpoint: exit 3" 3 \
 	nsmctl kms random --endpoint http://127.0.0.1:4001
 nsmctl emu destroy other >/dev/null 2>&1
