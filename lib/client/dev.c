@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The one place that talks to the device. Kept apart so that tests can
- * link the client against a fake device (lib/tests/fake_dev.c) that
+ * link the client against a fake device (tests/fake_nsm/dev.c) that
  * answers with the emulator's portable core instead of a kernel.
  */
 #include <errno.h>

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The AWS-compatible client (src/client.c, unchanged) against a fake
- * device served by the emulator's portable core: exact request bytes,
- * answers, the in/out length rules, error mapping, and documents that
- * verify with libnsm under the emulator's root (and not under AWS's).
+ * The AWS-compatible client (client/client.c, unchanged) against the
+ * tests' fake device (tests/fake_nsm), served by the emulator's portable
+ * core: exact request bytes, answers, the in/out length rules, error
+ * mapping, and documents that verify with libnsm under the emulator's root
+ * (and not under AWS's).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -15,7 +16,7 @@
 
 #include "nsm.h"
 #include "nsm_verify.h"
-#include "fake_dev.h"
+#include "../../tests/fake_nsm/fake_nsm.h"
 #include "../../tests/tap.h"
 
 static void hex(char *out, const uint8_t *p, size_t n)

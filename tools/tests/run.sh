@@ -9,7 +9,8 @@
 # when a test fails. Run by `make -C tools check`, which sets:
 #   NSMCTL        the tool
 #   NSMCTL_ASAN   the same built with ASan/UBSan
-#   NSMCTL_FAKE   (optional) the tool linked with libnsm's fake device
+#   NSMCTL_FAKE   (optional) the tool linked with the tests' fake device
+#                 (tests/fake_nsm)
 #   NSMCTL_FAKE_ASAN  (optional) the same with ASan/UBSan
 #   FAKE_CONFIGFS (optional) tests/fake_configfs.c, preloaded by t-emu.sh
 #   TOP, OUT      repository root, build directory of the tools
