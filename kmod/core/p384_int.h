@@ -94,6 +94,8 @@ struct p384_affine {
 #define P384_COMB_WINDOW 5
 #define P384_COMB_ROWS	39
 #define P384_COMB_COLS	16
+/* number of 5-bit digits: 77 windows cover bits 0..384 */
+#define P384_COMB_DIGITS 77
 extern const struct p384_affine p384_comb_table[P384_COMB_ROWS][P384_COMB_COLS];
 
 extern const u64 p384_b_mont[P384_LIMBS];
@@ -109,6 +111,7 @@ void p384_point_cmov(struct p384_point *r, const struct p384_point *a,
 int p384_point_to_affine(u64 x[P384_LIMBS], u64 y[P384_LIMBS],
 			 const struct p384_point *a);
 
+void p384_comb_recode(signed char e[P384_COMB_DIGITS], const u64 k[P384_LIMBS]);
 void p384_scalar_mul_base(struct p384_point *r, const u64 k[P384_LIMBS]);
 void p384_double_scalar_mul(struct p384_point *r, const u64 u1[P384_LIMBS],
 			    const u64 u2[P384_LIMBS],

@@ -291,8 +291,39 @@ static void comb_add_digit(struct p384_point *r, int row, int d,
 	p384_point_cmov(r, &s->sum, ~eq_mask(mag, 0));
 }
 
-/* number of 5-bit digits: 77 windows cover bits 0..384 */
-#define COMB_DIGITS	77
+/**
+ * p384_comb_recode() - signed radix-32 digits of a scalar, for the comb
+ * @e: receives P384_COMB_DIGITS digits e_i in [-16, 16], k = sum e_i 32^i
+ * @k: a scalar below 2^384
+ *
+ * Each window's carry into the next is computed arithmetically, never
+ * branched on; only the loop counter indexes memory. The top window
+ * holds 4 bits, so its digit (at most 16 with the carry) needs no
+ * recoding. Callers wipe @e when @k is secret.
+ */
+void p384_comb_recode(signed char e[P384_COMB_DIGITS], const u64 k[P384_LIMBS])
+{
+	u32 carry = 0;
+	int i;
+
+	for (i = 0; i < P384_COMB_DIGITS; i++) {
+		int pos = P384_COMB_WINDOW * i, limb = pos / 64, off = pos % 64;
+		u64 w = k[limb] >> off;
+		u32 d;
+
+		/* public positions: windows straddling two limbs */
+		if (off > 64 - P384_COMB_WINDOW && limb + 1 < P384_LIMBS)
+			w |= k[limb + 1] << (64 - off);
+		d = (u32)(w & 31) + carry;
+		if (i == P384_COMB_DIGITS - 1) {
+			e[i] = (signed char)d;
+			break;
+		}
+		carry = (d + 16) >> 5;
+		e[i] = (signed char)((int)d - (int)(carry << 5));
+	}
+	nsm_plat_wipe(&carry, sizeof(carry));
+}
 
 /**
  * p384_scalar_mul_base() - r = k * G in constant time
@@ -309,39 +340,20 @@ static void comb_add_digit(struct p384_point *r, int row, int d,
 void p384_scalar_mul_base(struct p384_point *r, const u64 k[P384_LIMBS])
 {
 	struct comb_scratch s;
-	signed char e[COMB_DIGITS];
-	u32 carry = 0;
+	signed char e[P384_COMB_DIGITS];
 	int i;
 
-	for (i = 0; i < COMB_DIGITS; i++) {
-		int pos = P384_COMB_WINDOW * i, limb = pos / 64, off = pos % 64;
-		u64 w = k[limb] >> off;
-		u32 d;
-
-		/* public positions: windows straddling two limbs */
-		if (off > 64 - P384_COMB_WINDOW && limb + 1 < P384_LIMBS)
-			w |= k[limb + 1] << (64 - off);
-		d = (u32)(w & 31) + carry;
-		if (i == COMB_DIGITS - 1) {
-			/* top window holds 4 bits: d <= 16 needs no recoding */
-			e[i] = (signed char)d;
-			break;
-		}
-		carry = (d + 16) >> 5;
-		e[i] = (signed char)((int)d - (int)(carry << 5));
-	}
-
+	p384_comb_recode(e, k);
 	p384_point_set_infinity(r);
-	for (i = 0; i < COMB_DIGITS / 2; i++)
+	for (i = 0; i < P384_COMB_DIGITS / 2; i++)
 		comb_add_digit(r, i, e[2 * i + 1], &s);
 	for (i = 0; i < P384_COMB_WINDOW; i++)
 		p384_point_double(r, r);
-	for (i = 0; i <= COMB_DIGITS / 2; i++)
+	for (i = 0; i <= P384_COMB_DIGITS / 2; i++)
 		comb_add_digit(r, i, e[2 * i], &s);
 
 	nsm_plat_wipe(&s, sizeof(s));
 	nsm_plat_wipe(e, sizeof(e));
-	nsm_plat_wipe(&carry, sizeof(carry));
 }
 
 /**

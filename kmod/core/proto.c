@@ -296,7 +296,7 @@ static void nsm_put_variant(struct nsm_cbor_wr *w, const char *name,
 }
 
 static enum nsm_errcode nsm_describe_nsm(const struct nsm_emu *emu,
-				       struct nsm_cbor_wr *w)
+					 struct nsm_cbor_wr *w)
 {
 	unsigned int i, nlocked = 0;
 	size_t id_len = 0;
@@ -330,7 +330,7 @@ static enum nsm_errcode nsm_describe_nsm(const struct nsm_emu *emu,
 }
 
 static enum nsm_errcode nsm_describe_pcr(const struct nsm_emu *emu, u16 index,
-				       struct nsm_cbor_wr *w)
+					 struct nsm_cbor_wr *w)
 {
 	static const u8 zero[NSM_PCR_LEN];
 	const u8 *data;
@@ -353,8 +353,8 @@ static enum nsm_errcode nsm_describe_pcr(const struct nsm_emu *emu, u16 index,
  * only if the response fits, so an Error response never hides a change.
  */
 static enum nsm_errcode nsm_extend_pcr(struct nsm_emu *emu,
-				     const struct nsm_request *req,
-				     struct nsm_cbor_wr *w)
+				       const struct nsm_request *req,
+				       struct nsm_cbor_wr *w)
 {
 	u8 value[NSM_PCR_LEN];
 	struct nsm_sg sg[2];
@@ -381,7 +381,7 @@ static enum nsm_errcode nsm_extend_pcr(struct nsm_emu *emu,
 
 /* As QEMU: locking an already locked PCR is ReadOnlyIndex. */
 static enum nsm_errcode nsm_lock_pcr(struct nsm_emu *emu, u16 index,
-				   struct nsm_cbor_wr *w)
+				     struct nsm_cbor_wr *w)
 {
 	if (index >= NSM_PCR_COUNT)
 		return NSM_INVALID_INDEX;
@@ -395,7 +395,7 @@ static enum nsm_errcode nsm_lock_pcr(struct nsm_emu *emu, u16 index,
 
 /* Locks [0, range); PCRs already locked are no error. */
 static enum nsm_errcode nsm_lock_pcrs(struct nsm_emu *emu, u16 range,
-				    struct nsm_cbor_wr *w)
+				      struct nsm_cbor_wr *w)
 {
 	if (range > NSM_PCR_COUNT)
 		return NSM_INVALID_INDEX;
@@ -438,9 +438,9 @@ static enum nsm_errcode nsm_get_random(struct nsm_cbor_wr *w)
  * Return: NSM_SUCCESS, or the error to answer with.
  */
 static enum nsm_errcode nsm_attestation(struct nsm_emu *emu,
-				      const struct nsm_attest_state *st,
-				      const struct nsm_request *req,
-				      struct nsm_cbor_wr *w)
+					const struct nsm_attest_state *st,
+					const struct nsm_request *req,
+					struct nsm_cbor_wr *w)
 {
 	size_t prefix, room, hmax, doc_len = 0;
 	u8 *doc;

@@ -608,28 +608,6 @@ int nsm__p384_verify(const uint8_t pub[NSM_P384_PUB_LEN],
 
 /* ---- comb tables for the keys of trust anchors ------------------------ */
 
-/*
- * Signed radix-32 digits of k < 2^384, e_i in [-16, 16] with k = sum
- * e_i 32^i (77 digits), as the core's fixed-base comb uses them.
- */
-static void comb_digits(signed char e[P384_COMB_ROWS * 2 - 1],
-			const u64 k[P384_LIMBS])
-{
-	int i, n = P384_COMB_ROWS * 2 - 1, carry = 0;
-
-	for (i = 0; i < n; i++) {
-		int pos = P384_COMB_WINDOW * i, limb = pos / 64, off = pos % 64;
-		u64 w = k[limb] >> off;
-		int d;
-
-		if (off > 64 - P384_COMB_WINDOW && limb + 1 < P384_LIMBS)
-			w |= k[limb + 1] << (64 - off);
-		d = (int)(w & 31) + carry;
-		carry = d > 16;
-		e[i] = (signed char)(carry ? d - 32 : d);
-	}
-}
-
 struct comb {
 	uint8_t pub[NSM_P384_PUB_LEN];
 	struct p384_affine t[P384_COMB_ROWS][P384_COMB_COLS];
@@ -735,7 +713,7 @@ __attribute__((destructor)) static void anchors_free(void)
 int nsm__p384_verify_anchor(const uint8_t pub[NSM_P384_PUB_LEN],
 			    const uint8_t digest[48], const uint8_t sig[96])
 {
-	signed char e1[P384_COMB_ROWS * 2 - 1], e2[P384_COMB_ROWS * 2 - 1];
+	signed char e1[P384_COMB_DIGITS], e2[P384_COMB_DIGITS];
 	const struct comb *c;
 	struct jac acc;
 	struct job j;
@@ -746,8 +724,8 @@ int nsm__p384_verify_anchor(const uint8_t pub[NSM_P384_PUB_LEN],
 	c = anchor_table(pub, &j);
 	if (!c)
 		return nsm__p384_verify(pub, digest, sig);
-	comb_digits(e1, j.u1);
-	comb_digits(e2, j.u2);
+	p384_comb_recode(e1, j.u1);	/* the core's recoding */
+	p384_comb_recode(e2, j.u2);
 	/* sum over the odd digits, times 32, plus the even ones */
 	memset(&acc, 0, sizeof(acc));
 	for (i = 0; i < P384_COMB_ROWS - 1; i++) {
