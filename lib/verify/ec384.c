@@ -272,6 +272,22 @@ static void jac_add_tail(struct jac *r, const fe u1, const fe s1, fe h,
 	fe_sub(r->y, t, j);		/* r (V - X3) - 2 S1 J */
 }
 
+/*
+ * The addends share x (H == 0): equal points double, opposite ones sum to
+ * infinity. @p is one of them. Return: true when that was the case.
+ */
+static bool same_x(struct jac *r, const struct jac *p, const fe h,
+		   const fe rr)
+{
+	if (!fe_is_zero(h))
+		return false;
+	if (fe_is_zero(rr))
+		jac_double(r, p);
+	else
+		memset(r, 0, sizeof(*r));
+	return true;
+}
+
 /* r = a + b, both Jacobian: 11M + 5S; r may alias a */
 static void jac_add(struct jac *r, const struct jac *a, const struct jac *b)
 {
@@ -295,14 +311,8 @@ static void jac_add(struct jac *r, const struct jac *a, const struct jac *b)
 	fe_mul(s2, s2, z1z1);
 	fe_sub(h, u2, u1);
 	fe_sub(rr, s2, s1);
-	if (fe_is_zero(h)) {
-		if (fe_is_zero(rr)) {
-			jac_double(r, b);
-			return;
-		}
-		memset(r, 0, sizeof(*r));
+	if (same_x(r, b, h, rr))
 		return;
-	}
 	fe_add(t, a->z, b->z);
 	fe_sqr(t, t);
 	fe_sub(t, t, z1z1);
@@ -331,14 +341,8 @@ static void jac_add_affine(struct jac *r, const struct jac *a, const fe x,
 	memcpy(s1, a->y, sizeof(fe));
 	fe_sub(h, u2, u1);
 	fe_sub(rr, s2, s1);
-	if (fe_is_zero(h)) {
-		if (fe_is_zero(rr)) {
-			jac_double(r, a);
-			return;
-		}
-		memset(r, 0, sizeof(*r));
+	if (same_x(r, a, h, rr))
 		return;
-	}
 	fe_add(t, a->z, h);
 	fe_sqr(t, t);
 	fe_sub(t, t, z1z1);
