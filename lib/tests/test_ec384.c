@@ -584,6 +584,33 @@ static int sig_variants(const struct buf *sig, struct buf out[16])
 	return k;
 }
 
+/*
+ * @tbs: @orig with its signature AlgorithmIdentifier (the third element,
+ * after version and serial) replaced by @a; @alg: @a alone.
+ */
+static void with_alg(struct buf *tbs, struct buf *alg, const struct buf *orig,
+		     const uint8_t *a, size_t alen)
+{
+	const uint8_t *p = orig->p, *v, *q;
+	struct buf in = { .n = 0 };
+	size_t vn, l;
+	int i;
+
+	tlv(&p, &v, &vn);
+	q = v;
+	for (i = 0; i < 2; i++) {
+		l = tlv(&q, &v, &vn);
+		put(&in, q - l, l);
+	}
+	tlv(&q, &v, &vn);
+	put(&in, a, alen);
+	put(&in, q, (size_t)(orig->p + orig->n - q));
+	tbs->n = 0;
+	put_tlv(tbs, 0x30, in.p, in.n);
+	alg->n = 0;
+	put(alg, a, alen);
+}
+
 static void mutate(X509 *x, X509 *issuer_cert, EVP_PKEY *issuer, bool is_leaf,
 		   X509 *other)
 {
@@ -637,53 +664,20 @@ static void mutate(X509 *x, X509 *issuer_cert, EVP_PKEY *issuer, bool is_leaf,
 	put(&alg, alg_sha256, sizeof(alg_sha256));
 	CHECK(join(&pt.tbs, &alg, &pt.sig), "outer algorithm ecdsa-with-SHA256");
 	/* NULL parameters in both places, signed again: valid */
-	tbs.n = 0;
+	with_alg(&tbs, &alg, &pt.tbs, alg_null, sizeof(alg_null));
 	{
-		const uint8_t *p = pt.tbs.p, *v, *q;
-		size_t vn, l;
-		struct buf in = { .n = 0 };
+		struct buf s;
 
-		tlv(&p, &v, &vn);
-		q = v;
-		/* version [0], serial, signature alg, rest */
-		l = tlv(&q, &v, &vn);
-		put(&in, q - l, l);
-		l = tlv(&q, &v, &vn);
-		put(&in, q - l, l);
-		l = tlv(&q, &v, &vn);
-		put(&in, alg_null, sizeof(alg_null));
-		put(&in, q, (size_t)(pt.tbs.p + pt.tbs.n - q));
-		put_tlv(&tbs, 0x30, in.p, in.n);
-		alg.n = 0;
-		put(&alg, alg_null, sizeof(alg_null));
-		{
-			struct buf s;
+		resign(&s, &tbs, issuer, EVP_sha384());
+		CHECK(join(&tbs, &alg, &s), "NULL parameters, signed again");
+	}
+	/* ecdsa-with-SHA256 in both places, signed again: valid */
+	with_alg(&tbs, &alg, &pt.tbs, alg_sha256, sizeof(alg_sha256));
+	{
+		struct buf s;
 
-			resign(&s, &tbs, issuer, EVP_sha384());
-			CHECK(join(&tbs, &alg, &s), "NULL parameters, signed again");
-		}
-		/* ecdsa-with-SHA256 in both places, signed again: valid */
-		in.n = 0;
-		tbs.n = 0;
-		q = pt.tbs.p;
-		tlv(&q, &v, &vn);
-		q = v;
-		l = tlv(&q, &v, &vn);
-		put(&in, q - l, l);
-		l = tlv(&q, &v, &vn);
-		put(&in, q - l, l);
-		tlv(&q, &v, &vn);
-		put(&in, alg_sha256, sizeof(alg_sha256));
-		put(&in, q, (size_t)(pt.tbs.p + pt.tbs.n - q));
-		put_tlv(&tbs, 0x30, in.p, in.n);
-		alg.n = 0;
-		put(&alg, alg_sha256, sizeof(alg_sha256));
-		{
-			struct buf s;
-
-			resign(&s, &tbs, issuer, EVP_sha256());
-			CHECK(join(&tbs, &alg, &s), "ecdsa-with-SHA256, signed again");
-		}
+		resign(&s, &tbs, issuer, EVP_sha256());
+		CHECK(join(&tbs, &alg, &s), "ecdsa-with-SHA256, signed again");
 	}
 	/* signed by a P-256 key instead */
 	{
