@@ -184,7 +184,6 @@ static void test_signatures(void)
 
 	/* edge scalars in r and in s */
 	{
-		static const int8_t delta[] = { 0, -1, 1 };
 		uint8_t edge[5][48];
 
 		memset(edge[0], 0, 48);			/* 0 */
@@ -204,7 +203,6 @@ static void test_signatures(void)
 			memcpy(r2 + 48, edge[i], 48);
 			compare(k[0].pub, md, r2, 0, "edge s");
 		}
-		(void)delta;
 	}
 	/* digests that are 0 and n mod n: u1 = 0 */
 	memset(md, 0, 48);
@@ -391,22 +389,20 @@ struct parts {
 static void split(X509 *x, struct parts *pt)
 {
 	uint8_t *der = NULL;
-	int len = i2d_X509(x, &der);
-	const uint8_t *p = der, *v, *end;
+	const uint8_t *p, *v;
 	size_t vn, l;
 
+	i2d_X509(x, &der);
+	p = der;
 	memset(pt, 0, sizeof(*pt));
-	(void)len;
 	tlv(&p, &v, &vn);
 	p = v;
-	end = v + vn;
 	l = tlv(&p, &v, &vn);
 	put(&pt->tbs, p - l, l);
 	l = tlv(&p, &v, &vn);
 	put(&pt->alg, p - l, l);
 	tlv(&p, &v, &vn);
 	put(&pt->sig, v, vn);
-	(void)end;
 	OPENSSL_free(der);
 }
 
@@ -511,12 +507,25 @@ static void compare_chain(X509 *leaf, X509 *inter, const char *what)
 	}
 }
 
+/* BIT STRING contents: 0x00, then SEQUENCE { INTEGER @r, INTEGER @s } */
+static struct buf sig_value(const uint8_t *r, size_t rn, const uint8_t *s,
+			    size_t sn)
+{
+	struct buf ints = { .n = 0 }, seq = { .n = 0 };
+
+	put_tlv(&ints, 0x02, r, rn);
+	put_tlv(&ints, 0x02, s, sn);
+	put(&seq, "", 1);
+	put_tlv(&seq, 0x30, ints.p, ints.n);
+	return seq;
+}
+
 /* the ECDSA-Sig-Value variants of one signature */
 static int sig_variants(const struct buf *sig, struct buf out[16])
 {
 	const uint8_t *p = sig->p + 1, *v, *rv, *sv;
+	uint8_t z[64] = { 0 }, l;
 	size_t vn, rn, sn;
-	struct buf ints, seq;
 	int k = 0;
 
 	tlv(&p, &v, &vn);
@@ -527,57 +536,24 @@ static int sig_variants(const struct buf *sig, struct buf out[16])
 	out[k] = *sig;
 	out[k++].p[0] = 0x01;
 	/* 1: r with a needless leading zero */
-	ints.n = 0;
-	{
-		uint8_t z[64] = { 0 };
-
-		memcpy(z + 1, rv, rn);
-		put_tlv(&ints, 0x02, z, rn + 1);
-	}
-	put_tlv(&ints, 0x02, sv, sn);
-	seq.n = 0;
-	put(&seq, "", 1);
-	put_tlv(&seq, 0x30, ints.p, ints.n);
-	out[k++] = seq;
+	memcpy(z + 1, rv, rn);
+	out[k++] = sig_value(z, rn + 1, sv, sn);
 	/* 2: trailing byte after the SEQUENCE */
 	out[k] = *sig;
 	put(&out[k++], "", 1);
 	/* 3: long-form SEQUENCE length */
-	seq.n = 0;
-	put(&seq, "\x00\x30\x81", 3);
-	{
-		uint8_t l = (uint8_t)vn;
-
-		put(&seq, &l, 1);
-	}
-	put(&seq, v, vn);
-	out[k++] = seq;
+	out[k].n = 0;
+	put(&out[k], "\x00\x30\x81", 3);
+	l = (uint8_t)vn;
+	put(&out[k], &l, 1);
+	put(&out[k++], v, vn);
 	/* 4: r negative (its top bit set, no zero pad): drop a leading 00 */
-	if (rv[0] == 0 && rn > 1 && (rv[1] & 0x80)) {
-		ints.n = 0;
-		put_tlv(&ints, 0x02, rv + 1, rn - 1);
-		put_tlv(&ints, 0x02, sv, sn);
-		seq.n = 0;
-		put(&seq, "", 1);
-		put_tlv(&seq, 0x30, ints.p, ints.n);
-		out[k++] = seq;
-	}
+	if (rv[0] == 0 && rn > 1 && (rv[1] & 0x80))
+		out[k++] = sig_value(rv + 1, rn - 1, sv, sn);
 	/* 5: r and s swapped */
-	ints.n = 0;
-	put_tlv(&ints, 0x02, sv, sn);
-	put_tlv(&ints, 0x02, rv, rn);
-	seq.n = 0;
-	put(&seq, "", 1);
-	put_tlv(&seq, 0x30, ints.p, ints.n);
-	out[k++] = seq;
+	out[k++] = sig_value(sv, sn, rv, rn);
 	/* 6: s = 0 */
-	ints.n = 0;
-	put_tlv(&ints, 0x02, rv, rn);
-	put_tlv(&ints, 0x02, "", 1);
-	seq.n = 0;
-	put(&seq, "", 1);
-	put_tlv(&seq, 0x30, ints.p, ints.n);
-	out[k++] = seq;
+	out[k++] = sig_value(rv, rn, (const uint8_t *)"", 1);
 	/* 7: INTEGER tag changed */
 	out[k] = *sig;
 	out[k++].p[3] = 0x03;
@@ -611,7 +587,7 @@ static void with_alg(struct buf *tbs, struct buf *alg, const struct buf *orig,
 	put(alg, a, alen);
 }
 
-static void mutate(X509 *x, X509 *issuer_cert, EVP_PKEY *issuer, bool is_leaf,
+static void mutate(X509 *x, EVP_PKEY *issuer, bool is_leaf,
 		   X509 *other)
 {
 	static const uint8_t alg_null[] = { 0x30, 0x0c, 0x06, 0x08, 0x2a, 0x86, 0x48,
@@ -625,7 +601,6 @@ static void mutate(X509 *x, X509 *issuer_cert, EVP_PKEY *issuer, bool is_leaf,
 	int k, nv;
 	char what[64];
 
-	(void)issuer_cert;
 	split(x, &pt);
 #define CHECK(cert, label) do {						\
 		m = (cert);						\
@@ -701,8 +676,8 @@ static void test_chains(void)
 	inter = make_cert("inter", "root", int_key, root_key, true, EVP_sha384());
 	leaf = make_cert("leaf", "inter", leaf_key, int_key, false, EVP_sha384());
 
-	mutate(leaf, inter, int_key, true, inter);
-	mutate(inter, root, root_key, false, leaf);
+	mutate(leaf, int_key, true, inter);
+	mutate(inter, root_key, false, leaf);
 	/* no intermediate at all: path building fails the same way */
 	compare_chain(leaf, NULL, "no intermediate");
 
